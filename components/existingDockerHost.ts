@@ -1,0 +1,98 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD } from "./windows";
+import { PublishedPortRegistry, WindowsDockerHost } from "./host";
+
+export interface ExistingDockerHostArgs {
+    /**
+     * The engine's endpoint: `tcp://host:2376` (mutual TLS required) or
+     * `npipe:////./pipe/docker_engine` (a local Windows engine). Plain: validated up front.
+     */
+    readonly endpoint: string;
+    /** Windows build of the host (`[System.Environment]::OSVersion.Version.Build`), e.g. 20348. */
+    readonly osBuild: number;
+    /** Whether the host has Hyper-V and can run Hyper-V isolated containers. */
+    readonly hypervCapable: boolean;
+    /** CA certificate (PEM) that signed the engine's server certificate; required for tcp. Kept secret. */
+    readonly caPem?: pulumi.Input<string>;
+    /** Client certificate (PEM) the engine trusts; required for tcp. Kept secret. */
+    readonly certPem?: pulumi.Input<string>;
+    /** Client private key (PEM); required for tcp. Kept secret. */
+    readonly keyPem?: pulumi.Input<string>;
+    /** Logical CPUs of the host, when known: workloads asking for more `cpus` are refused. */
+    readonly cpuCount?: number;
+}
+
+const TCP_ENDPOINT = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
+const NPIPE_ENDPOINT = /^npipe:\/\/(\/\/\.\/pipe\/|\/\/[A-Za-z0-9.-]+\/pipe\/)[A-Za-z0-9_.-]+$/;
+
+/** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
+export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
+    const problems: string[] = [];
+    const endpoint = args.endpoint;
+    const isTcp = typeof endpoint === "string" && endpoint.startsWith("tcp://");
+    if (typeof endpoint !== "string" || !(TCP_ENDPOINT.test(endpoint) || NPIPE_ENDPOINT.test(endpoint))) {
+        problems.push(`endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
+    } else if (isTcp) {
+        const port = Number(TCP_ENDPOINT.exec(endpoint)![2]);
+        if (port < 1 || port > 65535) problems.push(`endpoint '${endpoint}' has port ${port}, outside 1-65535; use the engine's TLS port (2376)`);
+        const missing = (["caPem", "certPem", "keyPem"] as const).filter((k) => args[k] === undefined || args[k] === "");
+        if (missing.length > 0) {
+            problems.push(`endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
+        }
+    } else if (args.caPem !== undefined || args.certPem !== undefined || args.keyPem !== undefined) {
+        problems.push(`endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
+    }
+    if (!Number.isInteger(args.osBuild) || !knownBuild(args.osBuild)) {
+        problems.push(`osBuild ${JSON.stringify(args.osBuild)} is not a Windows build this project knows; set the host's build, e.g. 17763 (2019), 20348 (2022), 26100 (2025), 22621 (Windows 11 22H2)`);
+    } else if (args.osBuild < MIN_DOCKERD_HOST_BUILD) {
+        problems.push(`osBuild ${describeBuild(args.osBuild)} is older than ${describeBuild(MIN_DOCKERD_HOST_BUILD)}, the oldest host current Docker engines run on; upgrade the host`);
+    }
+    if (typeof args.hypervCapable !== "boolean") {
+        problems.push(`hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
+    }
+    if (args.cpuCount !== undefined && !(Number.isInteger(args.cpuCount) && args.cpuCount >= 1)) {
+        problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
+    }
+    return problems;
+}
+
+/** A Docker engine on a Windows host you already run (on-prem server, dev box). */
+export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
+    public readonly hostName: string;
+    public readonly provider: docker.Provider;
+    public readonly osBuild: number;
+    public readonly hypervCapable: boolean;
+    public readonly cpuCount?: number;
+    public readonly readyResources: pulumi.Resource[] = [];
+    public readonly publishedPorts = new PublishedPortRegistry();
+
+    constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "windows-isolation:index:ExistingDockerHost",
+            name,
+            { endpoint: args.endpoint, osBuild: args.osBuild, hypervCapable: args.hypervCapable, cpuCount: args.cpuCount },
+            opts,
+        );
+        const problems = validateExistingDockerHostArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`ExistingDockerHost '${name}': ${problems.join("; ")}`, this);
+        }
+        this.hostName = name;
+        this.osBuild = args.osBuild;
+        this.hypervCapable = args.hypervCapable;
+        this.cpuCount = args.cpuCount;
+        const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
+        this.provider = new docker.Provider(
+            `${name}-docker`,
+            {
+                host: args.endpoint,
+                caMaterial: secret(args.caPem),
+                certMaterial: secret(args.certPem),
+                keyMaterial: secret(args.keyPem),
+            },
+            { parent: this },
+        );
+        this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
+    }
+}

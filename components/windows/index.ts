@@ -1,0 +1,8 @@
+/** Pure Windows container knowledge: the one source of truth for components, policies and tools. */
+export * from "./builds";
+export * from "./imageReference";
+export * from "./compatibility";
+export * from "./isolation";
+export * from "./labels";
+export * from "./vmSizeSeries";
+export * from "./vmSizes";

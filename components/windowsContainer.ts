@@ -1,0 +1,140 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ISOLATION_LABEL, IsolationMode, Trust, TRUST_LABEL, WORKLOAD_LABEL } from "./windows";
+import { WindowsDockerHost } from "./host";
+import { PublishedPort, validateWindowsContainer, WindowsContainerPlan } from "./windowsContainerValidation";
+
+export interface WindowsContainerArgs {
+    /** The host (or pool) whose swarm runs the workload. */
+    readonly host: WindowsDockerHost;
+    /** Image reference; its tag should pin the Windows build (e.g. `...:ltsc2022`). Plain: the build decides isolation. */
+    readonly image: string;
+    /** Who wrote the code the container runs. Defaults to `untrusted`, which always gets Hyper-V isolation. */
+    readonly trust?: Trust;
+    /** Isolation mode. Defaults to `hyperv` for untrusted and the cheapest compatible mode for trusted. */
+    readonly isolation?: IsolationMode;
+    /** Windows build the image is based on (number or LTSC name); required when the tag does not pin one. */
+    readonly imageOsBuild?: number | string;
+    /** Command and arguments that replace the image's entrypoint command. */
+    readonly command?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Plain environment variables. */
+    readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Environment variables whose values are Pulumi secrets end to end. */
+    readonly secretEnv?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Ports published through the swarm routing mesh. */
+    readonly ports?: readonly PublishedPort[];
+    /** Memory limit per replica in MiB. */
+    readonly memoryMb?: number;
+    /** CPU limit per replica (Docker `--cpus`), at most the host's CPU count. */
+    readonly cpus?: number;
+    /** Number of replicas; defaults to 1. */
+    readonly replicas?: number;
+    /** Extra labels for the service and its containers (the `windows-isolation.` prefix is reserved). */
+    readonly labels?: Readonly<Record<string, string>>;
+    /** Swarm networks (names or IDs) to attach. */
+    readonly networks?: readonly string[];
+    /** Swarm service name; defaults to the resource name. */
+    readonly serviceName?: string;
+}
+
+/** A Windows workload as a swarm service whose isolation mode is always explicit. */
+export class WindowsContainer extends pulumi.ComponentResource {
+    /** The effective isolation mode. */
+    public readonly isolation: IsolationMode;
+    /** The declared (or defaulted) trust level. */
+    public readonly trust: Trust;
+    /** Why this isolation mode. */
+    public readonly isolationReason: string;
+    public readonly service: docker.Service;
+
+    constructor(name: string, args: WindowsContainerArgs, opts?: pulumi.ComponentResourceOptions) {
+        const serviceName = args.serviceName ?? name;
+        const validation = validateWindowsContainer(serviceName, {
+            ...args,
+            envKeys: Object.keys(args.env ?? {}),
+            secretEnvKeys: Object.keys(args.secretEnv ?? {}),
+        });
+        super("windows-isolation:index:WindowsContainer", name, summary(args, validation.ok ? validation.plan : undefined), opts);
+        if (!validation.ok) {
+            throw new pulumi.ResourceError(`WindowsContainer '${name}': ${validation.problems.join("; ")}`, this);
+        }
+        const plan = validation.plan;
+        for (const p of plan.ports) args.host.publishedPorts.claim(p.published, p.protocol, serviceName);
+        this.isolation = plan.decision.isolation;
+        this.trust = plan.decision.trust;
+        this.isolationReason = plan.decision.reason;
+
+        const ours: Record<string, string> = {
+            [TRUST_LABEL]: this.trust,
+            [ISOLATION_LABEL]: this.isolation,
+            [WORKLOAD_LABEL]: serviceName,
+        };
+        const labels = Object.entries({ ...args.labels, ...ours }).map(([label, value]) => ({ label, value }));
+
+        this.service = new docker.Service(
+            `${name}-service`,
+            {
+                name: serviceName,
+                labels,
+                taskSpec: {
+                    containerSpec: {
+                        image: args.image,
+                        isolation: this.isolation,
+                        labels,
+                        commands: args.command,
+                        env: environment(args),
+                    },
+                    placement: {
+                        constraints: ["node.platform.os==windows"],
+                        platforms: [{ os: "windows", architecture: "amd64" }],
+                    },
+                    resources: resources(args),
+                    networksAdvanceds: args.networks?.map((n) => ({ name: n })),
+                },
+                mode: { replicated: { replicas: plan.replicas } },
+                endpointSpec: plan.ports.length > 0
+                    ? { ports: plan.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
+                    : undefined,
+            },
+            { parent: this, provider: args.host.provider, dependsOn: args.host.readyResources },
+        );
+        this.registerOutputs({ isolation: this.isolation, trust: this.trust, service: this.service });
+    }
+}
+
+/**
+ * What policies see as the component's inputs: plain facts of the decision, never the raw args
+ * (Outputs inside component inputs trip pulumi/pulumi#23953, and secrets must not land there).
+ */
+function summary(args: WindowsContainerArgs, plan: WindowsContainerPlan | undefined): pulumi.Inputs {
+    return {
+        host: args.host.hostName,
+        image: args.image,
+        trust: plan?.decision.trust ?? args.trust ?? "untrusted",
+        requestedIsolation: args.isolation ?? null,
+        isolation: plan?.decision.isolation ?? null,
+        imageOsBuild: plan?.imageBuild ?? null,
+        hostOsBuild: args.host.osBuild,
+        hostHypervCapable: args.host.hypervCapable,
+        replicas: plan?.replicas ?? null,
+    };
+}
+
+function environment(args: WindowsContainerArgs): pulumi.Input<Record<string, pulumi.Input<string>>> | undefined {
+    const plain = args.env ?? {};
+    const secret = args.secretEnv ?? {};
+    if (Object.keys(secret).length === 0) return Object.keys(plain).length > 0 ? plain : undefined;
+    const secretValues = Object.fromEntries(Object.entries(secret).map(([k, v]) => [k, pulumi.secret(v)]));
+    // The secret values taint the whole map, so the provider and state keep it encrypted.
+    return pulumi.secret(pulumi.output({ ...plain, ...secretValues }));
+}
+
+function resources(args: WindowsContainerArgs) {
+    if (args.memoryMb === undefined && args.cpus === undefined) return undefined;
+    return {
+        limits: {
+            memoryBytes: args.memoryMb === undefined ? undefined : args.memoryMb * 1024 * 1024,
+            nanoCpus: args.cpus === undefined ? undefined : Math.round(args.cpus * 1e9),
+        },
+    };
+}
