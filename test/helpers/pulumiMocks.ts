@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 
 /** One resource as the Pulumi engine received it under mocks. */
 export interface RecordedResource {
     readonly type: string;
     readonly name: string;
+    // Recorded inputs are arbitrary provider JSON; tests index into them freely.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     readonly inputs: Record<string, any>;
     readonly provider?: string;
     readonly custom: boolean;
@@ -57,6 +60,23 @@ export function installMocks(opts: { project?: string; stack?: string; preview?:
 /** The value of an Output, and whether it was marked secret. */
 export async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
     const value = await new Promise<T>((resolve) => output.apply((v) => { resolve(v); return v; }));
-    const secret = await (output as any).isSecret;
+    const secret = await pulumi.isSecret(output);
     return { value, secret };
+}
+
+/** How a secret value appears in recorded inputs (Pulumi's wire form for secrets). */
+export function secretValue(value: unknown): Record<string, unknown> {
+    return { [rpc.specialSigKey]: rpc.specialSecretSig, value };
+}
+
+/** Every plain string in a recorded value that is not wrapped as a secret. */
+export function plainStrings(value: unknown): string[] {
+    if (typeof value === "string") return [value];
+    if (Array.isArray(value)) return value.flatMap(plainStrings);
+    if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[rpc.specialSigKey] === rpc.specialSecretSig) return [];
+        return Object.values(record).flatMap(plainStrings);
+    }
+    return [];
 }
