@@ -3,5 +3,6 @@ export * from "./host";
 export * from "./existingDockerHost";
 export * from "./windowsContainer";
 export { validateWindowsContainer } from "./windowsContainerValidation";
-export type { PublishedPort, WindowsContainerPlan, WindowsContainerSpec } from "./windowsContainerValidation";
+export type { WindowsContainerPlan, WindowsContainerSpec } from "./windowsContainerValidation";
+export type { PublishedPort } from "./windowsContainerArgs";
 export * as windows from "./windows";

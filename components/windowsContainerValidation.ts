@@ -6,36 +6,18 @@ import {
     IsolationMode,
     isReservedLabel,
     parseBuild,
-    Trust,
 } from "./windows";
-import { WindowsDockerHost } from "./host";
+import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
 
-/** A port the service publishes through the swarm routing mesh. */
-export interface PublishedPort {
-    /** Port inside the container. */
-    readonly target: number;
-    /** Port published on the host(s); defaults to `target`. */
-    readonly published?: number;
-    /** Defaults to tcp. */
-    readonly protocol?: "tcp" | "udp";
-}
 
 /** The plain arguments that decide isolation and placement; checked before anything is created. */
-export interface WindowsContainerSpec {
-    readonly host: WindowsDockerHost;
-    readonly image: string;
-    readonly trust?: Trust;
-    readonly isolation?: IsolationMode;
-    readonly imageOsBuild?: number | string;
-    readonly ports?: readonly PublishedPort[];
-    readonly memoryMb?: number;
-    readonly cpus?: number;
-    readonly replicas?: number;
-    readonly labels?: Readonly<Record<string, string>>;
-    readonly networks?: readonly string[];
+export type WindowsContainerSpec = Pick<
+    WindowsContainerArgs,
+    "host" | "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
+> & {
     readonly envKeys?: readonly string[];
     readonly secretEnvKeys?: readonly string[];
-}
+};
 
 export interface WindowsContainerPlan {
     readonly decision: IsolationDecision;
