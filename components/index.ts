@@ -6,3 +6,6 @@ export { validateWindowsContainer } from "./windowsContainerValidation";
 export type { WindowsContainerPlan, WindowsContainerSpec } from "./windowsContainerValidation";
 export type { PublishedPort } from "./windowsContainerArgs";
 export * as windows from "./windows";
+export * from "./containerHost";
+export { DEFAULT_DOCKER_RELEASE, DockerRelease, checkDockerRelease, dockerStaticUrl } from "./dockerRelease";
+export { hostSecurityRules, HostSecurityRule } from "./containerHostNetwork";
