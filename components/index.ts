@@ -7,5 +7,7 @@ export type { WindowsContainerPlan, WindowsContainerSpec } from "./windowsContai
 export type { PublishedPort } from "./windowsContainerArgs";
 export * as windows from "./windows";
 export * from "./containerHost";
-export { DEFAULT_DOCKER_RELEASE, DockerRelease, checkDockerRelease, dockerStaticUrl } from "./dockerRelease";
-export { hostSecurityRules, HostSecurityRule } from "./containerHostNetwork";
+export { DEFAULT_DOCKER_RELEASE, checkDockerRelease, dockerStaticUrl } from "./dockerRelease";
+export type { DockerRelease } from "./dockerRelease";
+export { hostSecurityRules } from "./containerHostNetwork";
+export type { HostSecurityRule } from "./containerHostNetwork";

@@ -30,7 +30,7 @@ export function installMocks(opts: {
     stack?: string;
     preview?: boolean;
     /** Extra output properties the cloud would compute (e.g. an assigned IP), merged over the inputs. */
-    outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, any> | undefined;
+    outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
 } = {}): MockedEngine {
     const resources: RecordedResource[] = [];
     let pendingDependencies: string[] = [];
@@ -51,9 +51,11 @@ export function installMocks(opts: {
     );
     // The mock monitor does not pass the request's dependency list to newResource; read it from
     // the request itself (newResource runs synchronously right after, in the same turn).
-    const monitor = pulumi.runtime.getMonitor() as any;
+    type RegisterRequest = { getDependenciesList(): string[] };
+    type Monitor = { registerResource(req: RegisterRequest, callback: unknown): unknown };
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
     const registerResource = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
         pendingDependencies = req.getDependenciesList();
         return registerResource(req, callback);
     };
