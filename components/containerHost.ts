@@ -12,7 +12,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, customScriptCommand } from "./bootstrap";
+import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, customScriptCommand } from "./bootstrap";
 import { ContainerHostArgs, computerNameFor, resolveContainerHostArgs, validateContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { hostSecurityRules } from "./containerHostNetwork";
 import { createHostPki } from "./containerHostPki";
@@ -136,6 +136,20 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
         }, parent);
         this.adminPassword = pulumi.secret(password.result);
 
+        // TLS: the server certificate covers every address a client may dial.
+        const pki = createHostPki(name, {
+            ipAddresses: pulumi.all([this.privateIp, this.publicIp ?? ""]).apply(([a, b]) => [a, b].filter((x) => x !== "")),
+            dnsNames: (publicFqdn ?? pulumi.output("")).apply((fqdn) => (fqdn === "" ? [] : [fqdn])),
+        }, this);
+        this.caCertPem = pki.caCertPem;
+        this.clientCertPem = pki.clientCertPem;
+        this.clientKeyPem = pki.clientKeyPem;
+
+        // Public bootstrap files travel as user data; only the engine's key goes through the
+        // extension's protected settings (and cmd.exe's 8191-character command line stays far away).
+        const userData = pulumi.all([pki.caCertPem, pki.serverCertPem]).apply(([caPem, serverCertPem]) =>
+            bootstrapUserData(bootstrapBundle({ caPem, serverCertPem, docker: r.docker })));
+
         const vm = new compute.VirtualMachine(`${name}-vm`, {
             resourceGroupName, location, tags, zones,
             hardwareProfile: { vmSize: r.vmSize },
@@ -154,22 +168,13 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             securityProfile: { securityType: r.securityType, encryptionAtHost: r.encryptionAtHost },
             identity: { type: "SystemAssigned" },
             diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+            userData,
         }, parent);
         this.vm = vm;
 
-        // TLS: the server certificate covers every address a client may dial.
-        const pki = createHostPki(name, {
-            ipAddresses: pulumi.all([this.privateIp, this.publicIp ?? ""]).apply(([a, b]) => [a, b].filter((x) => x !== "")),
-            dnsNames: (publicFqdn ?? pulumi.output("")).apply((fqdn) => (fqdn === "" ? [] : [fqdn])),
-        }, this);
-        this.caCertPem = pki.caCertPem;
-        this.clientCertPem = pki.clientCertPem;
-        this.clientKeyPem = pki.clientKeyPem;
-
         const fingerprint = pulumi.all([pki.caCertPem, pki.serverCertPem]).apply(([caPem, serverCertPem]) =>
             bootstrapFingerprint({ caPem, serverCertPem, docker: r.docker }));
-        const commandToExecute = pulumi.secret(pulumi.all([pki.caCertPem, pki.serverCertPem, pki.serverKeyPem]).apply(([caPem, serverCertPem, serverKeyPem]) =>
-            customScriptCommand(bootstrapBundle({ caPem, serverCertPem, serverKeyPem, docker: r.docker }))));
+        const commandToExecute = pulumi.secret(pki.serverKeyPem.apply(customScriptCommand));
         const extension = new compute.VirtualMachineExtension(`${name}-bootstrap`, {
             resourceGroupName, location, tags,
             vmName: vm.name,

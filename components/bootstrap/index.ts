@@ -76,11 +76,10 @@ export function phase2Settings(release: DockerRelease): string {
     }, null, 2) + "\n";
 }
 
-export interface BootstrapMaterial {
+/** Public inputs of the bootstrap: everything except the engine's private key. */
+export interface PublicBootstrapMaterial {
     readonly caPem: string;
     readonly serverCertPem: string;
-    /** The engine's private key: only ever inside the extension's protected settings. */
-    readonly serverKeyPem: string;
     readonly docker: DockerRelease;
 }
 
@@ -90,31 +89,53 @@ function hereString(name: string, text: string): string {
     return `@'\n${text.replace(/\r\n/g, "\n").replace(/\n$/, "")}\n'@`;
 }
 
-/** The files the bundle writes, in order. */
-export function bundleFiles(m: BootstrapMaterial): [string, string][] {
+/**
+ * A script without its comment lines and comment blocks (the VM's user data is bounded and
+ * comments are half of the text). Only whole lines go; code lines stay byte for byte.
+ */
+export function stripComments(script: string): string {
+    const out: string[] = [];
+    let inBlock = false;
+    for (const line of script.replace(/\r\n/g, "\n").split("\n")) {
+        const t = line.trim();
+        if (inBlock) {
+            if (t.endsWith("#>")) inBlock = false;
+            continue;
+        }
+        if (t.startsWith("<#")) {
+            inBlock = !t.endsWith("#>");
+            continue;
+        }
+        if (t.startsWith("#") && !/^#requires\b/i.test(t)) continue;
+        out.push(line);
+    }
+    return out.join("\n");
+}
+
+/** The public files the bundle writes, in order. */
+export function bundleFiles(m: PublicBootstrapMaterial): [string, string][] {
     return [
-        ["phase1.ps1", bootstrapScript("phase1.ps1")],
-        ["phase2.ps1", bootstrapScript("phase2.ps1")],
+        ["phase1.ps1", stripComments(bootstrapScript("phase1.ps1"))],
+        ["phase2.ps1", stripComments(bootstrapScript("phase2.ps1"))],
         ["settings.json", phase2Settings(m.docker)],
         ["daemon.json", daemonJson()],
         ["ca.pem", m.caPem],
         ["server-cert.pem", m.serverCertPem],
-        ["server-key.pem", m.serverKeyPem],
     ];
 }
 
+/** The folder on the host that holds the bootstrap files (SYSTEM and Administrators only). */
+export const HOST_BOOTSTRAP_DIR = "windows-isolation\\bootstrap";
+
 /**
- * The PowerShell program the Custom Script Extension runs: it writes the bootstrap files into a
- * folder only SYSTEM and Administrators can read, then runs phase 1 and passes on its exit code.
+ * The public bootstrap program, delivered as the VM's user data: it writes the public files
+ * into the bootstrap folder, then runs phase 1 and passes on its exit code.
  */
-export function bootstrapBundle(m: BootstrapMaterial): string {
+export function bootstrapBundle(m: PublicBootstrapMaterial): string {
     const entries = bundleFiles(m).map(([name, text]) => `    '${name}' = ${hereString(name, text)}`);
     return [
         "$ErrorActionPreference = 'Stop'",
-        "$dir = Join-Path $env:ProgramData 'windows-isolation\\bootstrap'",
-        "New-Item -ItemType Directory -Force -Path $dir | Out-Null",
-        "& icacls.exe $dir /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null",
-        "if ($LASTEXITCODE -ne 0) { throw \"icacls failed on $dir\" }",
+        `$dir = Join-Path $env:ProgramData '${HOST_BOOTSTRAP_DIR}'`,
         "$files = [ordered]@{",
         ...entries,
         "}",
@@ -127,20 +148,29 @@ export function bootstrapBundle(m: BootstrapMaterial): string {
     ].join("\n");
 }
 
-/**
- * The extension's commandToExecute: a one-line loader that un-gzips the bundle and runs it.
- * Everything is base64 or single-quoted, so cmd.exe and PowerShell pass it through unchanged.
- */
-export function customScriptCommand(bundle: string): string {
-    const payload = gzipSync(Buffer.from(bundle, "utf8"), { level: 9 }).toString("base64");
-    return `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "${loaderScript(payload)}"`;
+/** The VM's user data: the bundle, gzipped and base64-encoded (Azure's limit is 64 KiB). */
+export function bootstrapUserData(bundle: string): string {
+    return gzipSync(Buffer.from(bundle, "utf8"), { level: 9 }).toString("base64");
 }
 
-/** The PowerShell inside customScriptCommand's -Command (exported so tests can parse it). */
-export function loaderScript(payloadBase64: string): string {
+/** Azure's instance metadata endpoint for the VM's user data (reachable only from inside the VM). */
+export const IMDS_USER_DATA_URL = "http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text";
+
+/**
+ * The PowerShell inside the extension's -Command: it creates the locked-down bootstrap folder,
+ * writes the engine's private key there (the only secret, hence the protected settings), then
+ * fetches the public bundle from the VM's user data and runs it.
+ */
+export function loaderScript(serverKeyPemBase64: string): string {
     return [
         "$ErrorActionPreference='Stop'",
-        `$z=New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String('${payloadBase64}'))),([IO.Compression.CompressionMode]::Decompress))`,
+        `$d=Join-Path $env:ProgramData '${HOST_BOOTSTRAP_DIR}'`,
+        "New-Item -ItemType Directory -Force -Path $d|Out-Null",
+        "& icacls.exe $d /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'|Out-Null",
+        "if($LASTEXITCODE -ne 0){throw 'icacls failed on the bootstrap folder'}",
+        `[IO.File]::WriteAllBytes((Join-Path $d 'server-key.pem'),[Convert]::FromBase64String('${serverKeyPemBase64}'))`,
+        `$u=Invoke-RestMethod -UseBasicParsing -Headers @{Metadata='true'} -Uri '${IMDS_USER_DATA_URL}'`,
+        "$z=New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String($u))),([IO.Compression.CompressionMode]::Decompress))",
         "$t=(New-Object IO.StreamReader($z,[Text.Encoding]::UTF8)).ReadToEnd()",
         "& ([scriptblock]::Create($t))",
         "exit $LASTEXITCODE",
@@ -148,13 +178,20 @@ export function loaderScript(payloadBase64: string): string {
 }
 
 /**
- * A fingerprint of the bootstrap's public inputs (scripts, daemon.json, engine pin, certificates):
- * the extension re-runs when it changes. The private key is left out on purpose.
+ * The extension's commandToExecute. Everything variable in it is base64, so cmd.exe and
+ * PowerShell pass it through unchanged; it stays far below cmd.exe's 8191-character limit.
  */
-export function bootstrapFingerprint(m: Omit<BootstrapMaterial, "serverKeyPem">): string {
+export function customScriptCommand(serverKeyPem: string): string {
+    const key = Buffer.from(serverKeyPem, "utf8").toString("base64");
+    return `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "${loaderScript(key)}"`;
+}
+
+/**
+ * A fingerprint of the bootstrap's public inputs (scripts, daemon.json, engine pin, certificates):
+ * the extension re-runs when it changes. The private key is not an input of it.
+ */
+export function bootstrapFingerprint(m: PublicBootstrapMaterial): string {
     const h = createHash("sha256");
-    for (const [name, text] of bundleFiles({ ...m, serverKeyPem: "" })) {
-        if (name !== "server-key.pem") h.update(name).update("\0").update(text).update("\0");
-    }
+    for (const [name, text] of bundleFiles(m)) h.update(name).update("\0").update(text).update("\0");
     return h.digest("hex").slice(0, 16);
 }

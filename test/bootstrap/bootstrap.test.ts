@@ -1,18 +1,21 @@
+import { generateKeyPairSync, randomBytes } from "crypto";
 import fc from "fast-check";
 import { gunzipSync } from "zlib";
 import {
-    BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapScript, bundleFiles, customScriptCommand,
-    daemonConfig, daemonJson, HOST_CERT_DIR, loaderScript, phase2Settings, WINDOWS_DAEMON_CONFIG_KEYS,
+    BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, bundleFiles, customScriptCommand,
+    daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, loaderScript, phase2Settings, stripComments, WINDOWS_DAEMON_CONFIG_KEYS,
 } from "../../components/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../components/dockerRelease";
 import { parsePowerShell } from "../helpers/powershell";
 
-// Shaped like what @pulumi/tls emits for ECDSA P-256 (sizes matter for the command-line bound).
-const pem = (label: string, base64Chars: number) => `-----BEGIN ${label}-----\n${"A".repeat(base64Chars).replace(/(.{64})/g, "$1\n").trimEnd()}\n-----END ${label}-----\n`;
+// Sized like what @pulumi/tls emits for ECDSA P-256: a real P-256 key, and certificates of random
+// bytes at a generous DER size (random: they must not compress better than real ones).
+const pem = (label: string, der: Buffer) => `-----BEGIN ${label}-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").trimEnd()}\n-----END ${label}-----\n`;
+const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
 const material = {
-    caPem: pem("CERTIFICATE", 700),
-    serverCertPem: pem("CERTIFICATE", 760),
-    serverKeyPem: pem("EC PRIVATE KEY", 160) + "SECRET-KEY-MARKER\n",
+    caPem: pem("CERTIFICATE", randomBytes(600)),
+    serverCertPem: pem("CERTIFICATE", randomBytes(750)),
+    serverKeyPem: ecKey + "SECRET-KEY-MARKER\n",
     docker: DEFAULT_DOCKER_RELEASE,
 };
 
@@ -35,10 +38,26 @@ describe("the .ps1 files parse as PowerShell", () => {
         expect((await parsePowerShell(lines.join("\n"))).ok).toBe(false);
     });
 
+    test("comment stripping keeps every code line, in order, and the stripped scripts still parse", async () => {
+        for (const name of ["phase1.ps1", "phase2.ps1"] as const) {
+            const original = bootstrapScript(name).split("\n");
+            const stripped = stripComments(bootstrapScript(name)).split("\n");
+            expect(stripped.length).toBeLessThan(original.length);
+            let i = 0;
+            for (const line of stripped) {
+                while (original[i] !== line) i++;
+                i++;
+            }
+            expect(i).toBeLessThanOrEqual(original.length);
+            expect(stripped.some((l) => l.trim().startsWith("#"))).toBe(false);
+            expect((await parsePowerShell(stripped.join("\n"))).problems).toEqual([]);
+        }
+    });
+
     test("the generated bundle and the loader parse too", async () => {
-        const bundle = bootstrapBundle(material);
-        expect((await parsePowerShell(bundle)).problems).toEqual([]);
-        expect((await parsePowerShell(loaderScript("SGVsbG8="))).problems).toEqual([]);
+        const { serverKeyPem, ...publicMaterial } = material;
+        expect((await parsePowerShell(bootstrapBundle(publicMaterial))).problems).toEqual([]);
+        expect((await parsePowerShell(loaderScript(Buffer.from(serverKeyPem).toString("base64")))).problems).toEqual([]);
     });
 });
 
@@ -122,7 +141,10 @@ describe("daemon.json", () => {
     });
 });
 
-describe("the extension's command", () => {
+describe("what the extension and the user data carry", () => {
+    const { serverKeyPem, ...publicMaterial } = material;
+    const userDataBundle = (userData: string) => gunzipSync(Buffer.from(userData, "base64")).toString("utf8");
+
     test("phase 2 settings carry the pin and the default download URL, no key", () => {
         expect(JSON.parse(phase2Settings(DEFAULT_DOCKER_RELEASE))).toEqual({
             dockerVersion: "29.4.3",
@@ -132,44 +154,54 @@ describe("the extension's command", () => {
         expect(JSON.parse(phase2Settings({ version: "1.2.3", sha256: "AB".repeat(32), url: "https://mirror.example/d.zip" })).dockerUrl).toBe("https://mirror.example/d.zip");
     });
 
-    test("the bundle writes each file verbatim and runs phase 1 with its exit code", () => {
-        const bundle = bootstrapBundle(material);
-        for (const [name, text] of bundleFiles(material)) {
+    test("the bundle writes each public file verbatim, no key, and runs phase 1 with its exit code", () => {
+        const bundle = bootstrapBundle(publicMaterial);
+        expect(bundleFiles(publicMaterial).map(([name]) => name)).toEqual(["phase1.ps1", "phase2.ps1", "settings.json", "daemon.json", "ca.pem", "server-cert.pem"]);
+        for (const [name, text] of bundleFiles(publicMaterial)) {
             expect(bundle).toContain(`'${name}' = @'\n${text.replace(/\n$/, "")}\n'@`);
         }
         expect(bundle).toMatch(/& \(Join-Path \$dir 'phase1\.ps1'\) -BootstrapDir \$dir\nexit \$LASTEXITCODE\n$/);
-        expect(bundle).toContain("/inheritance:r");
+        expect(bundle).not.toContain("PRIVATE KEY");
     });
 
     test("a file that would close its here-string early is refused", () => {
-        expect(() => bootstrapBundle({ ...material, caPem: "x\n'@\ny" })).toThrow(/line starting with '@/);
+        expect(() => bootstrapBundle({ ...publicMaterial, caPem: "x\n'@\ny" })).toThrow(/line starting with '@/);
     });
 
-    test("the command line round-trips to the bundle and stays under cmd.exe's 8191-character limit", () => {
-        const bundle = bootstrapBundle(material);
-        const command = customScriptCommand(bundle);
-        const payload = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(command)![1];
-        expect(gunzipSync(Buffer.from(payload, "base64")).toString("utf8")).toBe(bundle);
-        expect(command.length).toBeLessThan(8191);
+    test("the user data round-trips to the bundle and fits Azure's 64 KiB", () => {
+        const bundle = bootstrapBundle(publicMaterial);
+        const userData = bootstrapUserData(bundle);
+        expect(userDataBundle(userData)).toBe(bundle);
+        expect(userData.length).toBeLessThan(64 * 1024);
+        expect(userData).toMatch(/^[A-Za-z0-9+/=]+$/);
+    });
+
+    test("the command carries only the key, locks the folder first, and stays far below cmd.exe's 8191 characters", () => {
+        const command = customScriptCommand(serverKeyPem);
         expect(command).toMatch(/^powershell\.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "[^"%]+"$/);
-        expect(command).not.toContain("SECRET-KEY-MARKER");
+        const key = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(command)![1];
+        expect(Buffer.from(key, "base64").toString("utf8")).toBe(serverKeyPem);
+        expect(command.length).toBeLessThan(2000);
+        expect(command.indexOf("icacls.exe")).toBeLessThan(command.indexOf("server-key.pem"));
+        expect(command).toContain(IMDS_USER_DATA_URL);
+        expect(command).not.toContain("BEGIN CERTIFICATE");
     });
 
-    test("the fingerprint follows every public input and ignores the private key", () => {
-        const base = bootstrapFingerprint(material);
-        expect(bootstrapFingerprint({ ...material, serverKeyPem: "other" } as typeof material)).toBe(base);
-        expect(bootstrapFingerprint({ ...material, serverCertPem: material.serverCertPem + "x" })).not.toBe(base);
-        expect(bootstrapFingerprint({ ...material, docker: { ...material.docker, version: "29.4.4" } })).not.toBe(base);
+    test("the fingerprint follows every public input", () => {
+        const base = bootstrapFingerprint(publicMaterial);
+        expect(bootstrapFingerprint({ ...publicMaterial })).toBe(base);
+        expect(bootstrapFingerprint({ ...publicMaterial, serverCertPem: publicMaterial.serverCertPem + "x" })).not.toBe(base);
+        expect(bootstrapFingerprint({ ...publicMaterial, caPem: "other" })).not.toBe(base);
+        expect(bootstrapFingerprint({ ...publicMaterial, docker: { ...publicMaterial.docker, version: "29.4.4" } })).not.toBe(base);
         expect(base).toMatch(/^[0-9a-f]{16}$/);
     });
 
-    test("property: any PEM-like material round-trips through the command", () => {
-        const b64 = fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"), minLength: 1, maxLength: 900 });
+    test("property: any PEM-like material round-trips through user data and command", () => {
+        const b64 = fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-\n "), minLength: 1, maxLength: 900 });
         fc.assert(fc.property(b64, b64, b64, (a, b, c) => {
-            const m = { ...material, caPem: pem("CERTIFICATE", 0) + a, serverCertPem: b, serverKeyPem: c };
-            const bundle = bootstrapBundle(m);
-            const payload = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(customScriptCommand(bundle))![1];
-            return gunzipSync(Buffer.from(payload, "base64")).toString("utf8") === bundle;
+            const bundle = bootstrapBundle({ ...publicMaterial, caPem: a, serverCertPem: b });
+            const key = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(customScriptCommand(c))![1];
+            return userDataBundle(bootstrapUserData(bundle)) === bundle && Buffer.from(key, "base64").toString("utf8") === c;
         }), { numRuns: 100 });
     });
 });
