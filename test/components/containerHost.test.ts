@@ -1,30 +1,9 @@
 import { installMocks, plainStrings, RecordedResource, unwrap } from "../helpers/pulumiMocks";
 
+import { azureMockOutputs } from "../helpers/azureMockOutputs";
+
 // What Azure / the TLS and random providers would compute; everything else echoes the inputs.
-const engine = installMocks({
-    outputs: (a) => {
-        switch (a.type) {
-            case "azure-native:network:NetworkInterface":
-                return { ipConfigurations: [{ ...a.inputs.ipConfigurations[0], privateIPAddress: "10.40.0.4" }] };
-            case "azure-native:network:PublicIPAddress":
-                return { ipAddress: "20.50.60.70", dnsSettings: a.inputs.dnsSettings ? { fqdn: `${a.inputs.dnsSettings.domainNameLabel}.westeurope.cloudapp.azure.com` } : undefined };
-            case "azure-native:compute:VirtualMachine":
-            case "azure-native:network:VirtualNetwork":
-                return { name: `${a.name}-azure` };
-            case "tls:index/privateKey:PrivateKey":
-                return { privateKeyPem: `PRIVATE-KEY-OF-${a.name}` };
-            case "tls:index/certRequest:CertRequest":
-                return { certRequestPem: `CSR-OF-${a.name}` };
-            case "tls:index/selfSignedCert:SelfSignedCert":
-            case "tls:index/locallySignedCert:LocallySignedCert":
-                return { certPem: `CERT-OF-${a.name}` };
-            case "random:index/randomPassword:RandomPassword":
-                return { result: "GENERATED-PASSWORD-1a!" };
-            default:
-                return undefined;
-        }
-    },
-});
+const engine = installMocks({ outputs: azureMockOutputs });
 
 import { gunzipSync } from "zlib";
 import fc from "fast-check";
