@@ -7,7 +7,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { parse } from "yaml";
 import { azureMockOutputs } from "../helpers/azureMockOutputs";
-import { installMocks, plainStrings } from "../helpers/pulumiMocks";
+import { installMocks, plainStrings, unwrap } from "../helpers/pulumiMocks";
 
 /** A Pulumi.<stack>.yaml as the CLI hands it to the program: strings, JSON for structured values, secrets marked. */
 function stackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
@@ -79,6 +79,11 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
     }
     const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
     expect(plain.filter((s) => s.includes("PRIVATE-KEY") || s.includes("GENERATED-PASSWORD"))).toEqual([]);
+    // The stack's `docker` output: how to reach the engine; the client key only as a secret.
+    const docker = outputs.docker as Record<string, pulumi.Output<string>>;
+    expect(await unwrap(docker.endpoint)).toEqual({ value: "tcp://20.50.60.70:2376", secret: false });
+    expect(await unwrap(docker.caCertPem)).toEqual({ value: "CERT-OF-winhost-ca", secret: false });
+    expect(await unwrap(docker.clientKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winhost-client-key", secret: true });
 });
 
 test("dev with an existing resource group and no client ranges: no resource group, no public IP, private endpoint", async () => {
