@@ -41,7 +41,7 @@ const TLS_SERVER_UNTRUSTED = new Set([
 export function describeEngineError(err: unknown, target: Target, timeoutMs: number): string {
     const e = err as NodeJS.ErrnoException & { statusCode?: number; json?: { message?: string }; reason?: string };
     const code = e?.code ?? "";
-    const text = String(e?.message ?? e);
+    const text = String(e?.message ?? e).trim();
     const at = `cannot verify ${target.endpoint}`;
     if (e instanceof EngineError) return `${at}: ${e.message}`;
     if (code === "ECONNREFUSED") return `${at}: connection refused (nothing listens there; is the engine running and is the port right?)`;
@@ -53,8 +53,9 @@ export function describeEngineError(err: unknown, target: Target, timeoutMs: num
         if (TLS_SERVER_UNTRUSTED.has(code)) return `${at}: the engine's server certificate is not signed by the CA in ${target.tls.caSource} (${code})`;
         if (code === "ERR_TLS_CERT_ALTNAME_INVALID") return `${at}: the engine's server certificate is not issued for ${target.host} (${e.reason ?? text})`;
         if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") return `${at}: the engine's server certificate is not valid now (${code})`;
-        if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST|UNKNOWN_PROTOCOL/i.test(code + " " + text)) {
-            return `${at}: the endpoint does not speak TLS (a plain-HTTP engine?); verify only talks to tcp engines over verified mutual TLS (${code || text})`;
+        const notTls = /wrong[ _]version[ _]number|packet[ _]length[ _]too[ _]long|http[ _]request|unknown[ _]protocol/i.exec(code + " " + text);
+        if (notTls) {
+            return `${at}: the endpoint does not speak TLS (a plain-HTTP engine?); verify only talks to tcp engines over verified mutual TLS (${[code, notTls[0]].filter(Boolean).join(": ")})`;
         }
         if (/ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|DECRYPT_ERROR|ACCESS_DENIED|HANDSHAKE_FAILURE)/i.test(code + " " + text)) {
             return `${at}: the engine refused our client certificate ${target.tls.certSource} (${code || text}); use a certificate signed by the CA the engine trusts`;
