@@ -40,7 +40,8 @@ export function toSarif(endpoint: string, a: Attestation, exitCode: number, vers
                             const r = VERIFY_RULES[id];
                             return {
                                 id,
-                                name: id,
+                                // SARIF wants a friendly Pascal-case name distinct from the stable id.
+                                name: id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
                                 shortDescription: { text: r.summary },
                                 fullDescription: { text: `${r.summary} ${r.help}` },
                                 help: { text: r.help },

@@ -9,6 +9,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import { runVerify } from "../../review/verify/main";
+import { validateSarif } from "../helpers/sarifValidator";
 import { EngineState, STATE_ENV } from "./engine";
 
 const state: EngineState = JSON.parse(fs.readFileSync(process.env[STATE_ENV]!, "utf8"));
@@ -113,6 +114,7 @@ test("SARIF over TLS: one result per finding, each pointing at its rule", async 
     expect(run.tool.driver.name).toBe("windows-isolation verify");
     expect(run.results.map((x: { ruleId: string }) => x.ruleId).sort()).toEqual(EXPECTED_FINDINGS.map(([id]) => id).sort());
     for (const x of run.results) expect(run.tool.driver.rules[x.ruleIndex].id).toBe(x.ruleId);
+    expect(await validateSarif(JSON.parse(r.stdout))).toEqual([{ ruleId: "SARIF2005", level: "warning" }]);
 });
 
 test("npm run verify: the table on stdout, exit 1", async () => {

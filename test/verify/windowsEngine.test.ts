@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { VERIFY_RULES } from "../../components/windows";
 import { runVerify } from "../../review/verify/main";
 import { EngineRecording, FakeEngine, serveRecording } from "../helpers/fakeEngine";
+import { validateSarif } from "../helpers/sarifValidator";
 
 const fixture = (name: string): EngineRecording => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "windowsEngine", name), "utf8"));
 
@@ -120,6 +121,10 @@ describe("Windows Server 2022 host left at the process default", () => {
         const critical = run.tool.driver.rules.find((x: { id: string }) => x.id === "untrusted-requires-hyperv");
         expect(critical.properties["security-severity"]).toBe("9.5");
         expect(critical.defaultConfiguration).toEqual({ level: "error" });
+        expect(critical.name).toBe("UntrustedRequiresHyperv");
+        // Microsoft's validator: no error; the one warning left is SARIF2005 (no informationUri:
+        // the project has no public home to point at yet).
+        expect(await validateSarif(log)).toEqual([{ ruleId: "SARIF2005", level: "warning" }]);
     });
 });
 
