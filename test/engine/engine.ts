@@ -136,10 +136,15 @@ function firstLine(child: ChildProcess, what: string, timeoutMs: number): Promis
     });
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, log?: string): Promise<T> {
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, log?: string, gone?: () => string | undefined): Promise<T> {
     const end = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < end) {
+        const why = gone?.();
+        if (why) {
+            last = why;
+            break;
+        }
         try {
             const v = await probe();
             if (v !== undefined) return v;
@@ -149,7 +154,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
         await new Promise((r) => setTimeout(r, 100));
     }
     const tail = log && fs.existsSync(log) ? `\n--- ${log} (tail) ---\n${fs.readFileSync(log, "utf8").split("\n").slice(-25).join("\n")}` : "";
-    throw new Error(`${what}: not ready within ${timeoutMs}ms (${String(last ?? "no answer")})${tail}`);
+    throw new Error(`${what}: not ready (${String(last ?? `no answer within ${timeoutMs}ms`)})${tail}`);
 }
 
 async function drain(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
@@ -249,35 +254,47 @@ export async function startEngine(): Promise<EngineState> {
     ];
     const quoted = args.map((a) => `'${a}'`).join(" ");
     const out = fs.openSync(log, "a");
-    const unshare = spawn("unshare", ["--net", "--kill-child=SIGTERM", "--", "/bin/sh", "-c", `'${busybox}' ip link set lo up && exec '${dockerd}' ${quoted}`], {
-        stdio: ["ignore", out, out],
-    });
-    const docker = new Docker({ socketPath: sock, host: undefined, protocol: "http", ca: undefined, cert: undefined, key: undefined, timeout: 5000 });
-    await until("dockerd", 60000, async () => ((await docker.ping()) ? true : undefined), log);
-    const dockerdPid = Number(fs.readFileSync(pidfile, "utf8").trim());
-    const tEngine = Date.now();
+    const started: Partial<Record<keyof EngineState["pids"], number>> = {};
+    try {
+        const unshare = spawn("unshare", ["--net", "--kill-child=SIGTERM", "--", "/bin/sh", "-c", `'${busybox}' ip link set lo up && exec '${dockerd}' ${quoted}`], {
+            stdio: ["ignore", out, out],
+        });
+        started.unshare = unshare.pid;
+        const docker = new Docker({ socketPath: sock, host: undefined, protocol: "http", ca: undefined, cert: undefined, key: undefined, timeout: 5000 });
+        await until("dockerd", 60000, async () => ((await docker.ping()) ? true : undefined), log, () =>
+            unshare.exitCode !== null || unshare.signalCode !== null ? `it exited (${unshare.exitCode ?? unshare.signalCode})` : undefined,
+        );
+        started.dockerd = Number(fs.readFileSync(pidfile, "utf8").trim());
+        const tEngine = Date.now();
 
-    const relaySock = path.join(dir, "tls-relay.sock");
-    const inner = spawn("nsenter", [`--net=/proc/${dockerdPid}/ns/net`, "--", process.execPath, "-e", RELAY, "unix-to-tcp", relaySock, `127.0.0.1:${INNER_TLS_PORT}`], {
-        stdio: ["ignore", "pipe", out],
-    });
-    await firstLine(inner, "inner TLS relay", 10000);
-    const outer = spawn(process.execPath, ["-e", RELAY, "tcp-to-unix", "-", relaySock], { stdio: ["ignore", "pipe", out] });
-    const port = Number(await firstLine(outer, "outer TLS relay", 10000));
+        const relaySock = path.join(dir, "tls-relay.sock");
+        const inner = spawn("nsenter", [`--net=/proc/${started.dockerd}/ns/net`, "--", process.execPath, "-e", RELAY, "unix-to-tcp", relaySock, `127.0.0.1:${INNER_TLS_PORT}`], {
+            stdio: ["ignore", "pipe", out],
+        });
+        started.innerRelay = inner.pid;
+        await firstLine(inner, "inner TLS relay", 10000);
+        const outer = spawn(process.execPath, ["-e", RELAY, "tcp-to-unix", "-", relaySock], { stdio: ["ignore", "pipe", out] });
+        started.outerRelay = outer.pid;
+        const port = Number(await firstLine(outer, "outer TLS relay", 10000));
 
-    await importImage(docker, dir);
-    await startWorkloads(docker);
-    const tReady = Date.now();
-    return {
-        dir,
-        unixEndpoint: `unix://${sock}`,
-        tcpEndpoint: `tcp://127.0.0.1:${port}`,
-        closedPort: await freePort(),
-        tls: { client: tls.client, rogueClient: tls.rogueClient, wrongCa: tls.wrongCa },
-        pids: { unshare: unshare.pid!, dockerd: dockerdPid, innerRelay: inner.pid!, outerRelay: outer.pid! },
-        timingsMs: { engineReady: tEngine - t0, workloadsReady: tReady - t0 },
-        dockerdVersion: (await docker.version()).Version,
-    };
+        await importImage(docker, dir);
+        await startWorkloads(docker);
+        const tReady = Date.now();
+        return {
+            dir,
+            unixEndpoint: `unix://${sock}`,
+            tcpEndpoint: `tcp://127.0.0.1:${port}`,
+            closedPort: await freePort(),
+            tls: { client: tls.client, rogueClient: tls.rogueClient, wrongCa: tls.wrongCa },
+            pids: { unshare: unshare.pid!, dockerd: started.dockerd, innerRelay: inner.pid!, outerRelay: outer.pid! },
+            timingsMs: { engineReady: tEngine - t0, workloadsReady: tReady - t0 },
+            dockerdVersion: (await docker.version()).Version,
+        };
+    } catch (e) {
+        // Leave nothing behind when set-up fails half way; the log tail is already in the error.
+        await stopProcesses(started, dir);
+        throw e;
+    }
 }
 
 function alive(pid: number): boolean {
@@ -289,15 +306,21 @@ function alive(pid: number): boolean {
     }
 }
 
-/** Stops exactly the processes startEngine started, then removes the temp dir. */
-export async function stopEngine(state: EngineState): Promise<void> {
-    for (const pid of [state.pids.outerRelay, state.pids.innerRelay]) if (alive(pid)) process.kill(pid, "SIGTERM");
-    if (alive(state.pids.dockerd)) process.kill(state.pids.dockerd, "SIGTERM");
+async function stopProcesses(pids: Partial<Record<keyof EngineState["pids"], number>>, dir: string): Promise<void> {
+    for (const pid of [pids.outerRelay, pids.innerRelay]) if (pid && alive(pid)) process.kill(pid, "SIGTERM");
+    if (pids.dockerd && alive(pids.dockerd)) process.kill(pids.dockerd, "SIGTERM");
+    // unshare forwards SIGTERM to dockerd (--kill-child) when dockerd's pid was never read.
+    else if (pids.unshare && alive(pids.unshare)) process.kill(pids.unshare, "SIGTERM");
     const end = Date.now() + 30000;
-    while (alive(state.pids.dockerd) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    for (const pid of [state.pids.dockerd, state.pids.unshare]) if (alive(pid)) process.kill(pid, "SIGKILL");
+    while ([pids.dockerd, pids.unshare].some((p) => p && alive(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    for (const pid of [pids.dockerd, pids.unshare]) if (pid && alive(pid)) process.kill(pid, "SIGKILL");
     // A dockerd that did not shut down cleanly can leave shm/netns mounts under its dirs.
-    const mounts = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(state.dir + "/"));
+    const mounts = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(dir + "/"));
     for (const m of mounts.sort().reverse()) execFileSync("umount", ["-l", m]);
-    fs.rmSync(state.dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Stops exactly the processes startEngine started (by pid), then removes the temp dir. */
+export async function stopEngine(state: EngineState): Promise<void> {
+    await stopProcesses(state.pids, state.dir);
 }
