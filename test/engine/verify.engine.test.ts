@@ -98,6 +98,9 @@ test("the same facts over the unix socket, from DOCKER_HOST/DOCKER_CERT_PATH and
     const pem = (f: string) => fs.readFileSync(path.join(state.tls.client, f), "utf8");
     fs.writeFileSync(outputs, JSON.stringify({ dockerEndpoint: state.tcpEndpoint, dockerCaPem: pem("ca.pem"), dockerCertPem: pem("cert.pem"), dockerKeyPem: pem("key.pem") }));
     const stack = await verify(["--stack-outputs", outputs, "--json"]);
+    // The key material stays in memory: never in the report.
+    expect(stack.stdout).not.toContain("PRIVATE KEY");
+    expect(stack.stdout).not.toContain(pem("key.pem").split("\n")[1]);
     for (const r of [unix, env, stack]) {
         expect(r.stderr).toBe("");
         expect(r.code).toBe(1);

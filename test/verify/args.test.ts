@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs, VerifyArgs } from "../../review/verify/args";
+import { parseArgs, USAGE, VerifyArgs } from "../../review/verify/args";
+import { runVerify } from "../../review/verify/main";
 import { resolveTarget, STACK_OUTPUT_KEYS } from "../../review/verify/target";
 
 const PEM = (what: string) => `-----BEGIN ${what}-----\nMIIB\n-----END ${what}-----\n`;
@@ -122,5 +123,26 @@ describe("resolveTarget", () => {
             const f = body === null ? path.join(dir, name) : write(name, body);
             expect(resolveTarget(args({ stackOutputs: f }), {})).toEqual({ ok: false, error: error(f) });
         });
+    });
+});
+
+describe("runVerify before any connection", () => {
+    const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+        let stdout = "";
+        let stderr = "";
+        const code = await runVerify(argv, env, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        return { code, stdout, stderr };
+    };
+    test("--help prints the usage and exits 0", async () => {
+        expect(await run(["--help"])).toEqual({ code: 0, stdout: USAGE + "\n", stderr: "" });
+        expect(USAGE).toContain("dockerEndpoint");
+    });
+    test("bad arguments exit 2 with the reason on stderr", async () => {
+        expect(await run(["--json", "--sarif"])).toEqual({ code: 2, stdout: "", stderr: "verify: --json and --sarif exclude each other; pick one\n" });
+    });
+    test("a tcp DOCKER_HOST without certificates exits 2 before connecting", async () => {
+        const r = await run([], { DOCKER_HOST: "tcp://127.0.0.1:1" });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe("verify: DOCKER_HOST 'tcp://127.0.0.1:1' is tcp, and verify only talks to a tcp engine over verified mutual TLS; give --tls-dir <dir> (or DOCKER_CERT_PATH) holding ca.pem, cert.pem and key.pem\n");
     });
 });
