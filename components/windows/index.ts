@@ -7,3 +7,4 @@ export * from "./labels";
 export * from "./vmSizeSeries";
 export * from "./vmSizes";
 export * from "./attestation";
+export * from "./attestationRules";

@@ -4,7 +4,9 @@
  */
 import { attest, Attestation } from "../../components/windows";
 import { parseArgs, USAGE } from "./args";
-import { describeEngineError, dockerFor, gatherFacts, withDeadline } from "./gather";
+import { dockerFor } from "./connect";
+import { describeEngineError, withDeadline } from "./errors";
+import { gatherFacts } from "./gather";
 import { toSarif } from "./sarif";
 import { renderTable } from "./table";
 import { resolveTarget, Target } from "./target";
