@@ -5,7 +5,10 @@ import { Target } from "./target";
 export function dockerFor(target: Target, timeoutMs: number): Docker {
     // docker-modem merges DOCKER_HOST/DOCKER_CERT_PATH defaults into whatever we pass, so every
     // connection field is set explicitly: the target alone decides where we connect.
-    const common = { timeout: timeoutMs, connectionTimeout: timeoutMs, headers: {} };
+    // The run's deadline (withDeadline) fires first and names the timeout; these only make sure
+    // a stalled socket is destroyed soon after, instead of surfacing as a misleading reset.
+    const socketTimeoutMs = timeoutMs + 2000;
+    const common = { timeout: socketTimeoutMs, connectionTimeout: socketTimeoutMs, headers: {} };
     if (target.kind !== "tcp") {
         return new Docker({ ...common, socketPath: target.socketPath, host: undefined, port: undefined, protocol: "http", ca: undefined, cert: undefined, key: undefined });
     }

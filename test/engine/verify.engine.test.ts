@@ -8,9 +8,10 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
+import Docker from "dockerode";
 import { runVerify } from "../../review/verify/main";
 import { validateSarif } from "../helpers/sarifValidator";
-import { EngineState, STATE_ENV } from "./engine";
+import { EngineState, IMAGE, STATE_ENV } from "./engine";
 
 const state: EngineState = JSON.parse(fs.readFileSync(process.env[STATE_ENV]!, "utf8"));
 const ROOT = path.join(__dirname, "..", "..");
@@ -88,6 +89,16 @@ describe("a Linux engine cannot prove any Windows isolation", () => {
         const task = json.findings.find((f) => f.ruleId === "task-not-verified")!;
         expect(task.message).toMatch(/^task \w+ of service wi-svc-isolated \(declared windows-isolation.isolation='hyperv'\) is 'rejected' \(desired '\w+'\): invalid isolation 'hyperv' on linux, so no container proves its isolation$/);
     });
+});
+
+test("the Linux engine itself refuses any isolation but default: why nothing can be proven on it", async () => {
+    const docker = new Docker({ socketPath: state.unixEndpoint.slice("unix://".length) });
+    for (const isolation of ["hyperv", "process"] as const) {
+        await expect(docker.createContainer({ Image: IMAGE, Cmd: ["/bin/true"], HostConfig: { Isolation: isolation } })).rejects.toMatchObject({
+            statusCode: 500,
+            json: { message: `Invalid isolation: "${isolation}" - linux only supports 'default'` },
+        });
+    }
 });
 
 test("the same facts over the unix socket, from DOCKER_HOST/DOCKER_CERT_PATH and from stack outputs", async () => {
