@@ -2,5 +2,6 @@
 export * from "./host";
 export * from "./existingDockerHost";
 export * from "./windowsContainer";
-export { PublishedPort, validateWindowsContainer, WindowsContainerPlan, WindowsContainerSpec } from "./windowsContainerValidation";
+export { validateWindowsContainer } from "./windowsContainerValidation";
+export type { PublishedPort, WindowsContainerPlan, WindowsContainerSpec } from "./windowsContainerValidation";
 export * as windows from "./windows";

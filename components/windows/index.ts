@@ -6,3 +6,5 @@ export * from "./isolation";
 export * from "./labels";
 export * from "./vmSizeSeries";
 export * from "./vmSizes";
+export * from "./network";
+export * from "./workloadRules";
