@@ -36,10 +36,9 @@ export const untrustedRequiresHyperv: ResourceValidationPolicy = {
             if (problem) report(problem);
             return;
         }
-        if (!args.isType(docker.Service) && !args.isType(docker.Container)) {
-            args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service and docker.Container`);
-        }
-        await service(args, report);
-        await container(args, report);
+        // Each typed validation reports notApplicable for other types, so dispatch to the one that fits.
+        if (args.isType(docker.Service)) return service(args, report);
+        if (args.isType(docker.Container)) return container(args, report);
+        args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service and docker.Container`);
     },
 };

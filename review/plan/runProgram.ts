@@ -38,7 +38,7 @@ function write(result: ProgramResult): never {
 /** The first stack frame inside the program directory (and outside node_modules): the declaring line. */
 function declaringLine(stack: string | undefined): SourceLocation | undefined {
     for (const line of (stack ?? "").split("\n").slice(1)) {
-        const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+        const m = /((?:\/|[A-Za-z]:\\)[^():]*):(\d+):(\d+)\)?$/.exec(line.trim());
         if (!m) continue;
         const file = path.resolve(m[1]);
         if (!file.startsWith(programDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
