@@ -128,7 +128,7 @@ export class AnalyzerClient {
         req.setType(r.type);
         req.setName(r.name);
         req.setUrn(r.urn);
-        req.setProperties(structproto.Struct.fromJavaScript(r.inputs));
+        req.setProperties(toStruct(r.inputs));
         req.setOptions(options(r));
         const provider = r.provider ? providers.get(r.provider) : undefined;
         if (provider) req.setProvider(providerResource(provider));
@@ -144,7 +144,7 @@ export class AnalyzerClient {
                 a.setType(r.type);
                 a.setName(r.name);
                 a.setUrn(r.urn);
-                a.setProperties(structproto.Struct.fromJavaScript(r.inputs));
+                a.setProperties(toStruct(r.inputs));
                 a.setOptions(options(r));
                 if (r.parent) a.setParent(r.parent);
                 const provider = r.provider ? providers.get(r.provider) : undefined;
@@ -155,6 +155,11 @@ export class AnalyzerClient {
         const res = await unary(this.client, "analyzeStack", req);
         return { diagnostics: readDiagnostics(res, undefined), notApplicable: readNotApplicable(res, undefined) };
     }
+}
+
+/** Properties as JSON carries them (no `undefined`), the shape the engine's Struct has. */
+function toStruct(inputs: Record<string, unknown>): any {
+    return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(inputs)));
 }
 
 function options(r: RecordedResource): any {
@@ -168,6 +173,6 @@ function providerResource(p: RecordedResource): any {
     pr.setType(p.type);
     pr.setName(p.name);
     pr.setUrn(p.urn);
-    pr.setProperties(structproto.Struct.fromJavaScript(p.inputs));
+    pr.setProperties(toStruct(p.inputs));
     return pr;
 }

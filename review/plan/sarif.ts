@@ -9,7 +9,6 @@ export function renderSarif(report: PlanReport, srcRoot: string, toolVersion: st
         shortDescription: { text: p.description },
         fullDescription: { text: `${p.description} (policy pack ${report.policyPack.name}, ${p.enforcementLevel})` },
         defaultConfiguration: { level: p.enforcementLevel === "mandatory" ? "error" : "warning" },
-        helpUri: "https://github.com/pulumi/pulumi-policy",
     }));
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const results = report.findings.map((f) => ({
@@ -37,7 +36,7 @@ export function renderSarif(report: PlanReport, srcRoot: string, toolVersion: st
         version: "2.1.0",
         runs: [
             {
-                tool: { driver: { name: "windows-isolation-plan", version: toolVersion, informationUri: "https://github.com/pulumi/pulumi-policy", rules } },
+                tool: { driver: { name: "windows-isolation-plan", version: toolVersion, rules } },
                 originalUriBaseIds: { SRCROOT: { uri: `file://${srcRoot.split(path.sep).join("/").replace(/\/?$/, "/")}` } },
                 invocations: [{ executionSuccessful: true }],
                 results,
