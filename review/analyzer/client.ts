@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the generated gRPC stubs (analyzer_pb) have no TypeScript types */
 /**
  * A client for a policy pack's analyzer server, built on the gRPC stubs @pulumi/pulumi ships
  * (the same protocol the Pulumi engine speaks): GetAnalyzerInfo, Configure, Analyze, AnalyzeStack.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- recorded inputs are engine JSON of any shape; every read is checked */
 /**
  * Finds the Pulumi project, program and stack config the plan runs, the way the Pulumi CLI
  * does: Pulumi.yaml (`name`, `main`, `stackConfigDir`, project `config`) and

@@ -1,6 +1,7 @@
 /** The plan's report: one object, rendered as the console table, plan.md and plan.json. */
 import * as fs from "fs";
 import * as path from "path";
+import { EXCEPTION_CONFIG_KEYS, Exemption } from "../../policy/exceptions";
 import { Diagnostic, EnforcementLevel } from "../analyzer/client";
 import { Evaluation } from "./evaluate";
 import { RecordedResource, SourceLocation } from "./recorded";
@@ -23,6 +24,30 @@ export interface Finding {
     readonly location?: SourceLocation;
 }
 
+export interface ConfiguredException {
+    readonly policy: string;
+    /** The config key (exemptions, trustedRegistries, allowUnlistedVmSizes). */
+    readonly kind: string;
+    readonly value: string;
+    readonly reason?: string;
+}
+
+export function configuredExceptions(config: Record<string, unknown>): ConfiguredException[] {
+    const out: ConfiguredException[] = [];
+    for (const [policy, value] of Object.entries(config)) {
+        if (value === null || typeof value !== "object") continue;
+        for (const kind of EXCEPTION_CONFIG_KEYS) {
+            const list = (value as Record<string, unknown>)[kind];
+            if (!Array.isArray(list)) continue;
+            for (const item of list) {
+                if (item !== null && typeof item === "object") out.push({ policy, kind, value: String((item as Exemption).resource), reason: String((item as Exemption).reason) });
+                else out.push({ policy, kind, value: String(item) });
+            }
+        }
+    }
+    return out;
+}
+
 export interface PlanReport {
     readonly project: string;
     readonly stack: string;
@@ -36,6 +61,8 @@ export interface PlanReport {
     readonly findings: Finding[];
     /** Findings that configured exceptions suppressed. */
     readonly exceptions: Finding[];
+    /** Every exception the policy config grants, whether or not it suppressed anything. */
+    readonly configuredExceptions: ConfiguredException[];
     readonly notApplicable: { policy: string; resource?: string; reason: string }[];
     readonly summary: { mandatory: number; advisory: number; exempted: number };
     readonly exitCode: 0 | 1;
@@ -122,6 +149,7 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
         workloads: rows,
         findings,
         exceptions,
+        configuredExceptions: configuredExceptions(evaluation.config as Record<string, unknown>),
         notApplicable: evaluation.notApplicable.map((n) => ({ policy: n.policyName, resource: n.urn ? byUrn.get(n.urn)?.name : undefined, reason: n.reason })),
         summary: { mandatory, advisory: findings.length - mandatory, exempted: exceptions.length },
         exitCode: mandatory > 0 ? 1 : 0,
@@ -163,6 +191,7 @@ export function renderText(report: PlanReport, base: string): string {
     ];
     if (report.workloads.length === 0) out.splice(2, 2, "(no workloads)");
     for (const f of report.findings) out.push(`${f.level === "mandatory" ? "VIOLATION" : "advisory "} ${f.policy} on ${f.resource} (${f.type}) at ${where(f, base)}: ${f.message}`);
+    for (const c of report.configuredExceptions) out.push(`Configured exception: ${c.policy} ${c.kind} ${c.value}${c.reason ? ` (reason: ${c.reason})` : ""}`);
     for (const f of report.exceptions) out.push(`EXEMPTED  ${f.policy} on ${f.resource} at ${where(f, base)} by policy config: ${f.message}`);
     if (report.placeholders.length > 0) out.push(`Secure config replaced by placeholders: ${report.placeholders.join(", ")}`);
     out.push(`Result: ${report.summary.mandatory} mandatory violation(s), ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`);
@@ -190,7 +219,9 @@ export function renderMarkdown(report: PlanReport, base: string): string {
         out.push("");
     }
     out.push("### Exceptions", "");
-    if (report.exceptions.length === 0) out.push("None suppressed a finding.");
+    if (report.configuredExceptions.length === 0) out.push("The policy config grants no exceptions.");
+    for (const c of report.configuredExceptions) out.push(`- configured: \`${c.policy}\` ${c.kind} \`${md(c.value)}\`${c.reason ? ` (reason: ${md(c.reason)})` : ""}`);
+    if (report.exceptions.length === 0) out.push("", "None suppressed a finding.");
     for (const f of report.exceptions) out.push(`- \`${f.policy}\` on \`${f.resource}\` at \`${where(f, base)}\` suppressed by policy config: ${md(f.message)}`);
     out.push("");
     if (report.placeholders.length > 0) out.push(`Secure config values replaced by marked placeholders: ${report.placeholders.map((p) => `\`${p}\``).join(", ")}.`, "");

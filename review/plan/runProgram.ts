@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the mock monitor and its protobuf requests are untyped runtime internals */
 /**
  * Child process: runs one Pulumi program under Pulumi's own mock monitor and records every
  * registration exactly as the engine would receive it (the serialized request). Run by the plan

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- recorded inputs are engine JSON of any shape; every read is checked */
 /**
  * One row per workload for the plan table: our components, and raw docker.Service /
  * docker.Container resources that bypass them. Facts come from the recorded inputs through the

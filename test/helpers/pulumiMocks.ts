@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 export interface RecordedResource {
     readonly type: string;
     readonly name: string;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read nested provider inputs
     readonly inputs: Record<string, any>;
     readonly provider?: string;
     readonly custom: boolean;
@@ -57,6 +58,7 @@ export function installMocks(opts: { project?: string; stack?: string; preview?:
 /** The value of an Output, and whether it was marked secret. */
 export async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
     const value = await new Promise<T>((resolve) => output.apply((v) => { resolve(v); return v; }));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- isSecret is internal to Output
     const secret = await (output as any).isSecret;
     return { value, secret };
 }
