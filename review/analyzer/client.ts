@@ -158,9 +158,19 @@ export class AnalyzerClient {
     }
 }
 
-/** Properties as JSON carries them (no `undefined`), the shape the engine's Struct has. */
+/**
+ * Properties as JSON carries them (no `undefined`), the shape the engine's Struct has. Built
+ * once per recorded input object: Analyze, AnalyzeStack and a second pass reuse it (building
+ * Structs is most of the client's cost at 10,000 resources).
+ */
+const structs = new WeakMap<object, any>();
 function toStruct(inputs: Record<string, unknown>): any {
-    return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(inputs)));
+    let s = structs.get(inputs);
+    if (!s) {
+        s = structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(inputs)));
+        structs.set(inputs, s);
+    }
+    return s;
 }
 
 function options(r: RecordedResource): any {
@@ -169,11 +179,15 @@ function options(r: RecordedResource): any {
     return o;
 }
 
+const providerProtos = new WeakMap<object, any>();
 function providerResource(p: RecordedResource): any {
+    const cached = providerProtos.get(p);
+    if (cached) return cached;
     const pr = new analyzerproto.AnalyzerProviderResource();
     pr.setType(p.type);
     pr.setName(p.name);
     pr.setUrn(p.urn);
     pr.setProperties(toStruct(p.inputs));
+    providerProtos.set(p, pr);
     return pr;
 }
