@@ -78,9 +78,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const started = Date.now();
     let registered = 0;
+    let phase = "running the program";
     const ticker = setInterval(() => {
-        if (Date.now() - started > 2000) process.stderr.write(`plan: ${((Date.now() - started) / 1000).toFixed(0)} s, ${registered} resources registered...\n`);
-    }, 1000);
+        process.stderr.write(`plan: ${((Date.now() - started) / 1000).toFixed(0)} s, ${phase}, ${registered} resources registered...\n`);
+    }, 2000);
     // The pack's server starts (and type-checks) while the program runs.
     const pack = startPolicyPack(args.policyPack);
     pack.catch(() => undefined);
@@ -91,11 +92,14 @@ async function main(argv: readonly string[]): Promise<number> {
             return 2;
         }
         registered = result.resources.length;
+        phase = "starting the policy pack";
         const server = await pack;
+        phase = "evaluating policies";
         const client = new AnalyzerClient(server.port);
         try {
             const evaluation = await evaluate(client, result.resources, policyConfig);
             const report = buildReport(target, result.resources, evaluation);
+            clearInterval(ticker);
             const srcRoot = process.cwd();
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });

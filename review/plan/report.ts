@@ -221,7 +221,7 @@ export function renderMarkdown(report: PlanReport, base: string): string {
     out.push("### Exceptions", "");
     if (report.configuredExceptions.length === 0) out.push("The policy config grants no exceptions.");
     for (const c of report.configuredExceptions) out.push(`- configured: \`${c.policy}\` ${c.kind} \`${md(c.value)}\`${c.reason ? ` (reason: ${md(c.reason)})` : ""}`);
-    if (report.exceptions.length === 0) out.push("", "None suppressed a finding.");
+    if (report.configuredExceptions.length > 0 && report.exceptions.length === 0) out.push("", "None suppressed a finding.");
     for (const f of report.exceptions) out.push(`- \`${f.policy}\` on \`${f.resource}\` at \`${where(f, base)}\` suppressed by policy config: ${md(f.message)}`);
     out.push("");
     if (report.placeholders.length > 0) out.push(`Secure config values replaced by marked placeholders: ${report.placeholders.map((p) => `\`${p}\``).join(", ")}.`, "");
