@@ -51,13 +51,28 @@ function hasExceptions(config: PolicyPackConfig): boolean {
     return Object.values(config).some((v) => typeof v !== "string" && EXCEPTION_CONFIG_KEYS.some((k) => Array.isArray(v[k]) && (v[k] as unknown[]).length > 0));
 }
 
+/** `"all": <level>` sets every policy's level that the config does not set itself, as the Pulumi CLI does. */
+export function expandAll(config: PolicyPackConfig, info: AnalyzerInfo): PolicyPackConfig {
+    const { all, ...rest } = config;
+    if (all === undefined) return config;
+    const level = typeof all === "string" ? all : all.enforcementLevel;
+    if (level === undefined) return rest;
+    const out: PolicyPackConfig = { ...rest };
+    for (const p of info.policies) {
+        const own = out[p.name];
+        if (own === undefined) out[p.name] = level;
+        else if (typeof own !== "string" && own.enforcementLevel === undefined) out[p.name] = { ...own, enforcementLevel: level };
+    }
+    return out;
+}
+
 const key = (d: Diagnostic) => `${d.policyName}\u0000${d.urn}\u0000${d.message}`;
 
 export async function evaluate(client: AnalyzerClient, resources: readonly RecordedResource[], userConfig: PolicyPackConfig = {}): Promise<Evaluation> {
     const info = await client.getAnalyzerInfo();
     const unknownPolicy = Object.keys(userConfig).find((p) => p !== "all" && !info.policies.some((q) => q.name === p));
     if (unknownPolicy) throw new Error(`policy config names '${unknownPolicy}', which pack ${info.name} does not have (${info.policies.map((p) => p.name).join(", ")})`);
-    const config = userConfig;
+    const config = expandAll(userConfig, info);
     let suppressed: Diagnostic[] = [];
     if (hasExceptions(config)) {
         await client.configure(withoutExceptions(config), info);

@@ -56,6 +56,16 @@ function configString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** A Pulumi.yaml `config:` entry: a plain value, or `{type?, default?, value?}` (a declaration without a default sets nothing). */
+function projectConfigValue(v: unknown): unknown {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    if ("value" in o) return o.value;
+    if ("default" in o) return o.default;
+    if ("type" in o || "description" in o) return undefined;
+    return v;
+}
+
 export function resolveTarget(opts: { program?: string; stack?: string; cwd: string }): PlanTarget {
     const start = path.resolve(opts.cwd, opts.program ?? ".");
     if (!fs.existsSync(start) || !fs.statSync(start).isDirectory()) throw new PlanInputError(`--program ${opts.program}: ${start} is not a directory`);
@@ -80,8 +90,8 @@ export function resolveTarget(opts: { program?: string; stack?: string; cwd: str
     const fullKey = (k: string) => (k.includes(":") ? k : `${project.name}:${k}`);
     // Project-level defaults first, then the stack file wins.
     for (const [k, v] of Object.entries((project.config ?? {}) as Record<string, unknown>)) {
-        const value = v !== null && typeof v === "object" && "default" in v ? (v as { default: unknown }).default : v !== null && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
-        if (value !== undefined && !(value !== null && typeof value === "object" && "type" in (v as object) && !("default" in (v as object)))) values[fullKey(k)] = configString(value);
+        const value = projectConfigValue(v);
+        if (value !== undefined) values[fullKey(k)] = configString(value);
     }
     const stackConfig = ((readYaml(configFile) as { config?: unknown }).config ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(stackConfig)) {

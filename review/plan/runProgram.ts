@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- the mock monitor and its protobuf requests are untyped runtime internals */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports -- the mock monitor and its protobuf requests are untyped runtime internals, loaded from the program's own SDK */
 /**
  * Child process: runs one Pulumi program under Pulumi's own mock monitor and records every
  * registration exactly as the engine would receive it (the serialized request). Run by the plan
@@ -7,7 +7,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
 
 interface RunRequest {
@@ -18,6 +17,9 @@ interface RunRequest {
 const [requestFile, resultFile] = process.argv.slice(2);
 const request = JSON.parse(fs.readFileSync(requestFile, "utf8")) as RunRequest;
 const programDir = path.resolve(request.programDir);
+// The program's own copy of the Pulumi SDK: mocks set on another copy would not see its resources.
+const fromProgram = (id: string) => require(require.resolve(id, { paths: [programDir, __dirname] }));
+const pulumi: typeof import("@pulumi/pulumi") = fromProgram("@pulumi/pulumi");
 
 const recorded: Omit<RecordedResource, "location">[] = [];
 const locations = new Map<string, SourceLocation[]>();
@@ -60,8 +62,7 @@ async function main(): Promise<void> {
         true,
     );
     // Record the serialized request the engine (and so the analyzer) would receive.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings");
+    const settings = fromProgram("@pulumi/pulumi/runtime/settings");
     const monitor = settings.getMonitor();
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
@@ -90,7 +91,6 @@ async function main(): Promise<void> {
             if (where) locations.set(key, [...(locations.get(key) ?? []), where]);
             return undefined;
         });
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const mod = require(programDir);
         return mod instanceof Function ? await mod() : mod;
     });

@@ -172,3 +172,12 @@ test("config can change a level, as with --policy-pack-config", async () => {
     expect(e.diagnostics.map((d) => [d.policyName, d.enforcementLevel])).toEqual([["untrusted-requires-hyperv", "advisory"]]);
     expect(POLICIES).toContain(e.diagnostics[0].policyName);
 });
+
+test("\"all\" sets every policy's level unless the policy sets its own, as the CLI does", async () => {
+    const stack = replace(replace(happyStack(), service("svc", { isolation: "process" })), container("ctr", { image: "contoso/tool:latest" }));
+    const e = await pack.run(stack, { all: "advisory", "pinned-image": { enforcementLevel: "mandatory" } });
+    expect(e.diagnostics.map((d) => [d.policyName, d.enforcementLevel]).sort()).toEqual([
+        ["pinned-image", "mandatory"],
+        ["untrusted-requires-hyperv", "advisory"],
+    ]);
+});
