@@ -63,6 +63,9 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             securityType: args?.securityType ?? "Standard",
             encryptionAtHost: args?.encryptionAtHost ?? false,
             dockerVersion: args?.dockerVersion?.version,
+            // The host facts the policies read (as on ExistingDockerHost).
+            osBuild: WINDOWS_SERVER_IMAGES[args?.windowsVersion as keyof typeof WINDOWS_SERVER_IMAGES]?.osBuild,
+            hypervCapable: true,
         }, opts);
         const problems = validateContainerHostArgs(args);
         if (problems.length > 0) {

@@ -9,3 +9,5 @@ export * from "./vmSizes";
 export * from "./networkSources";
 export * from "./attestation";
 export * from "./attestationRules";
+export * from "./network";
+export * from "./workloadRules";

@@ -24,6 +24,9 @@ export const DOCKER_TLS_PORT = 2376;
  */
 const ANYONE_TAGS = new Set(["*", "any", "internet", "azurecloud"]);
 
+/** Service tags whose sources stay inside the VNet or Azure's own probes. */
+const INTERNAL_TAGS = new Set(["virtualnetwork", "azureloadbalancer"]);
+
 export type ParsedCidr =
     | { readonly family: 4; readonly address: number; readonly prefix: number }
     | { readonly family: 6; readonly address: bigint; readonly prefix: number };
@@ -85,11 +88,13 @@ function ipv6InsidePrivate(c: { address: bigint; prefix: number }): boolean {
  * Whether `source` (an NSG source prefix) opens a port to the Internet at large: a wildcard or
  * "anyone" service tag, `0.0.0.0/0`/`::/0`, or a range so wide it must contain public addresses
  * (IPv4 shorter than /8: every /0-/7 holds public space; IPv6 shorter than /16 outside fc00::/7).
- * Unparseable text counts as Internet: fail closed.
+ * The VirtualNetwork and AzureLoadBalancer tags are not; any other text that is not an address
+ * (an unknown tag, a typo) counts as Internet: fail closed.
  */
 export function isInternetSource(source: string): boolean {
     const text = String(source).trim();
     if (ANYONE_TAGS.has(text.toLowerCase()) || text.toLowerCase().startsWith("azurecloud.")) return true;
+    if (INTERNAL_TAGS.has(text.toLowerCase())) return false;
     const cidr = parseCidr(text);
     if (!cidr) return true;
     // The unspecified address (0.0.0.0, ::) is how tools spell "any": refuse it at every prefix.

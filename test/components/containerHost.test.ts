@@ -168,7 +168,7 @@ describe("a private ContainerHost with defaults", () => {
     test("no secret appears in any plain input, the component's inputs included", () => {
         const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
         for (const secret of SECRETS) expect(plain.filter((s) => s.includes(secret))).toEqual([]);
-        expect(byName("ch").inputs).toEqual({ windowsVersion: "ltsc2022", securityType: "Standard", encryptionAtHost: false });
+        expect(byName("ch").inputs).toEqual({ windowsVersion: "ltsc2022", securityType: "Standard", encryptionAtHost: false, osBuild: 20348, hypervCapable: true });
     });
 });
 
@@ -212,7 +212,7 @@ test("ltsc2025 with a public endpoint, DNS label, zone and own tags", async () =
     expect(byName("pub-server-csr").inputs).toMatchObject({ ipAddresses: ["10.40.0.4", "20.50.60.70"], dnsNames: ["pub-docker.westeurope.cloudapp.azure.com"] });
     expect(byName("pub-docker").inputs.host).toBe("tcp://20.50.60.70:2376");
     expect(byName("pub").inputs).toEqual({
-        vmSize: "Standard_E8s_v5", windowsVersion: "ltsc2025", securityType: "Standard", encryptionAtHost: false,
+        vmSize: "Standard_E8s_v5", windowsVersion: "ltsc2025", securityType: "Standard", encryptionAtHost: false, osBuild: 26100, hypervCapable: true,
         publicEndpoint: { allowedClientCidrs: ["203.0.113.10/32", "198.51.100.0/24"], dnsLabel: "pub-docker" },
     });
 });

@@ -5,13 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
 import { join } from "path";
-import { parse } from "yaml";
+import { load } from "js-yaml";
 import { azureMockOutputs } from "../helpers/azureMockOutputs";
 import { installMocks, plainStrings, unwrap } from "../helpers/pulumiMocks";
 
 /** A Pulumi.<stack>.yaml as the CLI hands it to the program: strings, JSON for structured values, secrets marked. */
 function stackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
-    const file = parse(readFileSync(join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const file = load(readFileSync(join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(file.config)) {

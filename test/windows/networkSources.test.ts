@@ -15,7 +15,8 @@ test.each([
 test.each([
     "203.0.113.10", "203.0.113.10/32", "198.51.100.0/24", "10.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12",
     "2001:db8::1", "2001:db8::/32", "fd00::/8", "fc00::/7", "fe80::/10", "100.64.0.0/10",
-])("'%s' is a bounded client range", (source) => {
+    "VirtualNetwork", "AzureLoadBalancer",
+])("'%s' is a bounded range or an internal service tag", (source) => {
     expect(isInternetSource(source)).toBe(false);
 });
 

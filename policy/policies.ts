@@ -1,0 +1,9 @@
+/** Every policy of the pack, in report order. Plain objects: tests call them directly too. */
+import { Policies } from "@pulumi/policy";
+import { dockerApiTlsOnly } from "./dockerApiTlsOnly";
+import { hypervHostNestedVirtualization } from "./hypervHostNestedVirtualization";
+import { imageHostCompatibility } from "./imageHostCompatibility";
+import { pinnedImage } from "./pinnedImage";
+import { untrustedRequiresHyperv } from "./untrustedRequiresHyperv";
+
+export const policies: Policies = [untrustedRequiresHyperv, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage];

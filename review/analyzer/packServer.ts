@@ -1,0 +1,49 @@
+/**
+ * Starts a policy pack the way the Pulumi CLI does: `node @pulumi/pulumi/cmd/run-policy-pack
+ * <engine-address> <pack-dir>` in the pack's directory. `new PolicyPack` then serves the
+ * analyzer over gRPC on 127.0.0.1 and prints its port, which we read.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+
+export interface RunningPack {
+    readonly port: number;
+    readonly process: ChildProcess;
+    stop(): Promise<void>;
+}
+
+export function startPolicyPack(packDir: string, timeoutMs = 120_000): Promise<RunningPack> {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+    // The engine address is only used to stream logs back; the pack serves without it.
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+        cwd: path.resolve(packDir),
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += String(d)));
+    const stop = () =>
+        new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+        });
+    return new Promise((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => {
+            void stop();
+            reject(new Error(`policy pack ${packDir} did not print its port within ${timeoutMs} ms: ${stderr.trim()}`));
+        }, timeoutMs);
+        child.stdout!.on("data", (d) => {
+            out += String(d);
+            const m = /^(\d+)\s*$/m.exec(out);
+            if (m) {
+                clearTimeout(timer);
+                resolve({ port: Number(m[1]), process: child, stop });
+            }
+        });
+        child.once("exit", (code) => {
+            clearTimeout(timer);
+            reject(new Error(`policy pack ${packDir} exited with code ${code} before serving: ${stderr.trim()}`));
+        });
+    });
+}

@@ -1,0 +1,133 @@
+/**
+ * npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>]
+ *
+ * Offline preview and policy report: runs the Pulumi program under mocks with the stack's
+ * config, evaluates every recorded resource through the policy pack's own analyzer server (as
+ * `pulumi preview --policy-pack policy` would), prints the workload table and writes plan.md,
+ * plan.json and plan.sarif. Exit 0 clean, 1 mandatory violation, 2 bad arguments or the program failed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { AnalyzerClient, PolicyPackConfig } from "../analyzer/client";
+import { startPolicyPack } from "../analyzer/packServer";
+import { evaluate } from "./evaluate";
+import { executeProgram } from "./execute";
+import { PlanInputError, resolveTarget } from "./project";
+import { buildReport, renderMarkdown, renderText } from "./report";
+import { renderSarif } from "./sarif";
+
+const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--policy-pack <dir>]
+  --stack          stack whose Pulumi.<stack>.yaml config the program runs with (optional when there is only one)
+  --program        Pulumi project or program directory (default: the current project)
+  --out            where plan.md, plan.json and plan.sarif go (default: out/)
+  --policy-config  policy config JSON, as for pulumi preview --policy-pack-config
+  --policy-pack    policy pack directory (default: this repository's policy/)`;
+
+export interface PlanArgs {
+    stack?: string;
+    program?: string;
+    out: string;
+    policyConfig?: string;
+    policyPack: string;
+}
+
+export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
+    const args: PlanArgs = { out: "out", policyPack: path.resolve(__dirname, "..", "..", "policy") };
+    const flags: Record<string, keyof PlanArgs> = { "--stack": "stack", "--program": "program", "--out": "out", "--policy-config": "policyConfig", "--policy-pack": "policyPack" };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--help" || a === "-h") return "help";
+        const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+        const field = flags[flag];
+        if (!field) throw new PlanInputError(`unknown argument '${a}'`);
+        const value = inline ?? argv[++i];
+        if (value === undefined || value === "" || value.startsWith("--")) throw new PlanInputError(`${flag} needs a value`);
+        args[field] = value;
+    }
+    return args;
+}
+
+function readPolicyConfig(file: string | undefined): PolicyPackConfig {
+    if (!file) return {};
+    try {
+        const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object of policy name to config");
+        return parsed;
+    } catch (e) {
+        throw new PlanInputError(`--policy-config ${file}: ${(e as Error).message}`);
+    }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+    const userCwd = process.env.INIT_CWD ?? process.cwd();
+    let args: PlanArgs | "help";
+    let target;
+    let policyConfig: PolicyPackConfig;
+    try {
+        args = parseArgs(argv);
+        if (args === "help") {
+            console.log(USAGE);
+            return 0;
+        }
+        target = resolveTarget({ program: args.program === undefined ? undefined : path.resolve(userCwd, args.program), stack: args.stack, cwd: process.cwd() });
+        policyConfig = readPolicyConfig(args.policyConfig && path.resolve(userCwd, args.policyConfig));
+    } catch (e) {
+        if (!(e instanceof PlanInputError)) throw e;
+        console.error(`plan: ${e.message}\n${USAGE}`);
+        return 2;
+    }
+    const started = Date.now();
+    let registered = 0;
+    let phase = "running the program";
+    const ticker = setInterval(() => {
+        process.stderr.write(`plan: ${((Date.now() - started) / 1000).toFixed(0)} s, ${phase}, ${registered} resources registered...\n`);
+    }, 2000);
+    // The pack's server starts (and type-checks) while the program runs.
+    const pack = startPolicyPack(args.policyPack);
+    pack.catch(() => undefined);
+    try {
+        const result = await executeProgram(target, { onProgress: (n) => (registered = n) });
+        if (!result.ok) {
+            console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} failed (stack ${target.config.stack}): ${result.error}`);
+            return 2;
+        }
+        registered = result.resources.length;
+        phase = "starting the policy pack";
+        const server = await pack;
+        phase = "evaluating policies";
+        const client = new AnalyzerClient(server.port);
+        try {
+            const evaluation = await evaluate(client, result.resources, policyConfig);
+            const report = buildReport(target, result.resources, evaluation);
+            clearInterval(ticker);
+            const srcRoot = process.cwd();
+            const outDir = path.resolve(userCwd, args.out);
+            fs.mkdirSync(outDir, { recursive: true });
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const version: string = require("../../package.json").version;
+            fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
+            fs.writeFileSync(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
+            fs.writeFileSync(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
+            console.log(renderText(report, srcRoot));
+            console.log(`Wrote ${["plan.md", "plan.json", "plan.sarif"].map((f) => path.relative(userCwd, path.join(outDir, f))).join(", ")}`);
+            return report.exitCode;
+        } finally {
+            client.close();
+            await server.stop();
+        }
+    } catch (e) {
+        console.error(`plan: ${(e as Error).message}`);
+        return 2;
+    } finally {
+        clearInterval(ticker);
+        void pack.then((p) => p.stop(), () => undefined);
+    }
+}
+
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+        console.error(`plan: ${(e as Error).message}`);
+        process.exit(2);
+    },
+);

@@ -1,0 +1,230 @@
+/** The plan's report: one object, rendered as the console table, plan.md and plan.json. */
+import * as fs from "fs";
+import * as path from "path";
+import { EXCEPTION_CONFIG_KEYS, Exemption } from "../../policy/exceptions";
+import { Diagnostic, EnforcementLevel } from "../analyzer/client";
+import { Evaluation } from "./evaluate";
+import { RecordedResource, SourceLocation } from "./recorded";
+import { PlanTarget } from "./project";
+import { workloadRows, WorkloadRow } from "./workloads";
+
+/** Policies whose verdict belongs on a workload's row; the others are host and network findings. */
+export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "image-host-compatibility", "pinned-image"];
+
+export type Verdict = "pass" | "FAIL" | "warn" | "exempt" | "unchecked" | "n/a";
+
+export interface Finding {
+    readonly policy: string;
+    readonly level: EnforcementLevel;
+    readonly resource: string;
+    readonly type: string;
+    readonly urn: string;
+    /** The policy's own words for this resource (without the policy description line). */
+    readonly message: string;
+    readonly location?: SourceLocation;
+}
+
+export interface ConfiguredException {
+    readonly policy: string;
+    /** The config key (exemptions, trustedRegistries, allowUnlistedVmSizes). */
+    readonly kind: string;
+    readonly value: string;
+    readonly reason?: string;
+}
+
+export function configuredExceptions(config: Record<string, unknown>): ConfiguredException[] {
+    const out: ConfiguredException[] = [];
+    for (const [policy, value] of Object.entries(config)) {
+        if (value === null || typeof value !== "object") continue;
+        for (const kind of EXCEPTION_CONFIG_KEYS) {
+            const list = (value as Record<string, unknown>)[kind];
+            if (!Array.isArray(list)) continue;
+            for (const item of list) {
+                if (item !== null && typeof item === "object") out.push({ policy, kind, value: String((item as Exemption).resource), reason: String((item as Exemption).reason) });
+                else out.push({ policy, kind, value: String(item) });
+            }
+        }
+    }
+    return out;
+}
+
+export interface PlanReport {
+    readonly project: string;
+    readonly stack: string;
+    readonly program: string;
+    readonly configFile: string;
+    readonly placeholders: string[];
+    readonly policyPack: { name: string; version: string; policies: { name: string; enforcementLevel: EnforcementLevel; description: string }[] };
+    readonly policyConfig: unknown;
+    readonly resourceCount: number;
+    readonly workloads: (WorkloadRow & { verdicts: Record<string, Verdict> })[];
+    readonly findings: Finding[];
+    /** Findings that configured exceptions suppressed. */
+    readonly exceptions: Finding[];
+    /** Every exception the policy config grants, whether or not it suppressed anything. */
+    readonly configuredExceptions: ConfiguredException[];
+    readonly notApplicable: { policy: string; resource?: string; reason: string }[];
+    readonly summary: { mandatory: number; advisory: number; exempted: number };
+    readonly exitCode: 0 | 1;
+}
+
+export function detail(message: string): string {
+    const lines = message.split("\n");
+    return (lines.length > 1 ? lines.slice(1) : lines).join(" ").trim();
+}
+
+/** Where a resource is declared: its own construction line, else its nearest parent's, else its name in the program source. */
+export function locator(resources: readonly RecordedResource[], programDir: string): (urn: string) => SourceLocation | undefined {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    let sources: { file: string; lines: string[] }[] | undefined;
+    const search = (name: string): SourceLocation | undefined => {
+        sources ??= listSources(programDir).map((file) => ({ file, lines: fs.readFileSync(file, "utf8").split("\n") }));
+        for (const s of sources) {
+            for (let i = 0; i < s.lines.length; i++) {
+                for (const q of ['"', "'", "`"]) {
+                    const col = s.lines[i].indexOf(`${q}${name}${q}`);
+                    if (col >= 0) return { file: s.file, line: i + 1, column: col + 1 };
+                }
+            }
+        }
+        return undefined;
+    };
+    return (urn) => {
+        for (let r = byUrn.get(urn); r; r = r.parent ? byUrn.get(r.parent) : undefined) {
+            if (r.location) return r.location;
+        }
+        const r = byUrn.get(urn);
+        return r ? search(r.name) : undefined;
+    };
+}
+
+function listSources(dir: string): string[] {
+    const out: string[] = [];
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) out.push(...listSources(full));
+        else if (/\.(ts|js)$/.test(e.name) && !e.name.endsWith(".d.ts")) out.push(full);
+    }
+    return out.sort();
+}
+
+export function buildReport(target: PlanTarget, resources: readonly RecordedResource[], evaluation: Evaluation): PlanReport {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const locate = locator(resources, target.programDir);
+    const toFinding = (d: Diagnostic): Finding => {
+        const r = byUrn.get(d.urn);
+        return { policy: d.policyName, level: d.enforcementLevel, resource: r?.name ?? d.urn, type: r?.type ?? "", urn: d.urn, message: detail(d.message), location: locate(d.urn) };
+    };
+    const findings = evaluation.diagnostics.map(toFinding);
+    const exceptions = evaluation.suppressed.map(toFinding);
+    const rows = workloadRows(resources).map((row) => {
+        const verdicts: Record<string, Verdict> = {};
+        for (const policy of WORKLOAD_POLICIES) {
+            if (!evaluation.info.policies.some((p) => p.name === policy)) continue;
+            const mine = findings.filter((f) => f.policy === policy && row.urns.includes(f.urn));
+            if (mine.some((f) => f.level === "mandatory")) verdicts[policy] = "FAIL";
+            else if (mine.length > 0) verdicts[policy] = "warn";
+            else if (exceptions.some((f) => f.policy === policy && row.urns.includes(f.urn))) verdicts[policy] = "exempt";
+            else if (policy === "image-host-compatibility" && row.hostBuild === "unknown") verdicts[policy] = "unchecked";
+            else if (evaluation.notApplicable.some((n) => n.policyName === policy && n.urn === row.urn)) verdicts[policy] = "n/a";
+            else verdicts[policy] = "pass";
+        }
+        return { ...row, verdicts };
+    });
+    const mandatory = findings.filter((f) => f.level === "mandatory").length;
+    return {
+        project: target.config.project,
+        stack: target.config.stack,
+        program: target.programDir,
+        configFile: target.configFile,
+        placeholders: target.config.placeholders,
+        policyPack: {
+            name: evaluation.info.name,
+            version: evaluation.info.version,
+            policies: evaluation.info.policies.map((p) => ({ name: p.name, enforcementLevel: p.enforcementLevel, description: p.description })),
+        },
+        policyConfig: evaluation.config,
+        resourceCount: resources.length,
+        workloads: rows,
+        findings,
+        exceptions,
+        configuredExceptions: configuredExceptions(evaluation.config as Record<string, unknown>),
+        notApplicable: evaluation.notApplicable.map((n) => ({ policy: n.policyName, resource: n.urn ? byUrn.get(n.urn)?.name : undefined, reason: n.reason })),
+        summary: { mandatory, advisory: findings.length - mandatory, exempted: exceptions.length },
+        exitCode: mandatory > 0 ? 1 : 0,
+    };
+}
+
+function verdictText(v: Record<string, Verdict>): string {
+    const notable = Object.entries(v).filter(([, x]) => x !== "pass" && x !== "n/a");
+    return notable.length === 0 ? "ok" : notable.map(([p, x]) => `${x} ${p}`).join("; ");
+}
+
+const COLUMNS: [string, (r: PlanReport["workloads"][number]) => string][] = [
+    ["workload", (r) => r.workload],
+    ["host", (r) => r.host],
+    ["image", (r) => r.image],
+    ["image build", (r) => r.imageBuild],
+    ["host build", (r) => r.hostBuild],
+    ["trust", (r) => r.trust],
+    ["requested", (r) => r.requestedIsolation],
+    ["effective", (r) => r.effectiveIsolation],
+    ["verdicts", (r) => verdictText(r.verdicts)],
+];
+
+function where(f: Finding, base: string): string {
+    return f.location ? `${path.relative(base, f.location.file)}:${f.location.line}` : "(location not found)";
+}
+
+export function renderText(report: PlanReport, base: string): string {
+    const cells = report.workloads.map((r) => COLUMNS.map(([, get]) => get(r)));
+    const widths = COLUMNS.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+    const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+    const out = [
+        `Plan for stack '${report.stack}' of ${report.project} (${report.resourceCount} resources, policy pack ${report.policyPack.name}@${report.policyPack.version})`,
+        "",
+        line(COLUMNS.map(([h]) => h)),
+        line(widths.map((w) => "-".repeat(w))),
+        ...cells.map(line),
+        "",
+    ];
+    if (report.workloads.length === 0) out.splice(2, 2, "(no workloads)");
+    for (const f of report.findings) out.push(`${f.level === "mandatory" ? "VIOLATION" : "advisory "} ${f.policy} on ${f.resource} (${f.type}) at ${where(f, base)}: ${f.message}`);
+    for (const c of report.configuredExceptions) out.push(`Configured exception: ${c.policy} ${c.kind} ${c.value}${c.reason ? ` (reason: ${c.reason})` : ""}`);
+    for (const f of report.exceptions) out.push(`EXEMPTED  ${f.policy} on ${f.resource} at ${where(f, base)} by policy config: ${f.message}`);
+    if (report.placeholders.length > 0) out.push(`Secure config replaced by placeholders: ${report.placeholders.join(", ")}`);
+    out.push(`Result: ${report.summary.mandatory} mandatory violation(s), ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`);
+    return out.join("\n");
+}
+
+const md = (s: string) => s.replace(/\|/g, "\\|");
+
+export function renderMarkdown(report: PlanReport, base: string): string {
+    const out = [
+        `## Isolation plan: stack \`${report.stack}\` of \`${report.project}\``,
+        "",
+        report.summary.mandatory > 0
+            ? `**${report.summary.mandatory} mandatory violation(s)**, ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`
+            : `No mandatory violations; ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`,
+        "",
+        `| ${COLUMNS.map(([h]) => h).join(" | ")} |`,
+        `| ${COLUMNS.map(() => "---").join(" | ")} |`,
+        ...report.workloads.map((r) => `| ${COLUMNS.map(([, get]) => md(get(r))).join(" | ")} |`),
+        "",
+    ];
+    if (report.findings.length > 0) {
+        out.push("### Findings", "");
+        for (const f of report.findings) out.push(`- **${f.level}** \`${f.policy}\` on \`${f.resource}\` (${f.type}) at \`${where(f, base)}\`: ${md(f.message)}`);
+        out.push("");
+    }
+    out.push("### Exceptions", "");
+    if (report.configuredExceptions.length === 0) out.push("The policy config grants no exceptions.");
+    for (const c of report.configuredExceptions) out.push(`- configured: \`${c.policy}\` ${c.kind} \`${md(c.value)}\`${c.reason ? ` (reason: ${md(c.reason)})` : ""}`);
+    if (report.configuredExceptions.length > 0 && report.exceptions.length === 0) out.push("", "None suppressed a finding.");
+    for (const f of report.exceptions) out.push(`- \`${f.policy}\` on \`${f.resource}\` at \`${where(f, base)}\` suppressed by policy config: ${md(f.message)}`);
+    out.push("");
+    if (report.placeholders.length > 0) out.push(`Secure config values replaced by marked placeholders: ${report.placeholders.map((p) => `\`${p}\``).join(", ")}.`, "");
+    out.push(`Policy pack \`${report.policyPack.name}@${report.policyPack.version}\`: ${report.policyPack.policies.map((p) => `\`${p.name}\` (${p.enforcementLevel})`).join(", ")}. ${report.resourceCount} resources evaluated.`, "");
+    return out.join("\n");
+}

@@ -1,0 +1,112 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports -- the mock monitor and its protobuf requests are untyped runtime internals, loaded from the program's own SDK */
+/**
+ * Child process: runs one Pulumi program under Pulumi's own mock monitor and records every
+ * registration exactly as the engine would receive it (the serialized request). Run by the plan
+ * tool with `node -r ts-node/register/transpile-only`, so a crashing program only ends this
+ * process. Usage: runProgram.ts <request.json> <result.json>
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
+
+interface RunRequest {
+    readonly programDir: string;
+    readonly config: ProgramConfig;
+}
+
+const [requestFile, resultFile] = process.argv.slice(2);
+const request = JSON.parse(fs.readFileSync(requestFile, "utf8")) as RunRequest;
+const programDir = path.resolve(request.programDir);
+// The program's own copy of the Pulumi SDK: mocks set on another copy would not see its resources.
+const fromProgram = (id: string) => require(require.resolve(id, { paths: [programDir, __dirname] }));
+const pulumi: typeof import("@pulumi/pulumi") = fromProgram("@pulumi/pulumi");
+
+const recorded: Omit<RecordedResource, "location">[] = [];
+const locations = new Map<string, SourceLocation[]>();
+let failure: string | undefined;
+
+function fail(err: unknown): void {
+    // The program's own message only: a stack trace through the Pulumi runtime helps nobody.
+    const message = err instanceof Error ? err.message : String(err);
+    failure ??= message;
+}
+process.on("uncaughtException", fail);
+process.on("unhandledRejection", fail);
+
+function write(result: ProgramResult): never {
+    fs.writeFileSync(resultFile, JSON.stringify(result));
+    process.exit(result.ok ? 0 : 3);
+}
+
+/** The first stack frame inside the program directory (and outside node_modules): the declaring line. */
+function declaringLine(stack: string | undefined): SourceLocation | undefined {
+    for (const line of (stack ?? "").split("\n").slice(1)) {
+        const m = /((?:\/|[A-Za-z]:\\)[^():]*):(\d+):(\d+)\)?$/.exec(line.trim());
+        if (!m) continue;
+        const file = path.resolve(m[1]);
+        if (!file.startsWith(programDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+        return { file, line: Number(m[2]), column: Number(m[3]) };
+    }
+    return undefined;
+}
+
+async function main(): Promise<void> {
+    const { project, stack, values, secretKeys } = request.config;
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => ({ id: args.type.startsWith("pulumi:providers:") ? `${args.name}-provider-id` : `${args.name}-id`, state: args.inputs }),
+            call: (args) => args.inputs,
+        },
+        project,
+        stack,
+        true,
+    );
+    // Record the serialized request the engine (and so the analyzer) would receive.
+    const settings = fromProgram("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const parent: string = req.getParent();
+        const providerRef: string = req.getProvider();
+        recorded.push({
+            urn: monitor.newUrn(parent, type, name),
+            type,
+            name,
+            custom: req.getCustom(),
+            parent: parent || undefined,
+            provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
+            inputs: req.getObject()?.toJavaScript() ?? {},
+        });
+        if (recorded.length % 500 === 0 && process.send) process.send({ progress: recorded.length });
+        return original(req, callback);
+    };
+    pulumi.runtime.setAllConfig(values, secretKeys);
+
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            const key = `${args.type}::${args.name}`;
+            const where = declaringLine(new Error().stack);
+            if (where) locations.set(key, [...(locations.get(key) ?? []), where]);
+            return undefined;
+        });
+        const mod = require(programDir);
+        return mod instanceof Function ? await mod() : mod;
+    });
+    await settings.waitForRPCs?.();
+    if (failure) return write({ ok: false, error: failure });
+    const used = new Map<string, number>();
+    const resources = recorded.map((r) => {
+        const key = `${r.type}::${r.name}`;
+        const n = used.get(key) ?? 0;
+        used.set(key, n + 1);
+        return { ...r, location: locations.get(key)?.[n] };
+    });
+    write({ ok: true, resources, outputs: JSON.parse(JSON.stringify(outputs ?? {})) });
+}
+
+main().catch((err) => {
+    fail(err);
+    write({ ok: false, error: failure ?? "the program failed" });
+});

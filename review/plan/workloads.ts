@@ -1,0 +1,115 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- recorded inputs are engine JSON of any shape; every read is checked */
+/**
+ * One row per workload for the plan table: our components, and raw docker.Service /
+ * docker.Container resources that bypass them. Facts come from the recorded inputs through the
+ * same rules in components/windows the policies use; verdicts come from the analyzer.
+ */
+import { resolveImageBuild, trustFromLabels } from "../../components/windows";
+import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
+import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
+
+export interface WorkloadRow {
+    readonly workload: string;
+    readonly kind: "WindowsContainer" | "docker.Service" | "docker.Container";
+    readonly urn: string;
+    /** The workload's resource and its children: findings on any of them belong to the row. */
+    readonly urns: string[];
+    readonly host: string;
+    readonly image: string;
+    readonly imageBuild: string;
+    readonly hostBuild: string;
+    readonly trust: string;
+    readonly requestedIsolation: string;
+    readonly effectiveIsolation: string;
+}
+
+/** The plain value of a wire-format input: secrets unwrapped (callers never print secret fields). */
+export function plain(value: unknown): any {
+    if (Array.isArray(value)) return value.map(plain);
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) return plain(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+}
+
+function imageBuildOf(image: unknown, explicit?: unknown): string {
+    if (typeof image !== "string") return "unknown";
+    const r = resolveImageBuild(image, typeof explicit === "number" ? explicit : undefined);
+    return "build" in r ? String(r.build) : "unknown";
+}
+
+function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): { name: string; build: string } {
+    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    if (!provider) return { name: "(default provider)", build: "unknown" };
+    const host = provider.parent ? byUrn.get(provider.parent) : undefined;
+    if (host && HOST_COMPONENT_TYPES.includes(host.type)) {
+        const build = plain(host.inputs.osBuild);
+        return { name: host.name, build: typeof build === "number" ? String(build) : "unknown" };
+    }
+    return { name: `provider ${provider.name}`, build: "unknown" };
+}
+
+export function workloadRows(resources: readonly RecordedResource[]): WorkloadRow[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const childrenOf = (urn: string) => resources.filter((c) => c.parent === urn).map((c) => c.urn);
+    const rows: WorkloadRow[] = [];
+    for (const r of resources) {
+        const p = plain(r.inputs);
+        if (r.type === WINDOWS_CONTAINER_TYPE) {
+            rows.push({
+                workload: r.name,
+                kind: "WindowsContainer",
+                urn: r.urn,
+                urns: [r.urn, ...childrenOf(r.urn)],
+                host: String(p.host ?? "unknown"),
+                image: String(p.image ?? ""),
+                imageBuild: p.imageOsBuild === null || p.imageOsBuild === undefined ? imageBuildOf(p.image) : String(p.imageOsBuild),
+                hostBuild: p.hostOsBuild === null || p.hostOsBuild === undefined ? "unknown" : String(p.hostOsBuild),
+                trust: String(p.trust ?? "untrusted"),
+                requestedIsolation: p.requestedIsolation ? String(p.requestedIsolation) : "(default)",
+                effectiveIsolation: p.isolation ? String(p.isolation) : "none",
+            });
+            continue;
+        }
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        if (parent?.type === WINDOWS_CONTAINER_TYPE) continue; // shown on the component's row
+        if (r.type === DOCKER_SERVICE_TYPE) {
+            const spec = p.taskSpec?.containerSpec ?? {};
+            const trust = trustFromLabels(spec.labels, p.labels);
+            const host = hostOf(r, byUrn);
+            const isolation = spec.isolation;
+            rows.push({
+                workload: r.name,
+                kind: "docker.Service",
+                urn: r.urn,
+                urns: [r.urn, ...childrenOf(r.urn)],
+                host: host.name,
+                image: String(spec.image ?? ""),
+                imageBuild: imageBuildOf(spec.image),
+                hostBuild: host.build,
+                trust: trust.ok ? `${trust.trust}${trust.declared ? "" : " (no label)"}` : "invalid label",
+                requestedIsolation: isolation ? String(isolation) : "(not set)",
+                effectiveIsolation: isolation === "process" || isolation === "hyperv" ? isolation : "daemon default (unknown)",
+            });
+        } else if (r.type === DOCKER_CONTAINER_TYPE) {
+            const trust = trustFromLabels(p.labels);
+            const host = hostOf(r, byUrn);
+            rows.push({
+                workload: r.name,
+                kind: "docker.Container",
+                urn: r.urn,
+                urns: [r.urn, ...childrenOf(r.urn)],
+                host: host.name,
+                image: String(p.image ?? ""),
+                imageBuild: imageBuildOf(p.image),
+                hostBuild: host.build,
+                trust: trust.ok ? `${trust.trust}${trust.declared ? "" : " (no label)"}` : "invalid label",
+                requestedIsolation: "(cannot be set)",
+                effectiveIsolation: "daemon default (unknown)",
+            });
+        }
+    }
+    return rows;
+}

@@ -1,0 +1,39 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan.json and plan.sarif are read back as untyped JSON */
+/** Runs the plan tool as users do (a separate node process), capturing its output and exit code. */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const FIXTURES = path.join(ROOT, "test", "fixtures", "programs");
+
+export interface PlanRun {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+    readonly out: string;
+}
+
+export function runPlan(args: string[]): Promise<PlanRun> {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "review", "plan", "main.ts"), "--out", out, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, INIT_CWD: ROOT },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += String(d)));
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr, out })));
+}
+
+export function readJson(file: string): any {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+/** Microsoft's SARIF validator, from the npm package's self-contained binary. */
+export function sarifMultitool(): string {
+    const dir = path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));
+    return path.join(dir, "Sarif.Multitool");
+}

@@ -1,0 +1,83 @@
+/** Happy-path resources for the policy tests: every one passes every policy; each test changes one thing. */
+import { RecordedResource } from "../../review/plan/recorded";
+import { resource, secret, urnOf } from "../helpers/policyPack";
+
+export const HOST_TYPE = "windows-isolation:index:ExistingDockerHost";
+export const PROVIDER_URN = urnOf("pulumi:providers:docker", "winhost-docker", HOST_TYPE);
+
+export const trustLabels = (trust: string) => [{ label: "windows-isolation.trust", value: trust }];
+
+export function host(inputs: Record<string, unknown> = {}): RecordedResource[] {
+    const h = resource(HOST_TYPE, "winhost", { endpoint: "tcp://winhost:2376", osBuild: 20348, hypervCapable: true, ...inputs }, { custom: false });
+    const provider = resource(
+        "pulumi:providers:docker",
+        "winhost-docker",
+        { host: "tcp://winhost:2376", caMaterial: secret("ca"), certMaterial: secret("cert"), keyMaterial: secret("key") },
+        { urn: PROVIDER_URN, parent: h.urn, custom: true },
+    );
+    return [h, provider];
+}
+
+export function service(name = "svc", containerSpec: Record<string, unknown> = {}, labels: unknown[] | undefined = trustLabels("untrusted")): RecordedResource {
+    return resource(
+        "docker:index/service:Service",
+        name,
+        {
+            name,
+            labels,
+            taskSpec: { containerSpec: { image: "mcr.microsoft.com/windows/servercore:ltsc2022", isolation: "hyperv", labels, ...containerSpec } },
+        },
+        { provider: PROVIDER_URN },
+    );
+}
+
+export function container(name = "ctr", inputs: Record<string, unknown> = {}): RecordedResource {
+    return resource("docker:index/container:Container", name, { name, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022", labels: trustLabels("trusted"), ...inputs }, { provider: PROVIDER_URN });
+}
+
+export function windowsContainer(name = "wc", summary: Record<string, unknown> = {}): RecordedResource {
+    return resource(
+        "windows-isolation:index:WindowsContainer",
+        name,
+        {
+            host: "winhost",
+            image: "mcr.microsoft.com/windows/servercore:ltsc2022",
+            trust: "untrusted",
+            requestedIsolation: null,
+            isolation: "hyperv",
+            imageOsBuild: 20348,
+            hostOsBuild: 20348,
+            hostHypervCapable: true,
+            replicas: 1,
+            ...summary,
+        },
+        { custom: false },
+    );
+}
+
+export function vm(name = "winhost-vm", change: { vmSize?: string; securityType?: string; tags?: Record<string, string> } = {}): RecordedResource {
+    return resource("azure-native:compute:VirtualMachine", name, {
+        resourceGroupName: "rg",
+        hardwareProfile: { vmSize: change.vmSize ?? "Standard_D4s_v5" },
+        securityProfile: { securityType: change.securityType ?? "Standard" },
+        tags: change.tags ?? { "windows-isolation:container-host": "true" },
+    });
+}
+
+export function rule(overrides: Record<string, unknown> = {}) {
+    return { name: "https", priority: 100, access: "Allow", direction: "Inbound", protocol: "Tcp", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443", ...overrides };
+}
+
+export function nsg(name = "winhost-nsg", rules: unknown[] = [rule(), rule({ name: "rdp-admin", priority: 110, sourceAddressPrefix: "10.20.0.0/16", destinationPortRange: "3389" })]): RecordedResource {
+    return resource("azure-native:network:NetworkSecurityGroup", name, { resourceGroupName: "rg", securityRules: rules });
+}
+
+/** A stack in which every policy passes. */
+export function happyStack(): RecordedResource[] {
+    return [...host(), service(), container(), windowsContainer(), vm(), nsg()];
+}
+
+/** The happy stack with the resource named `name` replaced. */
+export function replace(stack: RecordedResource[], replacement: RecordedResource): RecordedResource[] {
+    return stack.map((r) => (r.name === replacement.name && r.type === replacement.type ? replacement : r));
+}

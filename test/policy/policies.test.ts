@@ -1,0 +1,197 @@
+/**
+ * Every policy, evaluated by the real pack (`policy/` started as the Pulumi CLI starts it) over
+ * gRPC: the happy stack passes everything, and each test changes one thing.
+ */
+import { findingsOf, Pack, resource, startPack } from "../helpers/policyPack";
+import { container, happyStack, host, nsg, PROVIDER_URN, replace, rule, service, trustLabels, vm, windowsContainer } from "./factories";
+
+let pack: Pack;
+beforeAll(async () => {
+    pack = await startPack();
+}, 120_000);
+afterAll(async () => {
+    await pack?.stop();
+});
+
+const POLICIES = ["untrusted-requires-hyperv", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image"];
+
+test("the pack describes its five policies with their levels", async () => {
+    const info = await pack.client.getAnalyzerInfo();
+    expect(info.name).toBe("windows-isolation");
+    expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
+        ["untrusted-requires-hyperv", "mandatory"],
+        ["image-host-compatibility", "mandatory"],
+        ["hyperv-host-nested-virtualization", "mandatory"],
+        ["docker-api-tls-only", "mandatory"],
+        ["pinned-image", "advisory"],
+    ]);
+});
+
+test("the happy stack has no finding from any policy", async () => {
+    const e = await pack.run(happyStack());
+    expect(e.diagnostics).toEqual([]);
+    expect(e.suppressed).toEqual([]);
+});
+
+describe("untrusted-requires-hyperv", () => {
+    const P = "untrusted-requires-hyperv";
+    const check = async (changed: ReturnType<typeof service>) => {
+        const stack = replace(happyStack(), changed);
+        return findingsOf(await pack.run(stack), P, stack);
+    };
+
+    test("raw docker.Service, untrusted + process: violation naming the resource", async () => {
+        expect(await check(service("svc", { isolation: "process" }))).toEqual([["svc", expect.stringMatching(/trust 'untrusted' requires isolation 'hyperv', got 'process'/)]]);
+    });
+    test("isolation missing: violation (the daemon would choose)", async () => {
+        expect(await check(service("svc", { isolation: undefined }))).toEqual([["svc", expect.stringMatching(/isolation is not set/)]]);
+    });
+    test("isolation 'default': violation", async () => {
+        expect(await check(service("svc", { isolation: "default" }))).toEqual([["svc", expect.stringMatching(/'default' hands the choice to the Docker daemon/)]]);
+    });
+    test("no trust label + process: untrusted, violation", async () => {
+        expect(await check(service("svc", { isolation: "process" }, undefined))).toEqual([["svc", expect.stringMatching(/got 'process'/)]]);
+    });
+    test("trusted label + process: no violation", async () => {
+        expect(await check(service("svc", { isolation: "process" }, trustLabels("trusted")))).toEqual([]);
+    });
+    test("a trust label that is not a level: violation", async () => {
+        expect(await check(service("svc", {}, trustLabels("mostly")))).toEqual([["svc", expect.stringMatching(/trust 'mostly' is not a trust level/)]]);
+    });
+    test("docker.Container not labelled trusted: violation", async () => {
+        expect(await check(container("ctr", { labels: [] }))).toEqual([["ctr", expect.stringMatching(/docker.Container cannot state an isolation mode/)]]);
+    });
+    test("WindowsContainer inputs untrusted + process: violation", async () => {
+        expect(await check(windowsContainer("wc", { isolation: "process" }))).toEqual([["wc", expect.stringMatching(/got 'process'/)]]);
+    });
+    test("not applicable to a VM, as the analyzer reports it", async () => {
+        const e = await pack.run(happyStack());
+        expect(e.notApplicable).toContainEqual({ policyName: P, reason: expect.stringMatching(/applies to windows-isolation:index:WindowsContainer/), urn: vm().urn });
+    });
+});
+
+describe("image-host-compatibility", () => {
+    const P = "image-host-compatibility";
+    test("raw service: ltsc2019 image in process isolation on the 2022 host (found through the provider's parent)", async () => {
+        const stack = replace(happyStack(), service("svc", { image: "mcr.microsoft.com/windows/servercore:ltsc2019", isolation: "process" }, trustLabels("trusted")));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["svc", expect.stringMatching(/isolation 'process' cannot run image build 17763 \(ltsc2019\) on host build 20348/)]]);
+    });
+    test("the same service on a host whose build is 2019: compatible", async () => {
+        const stack = [...host({ osBuild: 17763 }), service("svc", { image: "mcr.microsoft.com/windows/servercore:ltsc2019", isolation: "process" }, trustLabels("trusted"))];
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([]);
+    });
+    test("a service whose provider is not one of our hosts is not guessed at", async () => {
+        const stack = [service("svc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025" })].map((r) => ({ ...r, provider: undefined }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([]);
+    });
+    test("WindowsContainer inputs: a 2025 image on a 2022 host", async () => {
+        const stack = replace(happyStack(), windowsContainer("wc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025", imageOsBuild: 26100 }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["wc", expect.stringMatching(/newer than host build 20348/)]]);
+    });
+    test("an exemption suppresses it, and the evaluation lists what it suppressed", async () => {
+        const stack = replace(happyStack(), windowsContainer("wc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025", imageOsBuild: 26100 }));
+        const e = await pack.run(stack, { [P]: { exemptions: [{ resource: "wc", reason: "host upgrade in flight" }] } });
+        expect(findingsOf(e, P, stack)).toEqual([]);
+        expect(e.suppressed.map((d) => [d.policyName, d.urn])).toEqual([[P, windowsContainer("wc").urn]]);
+    });
+});
+
+describe("hyperv-host-nested-virtualization", () => {
+    const P = "hyperv-host-nested-virtualization";
+    test("a size without nested virtualization: violation", async () => {
+        const stack = replace(happyStack(), vm("winhost-vm", { vmSize: "Standard_D4as_v4" }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-vm", expect.stringMatching(/series Dasv4.*nested virtualization is not supported/)]]);
+    });
+    test("Trusted Launch: violation", async () => {
+        const stack = replace(happyStack(), vm("winhost-vm", { securityType: "TrustedLaunch" }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-vm", expect.stringMatching(/securityType 'TrustedLaunch' breaks Hyper-V/)]]);
+    });
+    test("a VM not tagged as a container host is not applicable", async () => {
+        const stack = replace(happyStack(), vm("winhost-vm", { vmSize: "Standard_D4as_v4", tags: {} }));
+        const e = await pack.run(stack);
+        expect(findingsOf(e, P, stack)).toEqual([]);
+        expect(e.notApplicable).toContainEqual({ policyName: P, reason: "VM is not tagged windows-isolation:container-host", urn: vm().urn });
+    });
+    test("allowUnlistedVmSizes accepts an unlisted size and shows as an exception", async () => {
+        const stack = replace(happyStack(), vm("winhost-vm", { vmSize: "Standard_Q8s_v9" }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-vm", expect.stringMatching(/not in the table/)]]);
+        const e = await pack.run(stack, { [P]: { allowUnlistedVmSizes: ["Standard_Q8s_v9"] } });
+        expect(findingsOf(e, P, stack)).toEqual([]);
+        expect(e.suppressed.map((d) => d.policyName)).toEqual([P]);
+    });
+});
+
+describe("docker-api-tls-only", () => {
+    const P = "docker-api-tls-only";
+    test("a tcp provider without key material: violation on the provider", async () => {
+        const [, p] = host();
+        const stack = replace(happyStack(), { ...p, inputs: { ...p.inputs, keyMaterial: undefined } });
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-docker", expect.stringMatching(/tcp without mutual TLS \(keyMaterial missing\)/)]]);
+    });
+    test("an NSG rule opening 3389 to the Internet: violation naming the rule", async () => {
+        const stack = replace(happyStack(), nsg("winhost-nsg", [rule({ name: "rdp", destinationPortRange: "3389" })]));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-nsg", expect.stringMatching(/security rule 'rdp': inbound Allow from 'Internet'.*3389 \(RDP\)/)]]);
+    });
+    test("a standalone SecurityRule opening 5986 to *: violation", async () => {
+        const stack = [...happyStack(), resource("azure-native:network:SecurityRule", "winrm", rule({ sourceAddressPrefix: "*", destinationPortRange: "5986" }))];
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winrm", expect.stringMatching(/5986 \(WinRM over HTTPS\)/)]]);
+    });
+    test("preview: generated TLS material not known yet counts as set; the NSG check still runs", async () => {
+        const [, p] = host();
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // Pulumi's wire form of an unknown value
+        const stack = replace(
+            replace(happyStack(), { ...p, inputs: { host: unknown, caMaterial: unknown, certMaterial: unknown, keyMaterial: unknown } }),
+            nsg("winhost-nsg", [rule({ name: "rdp", destinationPortRange: "3389" })]),
+        );
+        const e = await pack.run(stack);
+        expect(findingsOf(e, P, stack)).toEqual([["winhost-nsg", expect.stringMatching(/security rule 'rdp'/)]]);
+    });
+    test("preview: an endpoint not known yet without TLS material fails closed", async () => {
+        const [, p] = host();
+        const stack = replace(happyStack(), { ...p, inputs: { host: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } });
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-docker", expect.stringMatching(/not known until deploy, so possibly tcp\) without mutual TLS \(caMaterial, certMaterial, keyMaterial missing\)/)]]);
+    });
+    test("exempting the provider by URN suppresses only it", async () => {
+        const [, p] = host();
+        const stack = replace(happyStack(), { ...p, inputs: { host: "tcp://winhost:2375" } });
+        const e = await pack.run(stack, { [P]: { exemptions: [{ resource: PROVIDER_URN, reason: "lab engine" }] } });
+        expect(findingsOf(e, P, stack)).toEqual([]);
+        expect(e.suppressed.map((d) => d.urn)).toEqual([PROVIDER_URN]);
+    });
+});
+
+describe("pinned-image (advisory)", () => {
+    const P = "pinned-image";
+    test("latest: advisory finding", async () => {
+        const stack = replace(happyStack(), service("svc", { image: "mcr.microsoft.com/windows/servercore:latest" }));
+        const e = await pack.run(stack);
+        expect(findingsOf(e, P, stack)).toEqual([["svc", expect.stringMatching(/'latest' tag/)]]);
+        expect(e.diagnostics.find((d) => d.policyName === P)?.enforcementLevel).toBe("advisory");
+    });
+    test("untagged container image: advisory finding", async () => {
+        const stack = replace(happyStack(), container("ctr", { image: "contoso/tool" }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["ctr", expect.stringMatching(/has no tag/)]]);
+    });
+    test("a trusted registry accepts latest, and the report shows the exception", async () => {
+        const stack = replace(happyStack(), container("ctr", { image: "myacr.azurecr.io/tools/probe:latest" }));
+        const e = await pack.run(stack, { [P]: { trustedRegistries: ["myacr.azurecr.io/tools"] } });
+        expect(findingsOf(e, P, stack)).toEqual([]);
+        expect(e.suppressed.map((d) => [d.policyName, d.urn])).toEqual([[P, container("ctr").urn]]);
+    });
+});
+
+test("config can change a level, as with --policy-pack-config", async () => {
+    const stack = replace(happyStack(), service("svc", { isolation: "process" }));
+    const e = await pack.run(stack, { "untrusted-requires-hyperv": { enforcementLevel: "advisory" } });
+    expect(e.diagnostics.map((d) => [d.policyName, d.enforcementLevel])).toEqual([["untrusted-requires-hyperv", "advisory"]]);
+    expect(POLICIES).toContain(e.diagnostics[0].policyName);
+});
+
+test("\"all\" sets every policy's level unless the policy sets its own, as the CLI does", async () => {
+    const stack = replace(replace(happyStack(), service("svc", { isolation: "process" })), container("ctr", { image: "contoso/tool:latest" }));
+    const e = await pack.run(stack, { all: "advisory", "pinned-image": { enforcementLevel: "mandatory" } });
+    expect(e.diagnostics.map((d) => [d.policyName, d.enforcementLevel]).sort()).toEqual([
+        ["pinned-image", "mandatory"],
+        ["untrusted-requires-hyperv", "advisory"],
+    ]);
+});
