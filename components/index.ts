@@ -1,7 +1,8 @@
 /** windows-isolation: Windows containers whose isolation mode is a typed, enforced input. */
-export * from "./host";
+export { PublishedPortRegistry } from "./host";
+export type { WindowsDockerHost, WindowsHostFacts } from "./host";
 export * from "./existingDockerHost";
 export * from "./windowsContainer";
-export { validateWindowsContainer } from "./windowsContainerValidation";
+export { PortProtocol, validateWindowsContainer } from "./windowsContainerValidation";
 export type { PublishedPort, WindowsContainerPlan, WindowsContainerSpec } from "./windowsContainerValidation";
 export * as windows from "./windows";

@@ -1,11 +1,15 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ISOLATION_LABEL, IsolationMode, Trust, TRUST_LABEL, WORKLOAD_LABEL } from "./windows";
-import { WindowsDockerHost } from "./host";
+import { liveHostParts, publishedPortsOf, WindowsDockerHost } from "./host";
 import { PublishedPort, validateWindowsContainer, WindowsContainerPlan } from "./windowsContainerValidation";
 
 export interface WindowsContainerArgs {
-    /** The host (or pool) whose swarm runs the workload. */
+    /**
+     * The host (or pool) whose swarm runs the workload: an `ExistingDockerHost` or `ContainerHost`.
+     * From another language only the host's facts cross; pass the Docker provider in the
+     * resource options (`providers`) there.
+     */
     readonly host: WindowsDockerHost;
     /** Image reference; its tag should pin the Windows build (e.g. `...:ltsc2022`). Plain: the build decides isolation. */
     readonly image: string;
@@ -13,8 +17,8 @@ export interface WindowsContainerArgs {
     readonly trust?: Trust;
     /** Isolation mode. Defaults to `hyperv` for untrusted and the cheapest compatible mode for trusted. */
     readonly isolation?: IsolationMode;
-    /** Windows build the image is based on (number or LTSC name); required when the tag does not pin one. */
-    readonly imageOsBuild?: number | string;
+    /** Windows build the image is based on, e.g. 20348; required when the tag does not pin one. */
+    readonly imageOsBuild?: number;
     /** Command and arguments that replace the image's entrypoint command. */
     readonly command?: pulumi.Input<pulumi.Input<string>[]>;
     /** Plain environment variables. */
@@ -22,7 +26,7 @@ export interface WindowsContainerArgs {
     /** Environment variables whose values are Pulumi secrets end to end. */
     readonly secretEnv?: Readonly<Record<string, pulumi.Input<string>>>;
     /** Ports published through the swarm routing mesh. */
-    readonly ports?: readonly PublishedPort[];
+    readonly ports?: PublishedPort[];
     /** Memory limit per replica in MiB. */
     readonly memoryMb?: number;
     /** CPU limit per replica (Docker `--cpus`), at most the host's CPU count. */
@@ -32,7 +36,7 @@ export interface WindowsContainerArgs {
     /** Extra labels for the service and its containers (the `windows-isolation.` prefix is reserved). */
     readonly labels?: Readonly<Record<string, string>>;
     /** Swarm networks (names or IDs) to attach. */
-    readonly networks?: readonly string[];
+    readonly networks?: string[];
     /** Swarm service name; defaults to the resource name. */
     readonly serviceName?: string;
 }
@@ -45,12 +49,16 @@ export class WindowsContainer extends pulumi.ComponentResource {
     public readonly trust: Trust;
     /** Why this isolation mode. */
     public readonly isolationReason: string;
+    /** The swarm service that runs the workload. */
     public readonly service: docker.Service;
 
     constructor(name: string, args: WindowsContainerArgs, opts?: pulumi.ComponentResourceOptions) {
         const serviceName = args.serviceName ?? name;
+        const live = liveHostParts(args.host);
+        const publishedPorts = live?.publishedPorts ?? publishedPortsOf(args.host.hostName);
         const validation = validateWindowsContainer(serviceName, {
             ...args,
+            host: { ...facts(args.host), publishedPorts },
             envKeys: Object.keys(args.env ?? {}),
             secretEnvKeys: Object.keys(args.secretEnv ?? {}),
         });
@@ -58,8 +66,14 @@ export class WindowsContainer extends pulumi.ComponentResource {
         if (!validation.ok) {
             throw new pulumi.ResourceError(`WindowsContainer '${name}': ${validation.problems.join("; ")}`, this);
         }
+        // A host from this program brings its provider; from another language the caller passes
+        // the Docker provider in the resource options. Never fall back to an ambient engine.
+        const provider = live?.provider ?? this.getProvider("docker:index/service:Service");
+        if (provider === undefined) {
+            throw new pulumi.ResourceError(`WindowsContainer '${name}': host '${args.host.hostName}' brings no Docker provider; pass an ExistingDockerHost or ContainerHost as host, or (from another language) pass the host's Docker provider in the resource options' providers`, this);
+        }
         const plan = validation.plan;
-        for (const p of plan.ports) args.host.publishedPorts.claim(p.published, p.protocol, serviceName);
+        for (const p of plan.ports) publishedPorts.claim(p.published, p.protocol, serviceName);
         this.isolation = plan.decision.isolation;
         this.trust = plan.decision.trust;
         this.isolationReason = plan.decision.reason;
@@ -96,10 +110,15 @@ export class WindowsContainer extends pulumi.ComponentResource {
                     ? { ports: plan.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
                     : undefined,
             },
-            { parent: this, provider: args.host.provider, dependsOn: args.host.readyResources },
+            { parent: this, provider, dependsOn: live?.readyResources ?? [] },
         );
         this.registerOutputs({ isolation: this.isolation, trust: this.trust, service: this.service });
     }
+}
+
+/** The plain facts of a host, whatever object carries them. */
+function facts(host: WindowsDockerHost) {
+    return { hostName: host.hostName, osBuild: host.osBuild, hypervCapable: host.hypervCapable, cpuCount: host.cpuCount };
 }
 
 /**

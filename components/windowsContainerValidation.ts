@@ -8,7 +8,11 @@ import {
     parseBuild,
     Trust,
 } from "./windows";
-import { WindowsDockerHost } from "./host";
+import { PublishedPortRegistry, WindowsHostFacts } from "./host";
+
+/** Transport of a published port; const object + value type so the schema analyzer sees an enum. */
+export const PortProtocol = { Tcp: "tcp", Udp: "udp" } as const;
+export type PortProtocol = (typeof PortProtocol)[keyof typeof PortProtocol];
 
 /** A port the service publishes through the swarm routing mesh. */
 export interface PublishedPort {
@@ -17,15 +21,17 @@ export interface PublishedPort {
     /** Port published on the host(s); defaults to `target`. */
     readonly published?: number;
     /** Defaults to tcp. */
-    readonly protocol?: "tcp" | "udp";
+    readonly protocol?: PortProtocol;
 }
 
 /** The plain arguments that decide isolation and placement; checked before anything is created. */
 export interface WindowsContainerSpec {
-    readonly host: WindowsDockerHost;
+    /** The host's facts and its port registry (any `WindowsDockerHost` fits). */
+    readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry };
     readonly image: string;
     readonly trust?: Trust;
     readonly isolation?: IsolationMode;
+    /** A number; LTSC names (`ltsc2022`) and numeric strings are still accepted from untyped callers. */
     readonly imageOsBuild?: number | string;
     readonly ports?: readonly PublishedPort[];
     readonly memoryMb?: number;
@@ -70,7 +76,7 @@ function resolveImageBuild(spec: WindowsContainerSpec, problems: string[]): { bu
     if (spec.imageOsBuild !== undefined) {
         const declared = parseBuild(spec.imageOsBuild);
         if (declared === undefined) {
-            problems.push(`imageOsBuild ${JSON.stringify(spec.imageOsBuild)} is not a build; use a number (20348) or an LTSC name (ltsc2022)`);
+            problems.push(`imageOsBuild ${JSON.stringify(spec.imageOsBuild)} is not a build; use the build number, e.g. 20348 (ltsc2022) or 17763 (ltsc2019)`);
             return undefined;
         }
         if (fromTag.status === "pinned" && fromTag.build !== declared) {
