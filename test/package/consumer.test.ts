@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it: `npm pack` (prepack builds), a fresh project, an offline
+ * The package as a user gets it: `npm pack` (its `prepare` script builds), a fresh project, an offline
  * `npm install` of the tarball, the README's program compiled with `tsc --strict` and run under
  * Pulumi's mocks (the engine is what we cannot run here). Everything the project does goes
  * through the package's public entry point.
