@@ -128,7 +128,7 @@ describe("a fresh project that installed the tarball", () => {
         expect(run(process.execPath, [tsc, "-p", ".", "--strict"], project)).toMatchObject({ status: 0, stdout: "" });
         expect(fs.existsSync(path.join(project, "bin", "index.js"))).toBe(true);
         expect(run(process.execPath, [tsc, "-p", ".", "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16"], project)).toMatchObject({ status: 0, stdout: "" });
-    });
+    }, 180_000);
 
     test("the compiled program declares the host and both workloads under Pulumi's mocks", () => {
         const harness = `
