@@ -26,3 +26,23 @@ for (const [folder, pattern] of ASSETS) {
         fs.copyFileSync(path.join(from, name), path.join(out, folder, name));
     }
 }
+
+// A policy pack runs with its own folder as working directory, and @pulumi/policy's PolicyPack
+// reads the pack's version from `<cwd>/package.json`. So the built pack gets a package.json of
+// its own, at the package's version; its dependencies resolve from the installation above it.
+const policySource = path.join(root, "policy");
+if (fs.existsSync(policySource)) {
+    const rootManifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    const sourceManifestFile = path.join(policySource, "package.json");
+    const sourceManifest = fs.existsSync(sourceManifestFile) ? JSON.parse(fs.readFileSync(sourceManifestFile, "utf8")) : {};
+    const packManifest = {
+        name: sourceManifest.name || "windows-isolation-policy",
+        version: rootManifest.version,
+        description: sourceManifest.description || "CrossGuard policy pack of windows-isolation",
+        private: true,
+        main: "index.js",
+    };
+    fs.mkdirSync(path.join(out, "policy"), { recursive: true });
+    fs.writeFileSync(path.join(out, "policy", "package.json"), JSON.stringify(packManifest, null, 2) + "\n");
+}
+

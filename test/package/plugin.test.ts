@@ -7,29 +7,17 @@
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import * as library from "../../index";
+import { freshCheckout } from "../helpers/checkout";
 
-const root = path.resolve(__dirname, "..", "..");
 let checkout: string;
 let plugin: ChildProcess | undefined;
 let pluginStderr = "";
-
-/** A checkout of this repository without build output, sharing the installed node_modules. */
-function freshCheckout(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-plugin-"));
-    const skip = new Set(["node_modules", "build", ".git", "coverage", ".test-engine"]);
-    for (const entry of fs.readdirSync(root)) {
-        if (!skip.has(entry)) fs.cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-    return dir;
-}
 
 /** Starts the plugin and resolves with the port it prints (its first line of output). */
 function startPlugin(dir: string): Promise<number> {
@@ -62,7 +50,7 @@ function getSchema(port: number): Promise<string> {
 let served: Record<string, unknown> & { resources: Record<string, { inputProperties: Record<string, { $ref?: string }> }>; types: Record<string, { enum?: { value: string }[] }> };
 
 beforeAll(async () => {
-    checkout = freshCheckout();
+    checkout = freshCheckout("wi-plugin-");
     execFileSync(process.execPath, [path.join(checkout, "scripts", "build.js")], { cwd: checkout, stdio: "pipe" });
     served = JSON.parse(await getSchema(await startPlugin(checkout)));
 }, 240_000);
