@@ -6,42 +6,21 @@ import {
     IsolationMode,
     isReservedLabel,
     parseBuild,
-    Trust,
 } from "./windows";
 import { PublishedPortRegistry, WindowsHostFacts } from "./host";
+import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
 
-/** Transport of a published port; const object + value type so the schema analyzer sees an enum. */
-export const PortProtocol = { Tcp: "tcp", Udp: "udp" } as const;
-export type PortProtocol = (typeof PortProtocol)[keyof typeof PortProtocol];
-
-/** A port the service publishes through the swarm routing mesh. */
-export interface PublishedPort {
-    /** Port inside the container. */
-    readonly target: number;
-    /** Port published on the host(s); defaults to `target`. */
-    readonly published?: number;
-    /** Defaults to tcp. */
-    readonly protocol?: PortProtocol;
-}
 
 /** The plain arguments that decide isolation and placement; checked before anything is created. */
-export interface WindowsContainerSpec {
+export type WindowsContainerSpec = Pick<
+    WindowsContainerArgs,
+    "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
+> & {
     /** The host's facts and its port registry (any `WindowsDockerHost` fits). */
     readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry };
-    readonly image: string;
-    readonly trust?: Trust;
-    readonly isolation?: IsolationMode;
-    /** A number; LTSC names (`ltsc2022`) and numeric strings are still accepted from untyped callers. */
-    readonly imageOsBuild?: number | string;
-    readonly ports?: readonly PublishedPort[];
-    readonly memoryMb?: number;
-    readonly cpus?: number;
-    readonly replicas?: number;
-    readonly labels?: Readonly<Record<string, string>>;
-    readonly networks?: readonly string[];
     readonly envKeys?: readonly string[];
     readonly secretEnvKeys?: readonly string[];
-}
+};
 
 export interface WindowsContainerPlan {
     readonly decision: IsolationDecision;

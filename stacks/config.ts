@@ -13,7 +13,26 @@ export interface ExistingHostSettings {
     readonly keyPem?: pulumi.Output<string>;
 }
 
-export type HostSettings = ExistingHostSettings;
+/** Stack settings for a ContainerHost the stack provisions on Azure (the `azure` host kind). */
+export interface AzureHostSettings {
+    readonly kind: "azure";
+    /** Azure region for the resource group and the host. */
+    readonly location: string;
+    /** Existing resource group to use; without it the stack creates one. */
+    readonly resourceGroupName?: string;
+    readonly windowsVersion: string;
+    readonly vmSize?: string;
+    readonly subnetId?: string;
+    readonly allowedClientCidrs?: string[];
+    readonly dnsLabel?: string;
+    readonly adminUsername?: string;
+    readonly zone?: string;
+    readonly dockerVersion?: { version: string; sha256: string; url?: string };
+    readonly encryptionAtHost?: boolean;
+    readonly allowUnlistedVmSize?: boolean;
+}
+
+export type HostSettings = ExistingHostSettings | AzureHostSettings;
 
 export interface StackSettings {
     readonly host: HostSettings;
@@ -40,11 +59,19 @@ function bool(config: pulumi.Config, key: string): boolean {
     return raw === "true";
 }
 
-/** Reads and type-checks the stack's config; the components then check the rules. */
-export function readStackSettings(config: pulumi.Config = new pulumi.Config("windows-isolation")): StackSettings {
-    const kind = config.get("hostKind") ?? "existing";
-    if (kind !== "existing") throw configError("hostKind", kind, "must be 'existing'");
-    const host: ExistingHostSettings = {
+function optionalBool(config: pulumi.Config, key: string): boolean | undefined {
+    return config.get(key) === undefined ? undefined : bool(config, key);
+}
+
+function stringList(config: pulumi.Config, key: string): string[] | undefined {
+    const value = config.getObject<unknown>(key);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) throw configError(key, value, "must be a list of strings");
+    return value;
+}
+
+function readExistingHost(config: pulumi.Config): ExistingHostSettings {
+    return {
         kind: "existing",
         endpoint: config.require("dockerEndpoint"),
         osBuild: wholeNumber(config, "hostOsBuild", true)!,
@@ -54,6 +81,35 @@ export function readStackSettings(config: pulumi.Config = new pulumi.Config("win
         certPem: config.getSecret("dockerCertPem"),
         keyPem: config.getSecret("dockerKeyPem"),
     };
+}
+
+function readAzureHost(config: pulumi.Config): AzureHostSettings {
+    const docker = config.getObject<{ version: string; sha256: string; url?: string }>("dockerVersion");
+    if (docker !== undefined && (typeof docker !== "object" || docker === null || Array.isArray(docker))) {
+        throw configError("dockerVersion", docker, "must be an object { version, sha256, url? }");
+    }
+    return {
+        kind: "azure",
+        location: config.require("azureLocation"),
+        resourceGroupName: config.get("azureResourceGroup"),
+        windowsVersion: config.require("windowsVersion"),
+        vmSize: config.get("vmSize"),
+        subnetId: config.get("subnetId"),
+        allowedClientCidrs: stringList(config, "allowedClientCidrs"),
+        dnsLabel: config.get("dnsLabel"),
+        adminUsername: config.get("adminUsername"),
+        zone: config.get("zone"),
+        dockerVersion: docker,
+        encryptionAtHost: optionalBool(config, "encryptionAtHost"),
+        allowUnlistedVmSize: optionalBool(config, "allowUnlistedVmSize"),
+    };
+}
+
+/** Reads and type-checks the stack's config; the components then check the rules. */
+export function readStackSettings(config: pulumi.Config = new pulumi.Config("windows-isolation")): StackSettings {
+    const kind = config.get("hostKind") ?? "existing";
+    if (kind !== "existing" && kind !== "azure") throw configError("hostKind", kind, "must be 'existing' or 'azure'");
+    const host = kind === "azure" ? readAzureHost(config) : readExistingHost(config);
     const isolation = config.getObject<Record<string, IsolationMode>>("isolation") ?? {};
     if (typeof isolation !== "object" || Array.isArray(isolation)) {
         throw configError("isolation", isolation, "must be a map of workload name to 'process' or 'hyperv'");

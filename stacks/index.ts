@@ -4,20 +4,43 @@
  * - `customer-job`: untrusted code, always Hyper-V isolated;
  * - `legacy-app`: a trusted ltsc2019 app on a 2022 host: only Hyper-V isolation can run it.
  */
-import { ExistingDockerHost, WindowsContainer } from "../components";
-import { readStackSettings } from "./config";
+import * as resources from "@pulumi/azure-native/resources";
+import { ContainerHost, ExistingDockerHost, WindowsContainer, WindowsDockerHost, WindowsServerVersion } from "../components";
+import { AzureHostSettings, ExistingHostSettings, readStackSettings } from "./config";
 
 const settings = readStackSettings();
 
-const host = new ExistingDockerHost("winhost", {
-    endpoint: settings.host.endpoint,
-    osBuild: settings.host.osBuild,
-    hypervCapable: settings.host.hypervCapable,
-    cpuCount: settings.host.cpuCount,
-    caPem: settings.host.caPem,
-    certPem: settings.host.certPem,
-    keyPem: settings.host.keyPem,
-});
+function existingHost(s: ExistingHostSettings): ExistingDockerHost {
+    return new ExistingDockerHost("winhost", {
+        endpoint: s.endpoint,
+        osBuild: s.osBuild,
+        hypervCapable: s.hypervCapable,
+        cpuCount: s.cpuCount,
+        caPem: s.caPem,
+        certPem: s.certPem,
+        keyPem: s.keyPem,
+    });
+}
+
+function azureHost(s: AzureHostSettings): ContainerHost {
+    const resourceGroupName = s.resourceGroupName ?? new resources.ResourceGroup("winhost-rg", { location: s.location }).name;
+    return new ContainerHost("winhost", {
+        resourceGroupName,
+        location: s.location,
+        // Passed as given: ContainerHost refuses an unknown release with a clear message.
+        windowsVersion: s.windowsVersion as WindowsServerVersion,
+        vmSize: s.vmSize,
+        subnetId: s.subnetId,
+        publicEndpoint: s.allowedClientCidrs === undefined ? undefined : { allowedClientCidrs: s.allowedClientCidrs, dnsLabel: s.dnsLabel },
+        adminUsername: s.adminUsername,
+        zone: s.zone,
+        dockerVersion: s.dockerVersion,
+        encryptionAtHost: s.encryptionAtHost,
+        allowUnlistedVmSize: s.allowUnlistedVmSize,
+    });
+}
+
+const host: WindowsDockerHost = settings.host.kind === "azure" ? azureHost(settings.host) : existingHost(settings.host);
 
 const web = new WindowsContainer("web", {
     host,
@@ -48,6 +71,11 @@ const legacyApp = new WindowsContainer("legacy-app", {
     ports: [{ target: 80, published: 8081 }],
     memoryMb: 2048,
 });
+
+/** How to reach the Docker engine (for an Azure host: its address and the client TLS material). */
+export const docker = host instanceof ContainerHost
+    ? { endpoint: host.dockerEndpoint, caCertPem: host.caCertPem, clientCertPem: host.clientCertPem, clientKeyPem: host.clientKeyPem }
+    : { endpoint: settings.host.kind === "existing" ? settings.host.endpoint : undefined };
 
 export const isolation = {
     web: web.isolation,

@@ -6,3 +6,4 @@ export * from "./isolation";
 export * from "./labels";
 export * from "./vmSizeSeries";
 export * from "./vmSizes";
+export * from "./networkSources";

@@ -10,6 +10,8 @@ export interface RecordedResource {
     readonly inputs: Record<string, any>;
     readonly provider?: string;
     readonly custom: boolean;
+    /** URNs the SDK sent as this resource's dependencies (dependsOn plus inputs' resources). */
+    readonly dependencies: string[];
 }
 
 export interface MockedEngine {
@@ -23,13 +25,21 @@ export interface MockedEngine {
  * Installs Pulumi's own mock monitor (the engine is the part we cannot run here) and records
  * every resource registration. Call before importing the code under test.
  */
-export function installMocks(opts: { project?: string; stack?: string; preview?: boolean } = {}): MockedEngine {
+export function installMocks(opts: {
+    project?: string;
+    stack?: string;
+    preview?: boolean;
+    /** Extra output properties the cloud would compute (e.g. an assigned IP), merged over the inputs. */
+    outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+} = {}): MockedEngine {
     const resources: RecordedResource[] = [];
+    let pendingDependencies: string[] = [];
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
-                return { id: `${args.name}-id`, state: args.inputs };
+                resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true, dependencies: pendingDependencies });
+                pendingDependencies = [];
+                return { id: `${args.name}-id`, state: { ...args.inputs, ...(opts.outputs?.(args) ?? {}) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
                 return args.inputs;
@@ -39,6 +49,16 @@ export function installMocks(opts: { project?: string; stack?: string; preview?:
         opts.stack ?? "test",
         opts.preview ?? false,
     );
+    // The mock monitor does not pass the request's dependency list to newResource; read it from
+    // the request itself (newResource runs synchronously right after, in the same turn).
+    type RegisterRequest = { getDependenciesList(): string[] };
+    type Monitor = { registerResource(req: RegisterRequest, callback: unknown): unknown };
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+        pendingDependencies = req.getDependenciesList();
+        return registerResource(req, callback);
+    };
     return {
         resources,
         ofType: (type) => resources.filter((r) => r.type === type),

@@ -35,7 +35,7 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
     test("is the windows-isolation package, at the npm version, with one resource per exported component", () => {
         expect(schema.name).toBe("windows-isolation");
         expect(schema.version).toBe(manifest.version);
-        expect(componentNames).toEqual(expect.arrayContaining(["ExistingDockerHost", "WindowsContainer"]));
+        expect(componentNames).toEqual(["ContainerHost", "ExistingDockerHost", "WindowsContainer"]);
         expect(Object.keys(schema.resources).sort()).toEqual(componentNames.map(token));
         for (const resource of Object.values(schema.resources)) expect(resource.isComponent).toBe(true);
     });
@@ -84,6 +84,20 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
         expect(h.required).toEqual(["hostName", "hypervCapable", "osBuild"]);
     });
 
+    test("ContainerHost: windowsVersion is an enum; outputs carry what another language needs for its own Docker provider", () => {
+        const h = schema.resources[token("ContainerHost")];
+        expect(h.requiredInputs).toEqual(["resourceGroupName", "windowsVersion"]);
+        expect(h.inputProperties.windowsVersion.$ref).toBe(`#/types/${token("WindowsServerVersion")}`);
+        expect(enumValues(h.inputProperties.windowsVersion.$ref)).toEqual(["ltsc2022", "ltsc2025"]);
+        expect(h.inputProperties.resourceGroupName.plain).toBeUndefined(); // an Input
+        expect(h.inputProperties.publicEndpoint.$ref).toBe(`#/types/${token("PublicEndpointArgs")}`);
+        for (const out of ["hostName", "osBuild", "hypervCapable", "dockerEndpoint", "caCertPem", "clientCertPem", "clientKeyPem"]) {
+            expect(h.required).toContain(out);
+        }
+        expect(h.properties.vm.$ref).toBe("/azure-native/v3.28.0/schema.json#/resources/azure-native:compute:VirtualMachine");
+        for (const live of ["provider", "readyResources", "publishedPorts"]) expect(Object.keys(h.properties)).not.toContain(live);
+    });
+
     test("every reference resolves: local types exist, external ones name a declared dependency", () => {
         const refs: string[] = [];
         const collect = (p: Property | undefined) => {
@@ -99,7 +113,10 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
             if (ref.startsWith("#/types/")) expect(Object.keys(schema.types)).toContain(ref.slice("#/types/".length));
             else expect(schema.dependencies.map((d) => `/${d.name}/v${d.version}/`)).toContain(ref.slice(0, ref.indexOf("schema.json")));
         }
-        expect(schema.dependencies).toEqual([{ name: "docker", version: "5.2.0" }]);
+        expect([...schema.dependencies].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+            { name: "azure-native", version: "3.28.0" },
+            { name: "docker", version: "5.2.0" },
+        ]);
     });
 
     test("PulumiPlugin.yaml declares the nodejs runtime", () => {

@@ -1,0 +1,105 @@
+<#
+.SYNOPSIS
+    Phase 1 of a ContainerHost bootstrap, run once by the Azure Custom Script Extension as SYSTEM.
+.DESCRIPTION
+    Installs the Hyper-V and Containers roles, installs the engine's TLS material, registers a
+    startup-triggered scheduled task for phase 2 and schedules ONE delayed restart.
+    It never restarts inline: the Custom Script Extension does not continue after a restart, so
+    the extension must return success first. Microsoft's install-docker-ce.ps1 resumes at logon,
+    which never happens on a server; a startup task does not need anyone to log on.
+    Safe to run again: every step checks the state first.
+#>
+[CmdletBinding()]
+param(
+    [string]$BootstrapDir = $PSScriptRoot
+)
+
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+$Root = Join-Path $env:ProgramData 'windows-isolation'
+$Log = Join-Path $Root 'bootstrap.log'
+$CertDir = Join-Path $env:ProgramData 'docker\certs.d'
+$TaskName = 'windows-isolation-phase2'
+
+function Write-Log {
+    param([Parameter(Mandatory = $true)][string]$Message)
+    $line = '{0:u} phase1 {1}' -f (Get-Date), $Message
+    Add-Content -LiteralPath $Log -Value $line
+    Write-Output $line
+}
+
+function Protect-Directory {
+    # Only SYSTEM and Administrators may read the folder: it holds the engine's private key.
+    param([Parameter(Mandatory = $true)][string]$Path)
+    New-Item -ItemType Directory -Force -Path $Path | Out-Null
+    & icacls.exe $Path /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "icacls failed on $Path with exit code $LASTEXITCODE" }
+}
+
+New-Item -ItemType Directory -Force -Path $Root | Out-Null
+Write-Log "starting (bootstrap files in $BootstrapDir)"
+# A new bootstrap run: the host is not ready again until phase 2 says so.
+Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json') -Force -ErrorAction SilentlyContinue
+
+try {
+    # 1. Roles. Hyper-V fails to install here when the VM size has no nested virtualization.
+    $wanted = @('Hyper-V', 'Containers')
+    $missing = @(Get-WindowsFeature -Name $wanted | Where-Object { -not $_.Installed } | ForEach-Object { $_.Name })
+    $restartNeeded = $false
+    if ($missing.Count -gt 0) {
+        Write-Log ("installing Windows features: {0}" -f ($missing -join ', '))
+        $result = Install-WindowsFeature -Name $missing -IncludeManagementTools
+        if (-not $result.Success) {
+            throw ("Install-WindowsFeature {0} failed (exit code {1}); Hyper-V needs a VM size with nested virtualization and security type Standard" -f ($missing -join ', '), $result.ExitCode)
+        }
+        $restartNeeded = ([string]$result.RestartNeeded) -ne 'No'
+    } else {
+        Write-Log 'Hyper-V and Containers are already installed'
+    }
+
+    # 2. TLS material for the engine, in a folder only SYSTEM and Administrators can read.
+    Protect-Directory -Path $CertDir
+    foreach ($pem in @('ca.pem', 'server-cert.pem', 'server-key.pem')) {
+        $source = Join-Path $BootstrapDir $pem
+        $target = Join-Path $CertDir $pem
+        if (Test-Path -LiteralPath $source) {
+            $same = (Test-Path -LiteralPath $target) -and ((Get-FileHash -LiteralPath $source).Hash -eq (Get-FileHash -LiteralPath $target).Hash)
+            if (-not $same) {
+                Copy-Item -LiteralPath $source -Destination $target -Force
+                # Phase 2 restarts a running engine so it loads the new material.
+                Set-Content -LiteralPath (Join-Path $Root 'certs-changed') -Value $pem
+            }
+        } elseif (-not (Test-Path -LiteralPath (Join-Path $CertDir $pem))) {
+            throw "missing $pem in $BootstrapDir and $CertDir"
+        }
+    }
+    Remove-Item -LiteralPath (Join-Path $BootstrapDir 'server-key.pem') -Force -ErrorAction SilentlyContinue
+    Write-Log "TLS material installed in $CertDir"
+
+    # 3. Phase 2 runs at every startup as SYSTEM; it converges and exits when all is in place.
+    $phase2 = Join-Path $BootstrapDir 'phase2.ps1'
+    $action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}"' -f $phase2)
+    $trigger = New-ScheduledTaskTrigger -AtStartup
+    $principal = New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest
+    $taskSettings = New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -ExecutionTimeLimit (New-TimeSpan -Hours 1) -RestartCount 3 -RestartInterval (New-TimeSpan -Minutes 1)
+    Register-ScheduledTask -TaskName $TaskName -Action $action -Trigger $trigger -Principal $principal -Settings $taskSettings -Force | Out-Null
+    Write-Log "scheduled task $TaskName registered (at startup, as SYSTEM)"
+
+    # 4. One delayed restart, so that this extension returns success before Windows goes down.
+    if ($restartNeeded) {
+        & shutdown.exe /r /t 60 /d p:2:4 /c 'windows-isolation: restart after installing Hyper-V and Containers'
+        if ($LASTEXITCODE -ne 0 -and $LASTEXITCODE -ne 1190) {
+            # 1190: a shutdown is already scheduled (a re-run); anything else is an error.
+            throw "shutdown.exe failed with exit code $LASTEXITCODE"
+        }
+        Write-Log 'restart scheduled in 60 seconds; phase 2 runs at startup'
+    } else {
+        Start-ScheduledTask -TaskName $TaskName
+        Write-Log 'no restart needed; phase 2 started now'
+    }
+    exit 0
+} catch {
+    Write-Log ("FAILED: {0}" -f $_.Exception.Message)
+    exit 1
+}
