@@ -13,6 +13,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { gunzipSync } from "zlib";
+import { bootstrapScript, stripComments } from "../../components/bootstrap";
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
@@ -185,6 +187,49 @@ const program = require("./bin/index.js");
             expect(s.inputs.taskSpec.placement.constraints).toEqual(["node.platform.os==windows"]);
         }
         expect(service("web").inputs.endpointSpec).toEqual({ ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }] });
+    });
+
+    test("a ContainerHost from the installed package reads its bootstrap scripts from the package", () => {
+        // Not the README program: a second program, only to show the .ps1 files are found next to
+        // the installed code (build/components/bootstrap/) and are the repository's scripts.
+        const harness = `
+const pulumi = require("@pulumi/pulumi");
+const resources = [];
+const computed = (a) => {
+    switch (a.type) {
+        case "azure-native:network:NetworkInterface": return { ipConfigurations: [{ ...a.inputs.ipConfigurations[0], privateIPAddress: "10.40.0.4" }] };
+        case "tls:index/privateKey:PrivateKey": return { privateKeyPem: "PRIVATE-KEY-OF-" + a.name };
+        case "tls:index/certRequest:CertRequest": return { certRequestPem: "CSR-OF-" + a.name };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert": return { certPem: "CERT-OF-" + a.name };
+        case "random:index/randomPassword:RandomPassword": return { result: "GENERATED-PASSWORD-1a!" };
+        default: return {};
+    }
+};
+pulumi.runtime.setMocks({
+    newResource: (a) => { resources.push({ type: a.type, name: a.name, inputs: a.inputs }); return { id: a.name + "-id", state: { ...a.inputs, ...computed(a) } }; },
+    call: (a) => a.inputs,
+}, "windows-workloads", "test", false);
+const { ContainerHost } = require("windows-isolation");
+new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", windowsVersion: "ltsc2022" });
+(async () => {
+    let last = -1, stable = 0;
+    while (stable < 10) { await new Promise((r) => setTimeout(r, 10)); if (resources.length === last) stable++; else { stable = 0; last = resources.length; } }
+    process.stdout.write(JSON.stringify(resources));
+})();
+`;
+        fs.writeFileSync(path.join(project, "run-container-host.js"), harness);
+        type R = { type: string; name: string; inputs: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const all = JSON.parse(mustRun(process.execPath, ["run-container-host.js"], project)) as R[];
+        const vm = all.find((r) => r.type === "azure-native:compute:VirtualMachine")!;
+        const bundle = gunzipSync(Buffer.from(vm.inputs.userData, "base64")).toString("utf8");
+        for (const script of ["phase1.ps1", "phase2.ps1"] as const) {
+            expect(bundle).toContain(`'${script}' = @'\n${stripComments(bootstrapScript(script)).replace(/\r\n/g, "\n").replace(/\n$/, "")}\n'@`);
+        }
+        const wait = all.find((r) => r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")!;
+        expect(wait.inputs.source.script).toBe(bootstrapScript("wait-ready.ps1"));
+        expect(fs.readdirSync(path.join(project, "node_modules", "windows-isolation", "build", "components", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort())
+            .toEqual(fs.readdirSync(path.join(root, "components", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort());
     });
 
     test("npx windows-isolation runs the installed command", () => {
