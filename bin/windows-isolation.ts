@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /**
  * `windows-isolation <tool> [args...]`: the one command the npm package installs. It only
- * dispatches: each tool lives in `review/<tool>/cli` and exports
+ * dispatches: each tool is a module under `review/` (see TOOLS) that exports
  * `main(argv: string[]): number | Promise<number>` returning the exit code
- * (0 ok, 1 policy violation or isolation mismatch, 2 bad input or error).
+ * (0 ok, 1 policy violation or isolation mismatch, 2 bad input or error), and runs itself only
+ * when it is the entry point (`require.main === module`).
  */
 import * as fs from "fs";
 import * as path from "path";
 
 /** The tools, by command name, with the module each one lives in (relative to `review/`). */
 export const TOOLS: Readonly<Record<string, { readonly module: string; readonly summary: string }>> = {
-    plan: { module: "plan/cli", summary: "offline preview of a Pulumi program + policy report (--stack <name> | --program <dir>)" },
+    plan: { module: "plan/main", summary: "offline preview of a Pulumi program + policy report (--stack <name> | --program <dir>)" },
     verify: { module: "verify/cli", summary: "runtime attestation: running workloads against their declared isolation" },
 };
 
@@ -99,7 +100,9 @@ export async function dispatch(argv: readonly string[], reviewDir = path.join(__
 }
 
 if (require.main === module) {
+    // Exit explicitly once stdout is flushed: a tool's stray socket must not keep the command alive.
     dispatch(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
+        process.stdout.write("", () => process.exit(code));
     });
 }

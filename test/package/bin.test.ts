@@ -1,5 +1,5 @@
 /**
- * The `windows-isolation` command: dispatch to review/<tool>/cli modules. The tools themselves
+ * The `windows-isolation` command: dispatch to the tool modules under review/ (TOOLS). The tools themselves
  * are separate work; here each one is a small fixture module in a temporary review folder.
  */
 import * as fs from "fs";
@@ -19,7 +19,7 @@ beforeAll(() => {
     reviewDir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-review-"));
     fs.mkdirSync(path.join(reviewDir, "plan"));
     // A plan tool that records its arguments and reports a policy violation (exit 1).
-    fs.writeFileSync(path.join(reviewDir, "plan", "cli.js"), `exports.main = async (argv) => { require("fs").writeFileSync(${JSON.stringify(path.join(reviewDir, "plan-args.json"))}, JSON.stringify(argv)); return 1; };\n`);
+    fs.writeFileSync(path.join(reviewDir, "plan", "main.js"), `exports.main = async (argv) => { require("fs").writeFileSync(${JSON.stringify(path.join(reviewDir, "plan-args.json"))}, JSON.stringify(argv)); return 1; };\n`);
 });
 
 afterAll(() => fs.rmSync(reviewDir, { recursive: true, force: true }));
@@ -42,17 +42,17 @@ describe("windows-isolation <tool>", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-review-bad-"));
         try {
             fs.mkdirSync(path.join(dir, "plan"));
-            fs.writeFileSync(path.join(dir, "plan", "cli.js"), "exports.run = () => 0;\n");
+            fs.writeFileSync(path.join(dir, "plan", "main.js"), "exports.run = () => 0;\n");
             fs.mkdirSync(path.join(dir, "verify"));
             fs.writeFileSync(path.join(dir, "verify", "cli.js"), "exports.main = () => { throw new Error('engine unreachable'); };\n");
             const a = capture();
             expect(await dispatch(["plan"], dir, a.io)).toBe(2);
-            expect(a.err[0]).toMatch(/^windows-isolation plan: .*plan\/cli\.js does not export main\(argv\) returning the exit code$/);
+            expect(a.err[0]).toMatch(/^windows-isolation plan: .*plan\/main\.js does not export main\(argv\) returning the exit code$/);
             const b = capture();
             expect(await dispatch(["verify"], dir, b.io)).toBe(2);
             expect(b.err[0]).toMatch(/^windows-isolation verify: Error: engine unreachable/);
             fs.mkdirSync(path.join(dir, "other", "plan"), { recursive: true });
-            fs.writeFileSync(path.join(dir, "other", "plan", "cli.js"), "exports.main = async () => 'ok';\n");
+            fs.writeFileSync(path.join(dir, "other", "plan", "main.js"), "exports.main = async () => 'ok';\n");
             const c = capture();
             expect(await dispatch(["plan"], path.join(dir, "other"), c.io)).toBe(2);
             expect(c.err).toEqual(["windows-isolation plan: the tool returned \"ok\" instead of an exit code"]);
