@@ -73,9 +73,12 @@ const legacyApp = new WindowsContainer("legacy-app", {
 });
 
 /** How to reach the Docker engine (for an Azure host: its address and the client TLS material). */
-export const docker = host instanceof ContainerHost
-    ? { endpoint: host.dockerEndpoint, caCertPem: host.caCertPem, clientCertPem: host.clientCertPem, clientKeyPem: host.clientKeyPem }
-    : { endpoint: settings.host.kind === "existing" ? settings.host.endpoint : undefined };
+// What `npm run verify -- --stack-outputs <file>` reads (pulumi stack output --json --show-secrets).
+// The client key stays a secret; on an existing host the operator already holds the TLS files.
+export const dockerEndpoint = host instanceof ContainerHost ? host.dockerEndpoint : settings.host.kind === "existing" ? settings.host.endpoint : undefined;
+export const dockerCaPem = host instanceof ContainerHost ? host.caCertPem : undefined;
+export const dockerCertPem = host instanceof ContainerHost ? host.clientCertPem : undefined;
+export const dockerKeyPem = host instanceof ContainerHost ? host.clientKeyPem : undefined;
 
 export const isolation = {
     web: web.isolation,

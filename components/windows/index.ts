@@ -7,3 +7,5 @@ export * from "./labels";
 export * from "./vmSizeSeries";
 export * from "./vmSizes";
 export * from "./networkSources";
+export * from "./attestation";
+export * from "./attestationRules";

@@ -238,5 +238,11 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         expect(help.status).toBe(0);
         expect(help.stdout).toMatch(/^ {2}plan {2}/m);
         expect(help.stdout).toMatch(/^ {2}verify {2}/m);
-    });
+        // The verify tool ships: its own --help is exit 0, and an engine that is not there is exit 2.
+        const verifyHelp = run("npx", ["--no-install", "windows-isolation", "verify", "--help"], project);
+        expect(verifyHelp.status).toBe(0);
+        expect(verifyHelp.stdout).toMatch(/Asks a Docker engine which isolation each running container really got/);
+        const noEngine = run("npx", ["--no-install", "windows-isolation", "verify", "--endpoint", `unix://${path.join(work, "no-engine.sock")}`, "--timeout", "2"], project);
+        expect(noEngine.status).toBe(2);
+    }, 60_000);
 });

@@ -79,11 +79,12 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
     }
     const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
     expect(plain.filter((s) => s.includes("PRIVATE-KEY") || s.includes("GENERATED-PASSWORD"))).toEqual([]);
-    // The stack's `docker` output: how to reach the engine; the client key only as a secret.
-    const docker = outputs.docker as Record<string, pulumi.Output<string>>;
-    expect(await unwrap(docker.endpoint)).toEqual({ value: "tcp://20.50.60.70:2376", secret: false });
-    expect(await unwrap(docker.caCertPem)).toEqual({ value: "CERT-OF-winhost-ca", secret: false });
-    expect(await unwrap(docker.clientKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winhost-client-key", secret: true });
+    // The outputs verify --stack-outputs reads: how to reach the engine; the client key only as a secret.
+    const out = outputs as Record<string, pulumi.Output<string>>;
+    expect(await unwrap(out.dockerEndpoint)).toEqual({ value: "tcp://20.50.60.70:2376", secret: false });
+    expect(await unwrap(out.dockerCaPem)).toEqual({ value: "CERT-OF-winhost-ca", secret: false });
+    expect(await unwrap(out.dockerCertPem)).toEqual({ value: "CERT-OF-winhost-client-cert", secret: false });
+    expect(await unwrap(out.dockerKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winhost-client-key", secret: true });
 });
 
 test("dev with an existing resource group and no client ranges: no resource group, no public IP, private endpoint", async () => {

@@ -1,0 +1,69 @@
+/**
+ * The rules `verify` judges a running host by, with what each finding means and how to fix it.
+ * SARIF rule metadata is generated from this table; the README table is checked against it.
+ */
+export type VerifyRuleId =
+    | "untrusted-requires-hyperv"
+    | "isolation-mismatch"
+    | "engine-default-isolation"
+    | "unlabelled-container"
+    | "invalid-label"
+    | "task-not-verified";
+
+export type FindingLevel = "error" | "warning";
+
+export interface VerifyRule {
+    readonly id: VerifyRuleId;
+    readonly level: FindingLevel;
+    /** CVSS-like 0-10 score, as code-scanning tools read `security-severity`. */
+    readonly securitySeverity: number;
+    readonly summary: string;
+    /** What the finding means and what to do about it. */
+    readonly help: string;
+}
+
+/** Every rule `verify` applies, keyed by its stable id. */
+export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
+    "untrusted-requires-hyperv": {
+        id: "untrusted-requires-hyperv",
+        level: "error",
+        securitySeverity: 9.5,
+        summary: "An untrusted (or unlabelled) container is running without Hyper-V isolation.",
+        help: "Critical: only Hyper-V isolation is a security boundary for Windows containers, so this code shares the host kernel or its isolation cannot be proven. Stop it and redeploy it with isolation 'hyperv' (WindowsContainer does that for trust 'untrusted').",
+    },
+    "isolation-mismatch": {
+        id: "isolation-mismatch",
+        level: "error",
+        securitySeverity: 7.0,
+        summary: "A container's effective isolation does not resolve to the mode its label declares.",
+        help: "The engine runs the container under another mode than declared, or cannot prove any Windows mode (a Linux engine, an unknown engine default). Redeploy with an explicit isolation, or fix the engine.",
+    },
+    "engine-default-isolation": {
+        id: "engine-default-isolation",
+        level: "error",
+        securitySeverity: 6.0,
+        summary: "The engine's default isolation is not hyperv.",
+        help: "Anything started without an explicit mode (docker run by hand) gets the default. Set \"exec-opts\": [\"isolation=hyperv\"] in daemon.json and restart the engine so that the default fails closed.",
+    },
+    "unlabelled-container": {
+        id: "unlabelled-container",
+        level: "warning",
+        securitySeverity: 4.0,
+        summary: "A running container carries no windows-isolation.* label.",
+        help: "Someone started it outside the project (e.g. docker run). It is treated as untrusted: unless it is Hyper-V isolated, untrusted-requires-hyperv reports it too. Deploy it as a WindowsContainer or remove it.",
+    },
+    "invalid-label": {
+        id: "invalid-label",
+        level: "error",
+        securitySeverity: 5.0,
+        summary: "A windows-isolation.* label has a value the project does not define.",
+        help: "The declaration cannot be read, so verify fails closed: an unreadable trust counts as untrusted, an unreadable isolation as hyperv. Redeploy through WindowsContainer, which writes valid labels.",
+    },
+    "task-not-verified": {
+        id: "task-not-verified",
+        level: "error",
+        securitySeverity: 5.0,
+        summary: "A labelled swarm task has no running container on this engine to inspect.",
+        help: "The task was refused, is not running yet, or runs on another node: its isolation is unproven. Read the task error; for other nodes, run verify against that node's engine.",
+    },
+};

@@ -1,0 +1,88 @@
+/**
+ * Command line and environment -> one endpoint to verify. Pure (files are read later, in
+ * connect.ts) so that every refusal is a plain string naming the flag, value and fix.
+ */
+export type OutputFormat = "table" | "json" | "sarif";
+
+export interface VerifyArgs {
+    readonly endpoint?: string;
+    readonly tlsDir?: string;
+    readonly stackOutputs?: string;
+    readonly format: OutputFormat;
+    /** Whole-run deadline in milliseconds; every request is bounded by it too. */
+    readonly timeoutMs: number;
+    readonly help: boolean;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file>]
+                        [--json | --sarif] [--timeout <seconds>]
+
+Asks a Docker engine which isolation each running container really got and compares it with
+the windows-isolation.* labels. Exit 0: all proven; 1: a mismatch or finding; 2: bad arguments
+or the engine cannot be reached.
+
+  --endpoint <url>        unix:///var/run/docker.sock | npipe:////./pipe/docker_engine | tcp://host:2376
+  --tls-dir <dir>         ca.pem, cert.pem, key.pem for a tcp endpoint (mutual TLS, always verified)
+  --stack-outputs <file>  JSON from 'pulumi stack output --json --show-secrets'; reads dockerEndpoint
+                          and, for tcp, dockerCaPem, dockerCertPem, dockerKeyPem
+  --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
+  --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+
+Without --endpoint/--stack-outputs: DOCKER_HOST, with DOCKER_CERT_PATH for tcp (DOCKER_TLS_VERIFY
+is implied: verify never talks to a tcp engine without verifying its certificate); without
+DOCKER_HOST: unix:///var/run/docker.sock.`;
+
+export type Parsed = { readonly ok: true; readonly args: VerifyArgs } | { readonly ok: false; readonly error: string };
+
+const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--timeout"] as const;
+
+export function parseArgs(argv: readonly string[]): Parsed {
+    const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
+    const formats: OutputFormat[] = [];
+    let help = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const eq = arg.indexOf("=");
+        const name = eq > 0 ? arg.slice(0, eq) : arg;
+        if ((VALUE_FLAGS as readonly string[]).includes(name)) {
+            const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+            if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) {
+                return { ok: false, error: `${name} needs a value; see --help` };
+            }
+            const flag = name as (typeof VALUE_FLAGS)[number];
+            if (values[flag] !== undefined) return { ok: false, error: `${name} given twice; give it once` };
+            values[flag] = value;
+        } else if (arg === "--json") formats.push("json");
+        else if (arg === "--sarif") formats.push("sarif");
+        else if (arg === "--help" || arg === "-h") help = true;
+        else return { ok: false, error: `unknown argument '${arg}'; see --help` };
+    }
+    if (formats.length > 1) return { ok: false, error: "--json and --sarif exclude each other; pick one" };
+    if (values["--endpoint"] !== undefined && values["--stack-outputs"] !== undefined) {
+        return { ok: false, error: "--endpoint and --stack-outputs exclude each other; the stack outputs already name the endpoint" };
+    }
+    if (values["--tls-dir"] !== undefined && values["--stack-outputs"] !== undefined) {
+        return { ok: false, error: "--tls-dir and --stack-outputs exclude each other; the stack outputs carry the certificates" };
+    }
+    let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
+    if (values["--timeout"] !== undefined) {
+        const seconds = Number(values["--timeout"]);
+        if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
+            return { ok: false, error: `--timeout '${values["--timeout"]}' is not a number of seconds between 0 and 600; e.g. --timeout 10` };
+        }
+        timeoutMs = Math.round(seconds * 1000);
+    }
+    return {
+        ok: true,
+        args: {
+            endpoint: values["--endpoint"],
+            tlsDir: values["--tls-dir"],
+            stackOutputs: values["--stack-outputs"],
+            format: formats[0] ?? "table",
+            timeoutMs,
+            help,
+        },
+    };
+}

@@ -1,0 +1,145 @@
+/**
+ * Which engine to ask, and with which credentials: from --endpoint/--tls-dir, from
+ * --stack-outputs, or from DOCKER_HOST/DOCKER_CERT_PATH. A tcp engine is only ever spoken to over
+ * mutual TLS with its certificate verified: an attestation read over plain HTTP proves nothing.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { VerifyArgs } from "./args";
+
+export interface TlsMaterial {
+    readonly ca: string;
+    readonly cert: string;
+    readonly key: string;
+    /** Where the CA came from, for messages ("/certs/ca.pem", "stack output dockerCaPem"). */
+    readonly caSource: string;
+    readonly certSource: string;
+}
+
+export type Target =
+    | { readonly kind: "unix" | "npipe"; readonly endpoint: string; readonly socketPath: string }
+    | { readonly kind: "tcp"; readonly endpoint: string; readonly host: string; readonly port: number; readonly tls: TlsMaterial };
+
+export type Resolved = { readonly ok: true; readonly target: Target } | { readonly ok: false; readonly error: string };
+
+/** Keys read from `pulumi stack output --json --show-secrets`. */
+export const STACK_OUTPUT_KEYS = {
+    endpoint: "dockerEndpoint",
+    ca: "dockerCaPem",
+    cert: "dockerCertPem",
+    key: "dockerKeyPem",
+} as const;
+
+export const DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
+
+const TCP = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})\/?$/;
+
+type Parsed =
+    | { ok: true; kind: "unix" | "npipe"; socketPath: string }
+    | { ok: true; kind: "tcp"; host: string; port: number }
+    | { ok: false; error: string };
+
+export function parseEndpoint(endpoint: string, from: string): Parsed {
+    if (endpoint.startsWith("unix://")) {
+        const socketPath = endpoint.slice("unix://".length);
+        if (!socketPath.startsWith("/")) return { ok: false, error: `${from} '${endpoint}' needs an absolute socket path, e.g. unix:///var/run/docker.sock` };
+        return { ok: true, kind: "unix", socketPath };
+    }
+    if (endpoint.startsWith("npipe://")) {
+        const pipe = endpoint.slice("npipe://".length);
+        if (!/^\/\/[A-Za-z0-9.-]+\/pipe\/[A-Za-z0-9_.-]+$/.test(pipe)) {
+            return { ok: false, error: `${from} '${endpoint}' is not a named pipe; use npipe:////./pipe/docker_engine` };
+        }
+        return { ok: true, kind: "npipe", socketPath: pipe };
+    }
+    const m = TCP.exec(endpoint);
+    if (m) {
+        const port = Number(m[2]);
+        if (port < 1 || port > 65535) return { ok: false, error: `${from} '${endpoint}' has port ${port}, outside 1-65535` };
+        return { ok: true, kind: "tcp", host: m[1].replace(/^\[|\]$/g, ""), port };
+    }
+    return { ok: false, error: `${from} '${endpoint}' is not a Docker endpoint; use tcp://<host>:2376, unix:///path/docker.sock or npipe:////./pipe/docker_engine` };
+}
+
+function readTlsDir(dir: string, from: string): TlsMaterial | string {
+    const files = { ca: path.join(dir, "ca.pem"), cert: path.join(dir, "cert.pem"), key: path.join(dir, "key.pem") };
+    const read: Partial<Record<keyof typeof files, string>> = {};
+    for (const [k, file] of Object.entries(files) as [keyof typeof files, string][]) {
+        try {
+            read[k] = fs.readFileSync(file, "utf8");
+        } catch (e) {
+            return `${from} '${dir}': cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}); the directory must hold ca.pem, cert.pem and key.pem`;
+        }
+        if (!read[k]!.includes("-----BEGIN ")) return `${from} '${dir}': ${file} is not a PEM file`;
+    }
+    return { ca: read.ca!, cert: read.cert!, key: read.key!, caSource: files.ca, certSource: files.cert };
+}
+
+function fromStackOutputs(file: string): Resolved {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        return { ok: false, error: `--stack-outputs '${file}': cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+    }
+    let outputs: unknown;
+    try {
+        outputs = JSON.parse(text);
+    } catch {
+        return { ok: false, error: `--stack-outputs '${file}' is not JSON; write it with: pulumi stack output --json --show-secrets > ${file}` };
+    }
+    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
+        return { ok: false, error: `--stack-outputs '${file}' is not a JSON object of stack outputs` };
+    }
+    const o = outputs as Record<string, unknown>;
+    const get = (key: string): string | { error: string } => {
+        const v = o[key];
+        if (v === "[secret]") return { error: `--stack-outputs '${file}': output ${key} is '[secret]'; write the file with --show-secrets` };
+        if (typeof v !== "string" || v === "") return { error: `--stack-outputs '${file}' has no string output ${key}; export it from the stack (keys read: ${Object.values(STACK_OUTPUT_KEYS).join(", ")})` };
+        return v;
+    };
+    const endpoint = get(STACK_OUTPUT_KEYS.endpoint);
+    if (typeof endpoint !== "string") return { ok: false, error: endpoint.error };
+    const parsed = parseEndpoint(endpoint, `--stack-outputs '${file}' output ${STACK_OUTPUT_KEYS.endpoint}`);
+    if (!parsed.ok) return parsed;
+    if (parsed.kind !== "tcp") return { ok: true, target: { kind: parsed.kind, endpoint, socketPath: parsed.socketPath } };
+    const pems: string[] = [];
+    for (const key of [STACK_OUTPUT_KEYS.ca, STACK_OUTPUT_KEYS.cert, STACK_OUTPUT_KEYS.key]) {
+        const v = get(key);
+        if (typeof v !== "string") return { ok: false, error: v.error };
+        if (!v.includes("-----BEGIN ")) return { ok: false, error: `--stack-outputs '${file}': output ${key} is not PEM` };
+        pems.push(v);
+    }
+    return {
+        ok: true,
+        target: {
+            kind: "tcp",
+            endpoint,
+            host: parsed.host,
+            port: parsed.port,
+            tls: { ca: pems[0], cert: pems[1], key: pems[2], caSource: `stack output ${STACK_OUTPUT_KEYS.ca}`, certSource: `stack output ${STACK_OUTPUT_KEYS.cert}` },
+        },
+    };
+}
+
+/** One target from the arguments, else the stack outputs, else the DOCKER_* environment. */
+export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv): Resolved {
+    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs);
+    const fromFlag = args.endpoint !== undefined;
+    const endpoint = args.endpoint ?? (env.DOCKER_HOST || DEFAULT_ENDPOINT);
+    const from = fromFlag ? "--endpoint" : env.DOCKER_HOST ? "DOCKER_HOST" : "default endpoint";
+    const parsed = parseEndpoint(endpoint, from);
+    if (!parsed.ok) return parsed;
+    if (parsed.kind !== "tcp") {
+        if (args.tlsDir !== undefined) return { ok: false, error: `--tls-dir is only for tcp endpoints; ${from} '${endpoint}' is a local ${parsed.kind} endpoint` };
+        return { ok: true, target: { kind: parsed.kind, endpoint, socketPath: parsed.socketPath } };
+    }
+    const dir = args.tlsDir ?? env.DOCKER_CERT_PATH;
+    const dirFrom = args.tlsDir !== undefined ? "--tls-dir" : "DOCKER_CERT_PATH";
+    if (!dir) {
+        return { ok: false, error: `${from} '${endpoint}' is tcp, and verify only talks to a tcp engine over verified mutual TLS; give --tls-dir <dir> (or DOCKER_CERT_PATH) holding ca.pem, cert.pem and key.pem` };
+    }
+    const tls = readTlsDir(dir, dirFrom);
+    if (typeof tls === "string") return { ok: false, error: tls };
+    return { ok: true, target: { kind: "tcp", endpoint, host: parsed.host, port: parsed.port, tls } };
+}
