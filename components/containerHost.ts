@@ -16,7 +16,7 @@ import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserDa
 import { ContainerHostArgs, computerNameFor, resolveContainerHostArgs, validateContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { hostSecurityRules } from "./containerHostNetwork";
 import { createHostPki } from "./containerHostPki";
-import { PublishedPortRegistry, WindowsDockerHost } from "./host";
+import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "./host";
 import { CONTAINER_HOST_TAG, DOCKER_TLS_PORT } from "./windows";
 
 export * from "./containerHostArgs";
@@ -28,14 +28,30 @@ export const CONTAINER_HOST_TAG_VALUE = "hyperv";
 export const OWN_VNET_CIDR = "10.40.0.0/16";
 export const OWN_SUBNET_CIDR = "10.40.0.0/24";
 
+/**
+ * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
+ * publishes as outputs to other languages, and a provider object or registry cannot cross.
+ */
+const live = new WeakMap<ContainerHost, LiveHostParts>();
+
 export class ContainerHost extends pulumi.ComponentResource implements WindowsDockerHost {
     public readonly hostName: string;
-    public readonly provider: docker.Provider;
     public readonly osBuild: number;
     public readonly hypervCapable: boolean = true;
     public readonly cpuCount?: number;
-    public readonly readyResources: pulumi.Resource[];
-    public readonly publishedPorts = new PublishedPortRegistry();
+
+    /** Provider for the engine, ready after the bootstrap wait (TypeScript only: it cannot cross languages). */
+    public get provider(): docker.Provider {
+        return live.get(this)!.provider;
+    }
+    /** The bootstrap wait: workloads are created after it. */
+    public get readyResources(): pulumi.Resource[] {
+        return live.get(this)!.readyResources;
+    }
+    /** Published ports claimed by workloads on this host. */
+    public get publishedPorts(): PublishedPortRegistry {
+        return live.get(this)!.publishedPorts;
+    }
 
     /** The VM. */
     public readonly vm: compute.VirtualMachine;
@@ -202,16 +218,16 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             timeoutInSeconds: r.bootstrapTimeoutSeconds + 120,
             treatFailureAsDeploymentFailure: true,
         }, { parent: this, dependsOn: [extension] });
-        this.readyResources = [wait];
 
         const address = this.publicIp ?? this.privateIp;
         this.dockerEndpoint = pulumi.interpolate`tcp://${address}:${DOCKER_TLS_PORT}`;
-        this.provider = new docker.Provider(`${name}-docker`, {
+        const provider = new docker.Provider(`${name}-docker`, {
             host: this.dockerEndpoint,
             caMaterial: pki.caCertPem,
             certMaterial: pki.clientCertPem,
             keyMaterial: pki.clientKeyPem,
         }, { parent: this, dependsOn: [wait] });
+        live.set(this, { provider, readyResources: [wait], publishedPorts: new PublishedPortRegistry() });
 
         this.registerOutputs({
             osBuild: this.osBuild,

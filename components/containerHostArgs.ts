@@ -6,13 +6,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkDockerRelease, DEFAULT_DOCKER_RELEASE, DockerRelease } from "./dockerRelease";
 import { checkAllowedClientCidrs, checkHypervHostSize, CONTAINER_HOST_TAG } from "./windows";
 
-/** Windows Server releases a ContainerHost can run, each a Gen2 Datacenter Azure Edition image. */
+/**
+ * Windows Server releases a ContainerHost can run. A const object plus a type of its values,
+ * not `keyof`: Pulumi's component schema analyzer reads this shape as an enum.
+ */
+export const WindowsServerVersion = { Ltsc2022: "ltsc2022", Ltsc2025: "ltsc2025" } as const;
+export type WindowsServerVersion = (typeof WindowsServerVersion)[keyof typeof WindowsServerVersion];
+
+/** The Gen2 Datacenter Azure Edition image of each release. */
 export const WINDOWS_SERVER_IMAGES = {
     ltsc2022: { osBuild: 20348, generation: 2, image: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" } },
     ltsc2025: { osBuild: 26100, generation: 2, image: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2025-datacenter-azure-edition", version: "latest" } },
-} as const;
-
-export type WindowsServerVersion = keyof typeof WINDOWS_SERVER_IMAGES;
+} as const satisfies Record<WindowsServerVersion, unknown>;
 
 export const DEFAULT_VM_SIZE = "Standard_D4s_v5";
 export const DEFAULT_ADMIN_USERNAME = "wiadmin";

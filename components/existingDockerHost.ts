@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD } from "./windows";
-import { PublishedPortRegistry, WindowsDockerHost } from "./host";
+import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "./host";
 
 export interface ExistingDockerHostArgs {
     /**
@@ -57,15 +57,35 @@ export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): st
     return problems;
 }
 
+/**
+ * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
+ * publishes as outputs to other languages, and a provider object or registry cannot cross.
+ */
+const live = new WeakMap<ExistingDockerHost, LiveHostParts>();
+
 /** A Docker engine on a Windows host you already run (on-prem server, dev box). */
 export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
+    /** Name used in messages and reports (the resource name). */
     public readonly hostName: string;
-    public readonly provider: docker.Provider;
+    /** Windows build of the host. */
     public readonly osBuild: number;
+    /** Whether the host can run Hyper-V isolated containers. */
     public readonly hypervCapable: boolean;
+    /** Logical CPUs of the host, when known. */
     public readonly cpuCount?: number;
-    public readonly readyResources: pulumi.Resource[] = [];
-    public readonly publishedPorts = new PublishedPortRegistry();
+
+    /** Provider for the engine (TypeScript only: a provider object does not cross languages). */
+    public get provider(): docker.Provider {
+        return live.get(this)!.provider;
+    }
+    /** Nothing to wait for: the engine already runs. */
+    public get readyResources(): pulumi.Resource[] {
+        return live.get(this)!.readyResources;
+    }
+    /** Published ports claimed by workloads on this host. */
+    public get publishedPorts(): PublishedPortRegistry {
+        return live.get(this)!.publishedPorts;
+    }
 
     constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -83,7 +103,7 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
         this.hypervCapable = args.hypervCapable;
         this.cpuCount = args.cpuCount;
         const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
-        this.provider = new docker.Provider(
+        const provider = new docker.Provider(
             `${name}-docker`,
             {
                 host: args.endpoint,
@@ -93,6 +113,7 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
             },
             { parent: this },
         );
+        live.set(this, { provider, readyResources: [], publishedPorts: new PublishedPortRegistry() });
         this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
     }
 }

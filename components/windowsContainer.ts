@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ISOLATION_LABEL, IsolationMode, Trust, TRUST_LABEL, WORKLOAD_LABEL } from "./windows";
+import { liveHostParts, publishedPortsOf, WindowsDockerHost } from "./host";
 import { WindowsContainerArgs } from "./windowsContainerArgs";
 import { validateWindowsContainer, WindowsContainerPlan } from "./windowsContainerValidation";
 
@@ -15,12 +16,16 @@ export class WindowsContainer extends pulumi.ComponentResource {
     public readonly trust: Trust;
     /** Why this isolation mode. */
     public readonly isolationReason: string;
+    /** The swarm service that runs the workload. */
     public readonly service: docker.Service;
 
     constructor(name: string, args: WindowsContainerArgs, opts?: pulumi.ComponentResourceOptions) {
         const serviceName = args.serviceName ?? name;
+        const live = liveHostParts(args.host);
+        const publishedPorts = live?.publishedPorts ?? publishedPortsOf(args.host.hostName);
         const validation = validateWindowsContainer(serviceName, {
             ...args,
+            host: { ...facts(args.host), publishedPorts },
             envKeys: Object.keys(args.env ?? {}),
             secretEnvKeys: Object.keys(args.secretEnv ?? {}),
         });
@@ -28,8 +33,14 @@ export class WindowsContainer extends pulumi.ComponentResource {
         if (!validation.ok) {
             throw new pulumi.ResourceError(`WindowsContainer '${name}': ${validation.problems.join("; ")}`, this);
         }
+        // A host from this program brings its provider; from another language the caller passes
+        // the Docker provider in the resource options. Never fall back to an ambient engine.
+        const provider = live?.provider ?? this.getProvider("docker:index/service:Service");
+        if (provider === undefined) {
+            throw new pulumi.ResourceError(`WindowsContainer '${name}': host '${args.host.hostName}' brings no Docker provider; pass an ExistingDockerHost or ContainerHost as host, or (from another language) pass the host's Docker provider in the resource options' providers`, this);
+        }
         const plan = validation.plan;
-        for (const p of plan.ports) args.host.publishedPorts.claim(p.published, p.protocol, serviceName);
+        for (const p of plan.ports) publishedPorts.claim(p.published, p.protocol, serviceName);
         this.isolation = plan.decision.isolation;
         this.trust = plan.decision.trust;
         this.isolationReason = plan.decision.reason;
@@ -66,10 +77,15 @@ export class WindowsContainer extends pulumi.ComponentResource {
                     ? { ports: plan.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
                     : undefined,
             },
-            { parent: this, provider: args.host.provider, dependsOn: args.host.readyResources },
+            { parent: this, provider, dependsOn: live?.readyResources ?? [] },
         );
         this.registerOutputs({ isolation: this.isolation, trust: this.trust, service: this.service });
     }
+}
+
+/** The plain facts of a host, whatever object carries them. */
+function facts(host: WindowsDockerHost) {
+    return { hostName: host.hostName, osBuild: host.osBuild, hypervCapable: host.hypervCapable, cpuCount: host.cpuCount };
 }
 
 /**

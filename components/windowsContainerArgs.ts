@@ -2,6 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { IsolationMode, Trust } from "./windows";
 import { WindowsDockerHost } from "./host";
 
+/** Transport of a published port; const object + value type so the schema analyzer sees an enum. */
+export const PortProtocol = { Tcp: "tcp", Udp: "udp" } as const;
+export type PortProtocol = (typeof PortProtocol)[keyof typeof PortProtocol];
+
 /** A port the service publishes through the swarm routing mesh. */
 export interface PublishedPort {
     /** Port inside the container. */
@@ -9,11 +13,15 @@ export interface PublishedPort {
     /** Port published on the host(s); defaults to `target`. */
     readonly published?: number;
     /** Defaults to tcp. */
-    readonly protocol?: "tcp" | "udp";
+    readonly protocol?: PortProtocol;
 }
 
 export interface WindowsContainerArgs {
-    /** The host (or pool) whose swarm runs the workload. */
+    /**
+     * The host (or pool) whose swarm runs the workload: an `ExistingDockerHost` or `ContainerHost`.
+     * From another language only the host's facts cross; pass the Docker provider in the
+     * resource options (`providers`) there.
+     */
     readonly host: WindowsDockerHost;
     /** Image reference; its tag should pin the Windows build (e.g. `...:ltsc2022`). Plain: the build decides isolation. */
     readonly image: string;
@@ -21,8 +29,8 @@ export interface WindowsContainerArgs {
     readonly trust?: Trust;
     /** Isolation mode. Defaults to `hyperv` for untrusted and the cheapest compatible mode for trusted. */
     readonly isolation?: IsolationMode;
-    /** Windows build the image is based on (number or LTSC name); required when the tag does not pin one. */
-    readonly imageOsBuild?: number | string;
+    /** Windows build the image is based on, e.g. 20348; required when the tag does not pin one. */
+    readonly imageOsBuild?: number;
     /** Command and arguments that replace the image's entrypoint command. */
     readonly command?: pulumi.Input<pulumi.Input<string>[]>;
     /** Plain environment variables. */
@@ -30,7 +38,7 @@ export interface WindowsContainerArgs {
     /** Environment variables whose values are Pulumi secrets end to end. */
     readonly secretEnv?: Readonly<Record<string, pulumi.Input<string>>>;
     /** Ports published through the swarm routing mesh. */
-    readonly ports?: readonly PublishedPort[];
+    readonly ports?: PublishedPort[];
     /** Memory limit per replica in MiB. */
     readonly memoryMb?: number;
     /** CPU limit per replica (Docker `--cpus`), at most the host's CPU count. */
@@ -40,7 +48,7 @@ export interface WindowsContainerArgs {
     /** Extra labels for the service and its containers (the `windows-isolation.` prefix is reserved). */
     readonly labels?: Readonly<Record<string, string>>;
     /** Swarm networks (names or IDs) to attach. */
-    readonly networks?: readonly string[];
+    readonly networks?: string[];
     /** Swarm service name; defaults to the resource name. */
     readonly serviceName?: string;
 }

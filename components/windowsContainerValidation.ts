@@ -7,14 +7,17 @@ import {
     isReservedLabel,
     parseBuild,
 } from "./windows";
+import { PublishedPortRegistry, WindowsHostFacts } from "./host";
 import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
 
 
 /** The plain arguments that decide isolation and placement; checked before anything is created. */
 export type WindowsContainerSpec = Pick<
     WindowsContainerArgs,
-    "host" | "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
+    "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
 > & {
+    /** The host's facts and its port registry (any `WindowsDockerHost` fits). */
+    readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry };
     readonly envKeys?: readonly string[];
     readonly secretEnvKeys?: readonly string[];
 };
@@ -52,7 +55,7 @@ function resolveImageBuild(spec: WindowsContainerSpec, problems: string[]): { bu
     if (spec.imageOsBuild !== undefined) {
         const declared = parseBuild(spec.imageOsBuild);
         if (declared === undefined) {
-            problems.push(`imageOsBuild ${JSON.stringify(spec.imageOsBuild)} is not a build; use a number (20348) or an LTSC name (ltsc2022)`);
+            problems.push(`imageOsBuild ${JSON.stringify(spec.imageOsBuild)} is not a build; use the build number, e.g. 20348 (ltsc2022) or 17763 (ltsc2019)`);
             return undefined;
         }
         if (fromTag.status === "pinned" && fromTag.build !== declared) {

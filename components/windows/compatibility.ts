@@ -18,7 +18,12 @@ export interface OsVersion {
     readonly revision?: number;
 }
 
-export type IsolationMode = "process" | "hyperv";
+/**
+ * Isolation modes a workload can ask for. A const object plus a type of its values, not a bare
+ * union: Pulumi's component schema analyzer reads this shape as an enum (process, hyperv).
+ */
+export const IsolationMode = { Process: "process", Hyperv: "hyperv" } as const;
+export type IsolationMode = (typeof IsolationMode)[keyof typeof IsolationMode];
 export const ISOLATION_MODES: readonly IsolationMode[] = ["process", "hyperv"];
 
 export interface ModeSupport {

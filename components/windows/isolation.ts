@@ -8,7 +8,9 @@
 import { describeBuild, knownBuild, ltscName, MIN_DOCKERD_HOST_BUILD } from "./builds";
 import { IsolationMode, ISOLATION_MODES, isolationSupport, oldestProcessImageBuild } from "./compatibility";
 
-export type Trust = "trusted" | "untrusted";
+/** Who wrote the code a workload runs; const object + value type so the schema analyzer sees an enum. */
+export const Trust = { Trusted: "trusted", Untrusted: "untrusted" } as const;
+export type Trust = (typeof Trust)[keyof typeof Trust];
 export const TRUST_LEVELS: readonly Trust[] = ["trusted", "untrusted"];
 
 /** A rule broken by one input field, phrased so that the message alone tells the fix. */

@@ -20,11 +20,19 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
     const resultFile = path.join(work, "result.json");
     fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config }));
     try {
-        const child = fork(path.join(__dirname, "runProgram.ts"), [requestFile, resultFile], {
+        // runProgram.ts from source, runProgram.js from the built package; ts-node loads the
+        // user's TypeScript program, with its own tsconfig when it has one, always as CommonJS.
+        const runner = path.join(__dirname, `runProgram${path.extname(__filename)}`);
+        const projectTsconfig = path.join(target.projectDir, "tsconfig.json");
+        const child = fork(runner, [requestFile, resultFile], {
             cwd: target.projectDir,
             execArgv: ["-r", require.resolve("ts-node/register/transpile-only")],
             stdio: ["ignore", "pipe", "pipe", "ipc"],
-            env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, "..", "..", "tsconfig.json") },
+            env: {
+                ...process.env,
+                ...(fs.existsSync(projectTsconfig) ? { TS_NODE_PROJECT: projectTsconfig } : {}),
+                TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: "commonjs" }),
+            },
         });
         let stderr = "";
         child.stderr!.on("data", (d) => (stderr += String(d)));

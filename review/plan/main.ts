@@ -58,7 +58,7 @@ function readPolicyConfig(file: string | undefined): PolicyPackConfig {
     }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
     const userCwd = process.env.INIT_CWD ?? process.cwd();
     let args: PlanArgs | "help";
     let target;
@@ -124,10 +124,12 @@ async function main(argv: readonly string[]): Promise<number> {
     }
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-        console.error(`plan: ${(e as Error).message}`);
-        process.exit(2);
-    },
-);
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(`plan: ${(e as Error).message}`);
+            process.exit(2);
+        },
+    );
+}

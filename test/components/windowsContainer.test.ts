@@ -119,7 +119,7 @@ describe("WindowsContainer bad input: a clear error before any resource", () => 
         ["unpinned image without imageOsBuild", { image: "contoso/app:latest" }, /image 'contoso\/app:latest' does not pin a Windows build .*set imageOsBuild/],
         ["untagged image without imageOsBuild", { image: "contoso/app" }, /image 'contoso\/app' does not pin a Windows build \(the image has no tag/],
         ["imageOsBuild contradicting the tag", { imageOsBuild: 17763 }, /imageOsBuild 17763 \(ltsc2019\) contradicts image .* whose tag 'ltsc2022' pins 20348/],
-        ["imageOsBuild not a build", { image: "contoso/app:1.0", imageOsBuild: "win2022" }, /imageOsBuild "win2022" is not a build/],
+        ["imageOsBuild not a build", { image: "contoso/app:1.0", imageOsBuild: "win2022" as never }, /imageOsBuild "win2022" is not a build/],
         ["invalid reference", { image: "Contoso/App:1" }, /image 'Contoso\/App:1' is not a valid image reference/],
         ["replicas 0", { replicas: 0 }, /replicas 0 must be a whole number >= 1/],
         ["replicas 1.5", { replicas: 1.5 }, /replicas 1.5 must be a whole number >= 1/],

@@ -1,0 +1,262 @@
+/**
+ * The package as a user gets it: `npm pack` (its `prepare` script builds), a fresh project, an offline
+ * `npm install` of the tarball, the README's program compiled with `tsc --strict` and run under
+ * Pulumi's mocks (the engine is what we cannot run here). Everything the project does goes
+ * through the package's public entry point.
+ *
+ * Offline install: the project lists only @pulumi/pulumi (the peer), typescript and @types/node;
+ * its lockfile is this repository's lockfile, so every dependency of the tarball resolves to the
+ * exact version the root `npm ci` already put in the npm cache (`npm install --offline`).
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { gunzipSync } from "zlib";
+import { bootstrapScript, stripComments } from "../../components/bootstrap";
+
+const root = path.resolve(__dirname, "..", "..");
+const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+const config = { dockerCaPem: "test-ca-pem", dockerCertPem: "test-cert-pem", dockerKeyPem: "test-key-pem" };
+
+let work: string;
+let project: string;
+let packedFiles: string[];
+let tarball: string;
+
+/** Child processes get our environment minus npm's per-script variables (npm test sets them). */
+function env(): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_package_") && !k.startsWith("npm_lifecycle_")));
+}
+
+function run(command: string, args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
+    try {
+        const stdout = execFileSync(command, args, { cwd, env: env(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+        return { status: 0, stdout, stderr: "" };
+    } catch (e) {
+        const err = e as { status?: number; stdout?: string; stderr?: string };
+        return { status: err.status ?? -1, stdout: err.stdout ?? "", stderr: err.stderr ?? String(e) };
+    }
+}
+
+function mustRun(command: string, args: string[], cwd: string): string {
+    const r = run(command, args, cwd);
+    if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.status}):\n${r.stderr}\n${r.stdout}`);
+    return r.stdout;
+}
+
+/** The files of the README's "Use it in your own stack" section: fenced blocks with `title=<file>`. */
+export function readmeProjectFiles(readme: string): Record<string, string> {
+    const start = readme.indexOf("## Use it in your own stack");
+    if (start < 0) throw new Error("README has no '## Use it in your own stack' section");
+    const end = readme.indexOf("\n## ", start + 1);
+    const section = readme.slice(start, end < 0 ? undefined : end);
+    const files: Record<string, string> = {};
+    for (const m of section.matchAll(/^```\w+ title=(\S+)\n([\s\S]*?)^```$/gm)) files[m[1]] = m[2];
+    return files;
+}
+
+beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-consumer-"));
+    const packDir = path.join(work, "pack");
+    fs.mkdirSync(packDir);
+    const packed = mustRun("npm", ["pack", "--json", "--pack-destination", packDir], root);
+    const info = JSON.parse(packed.slice(packed.indexOf("[")))[0];
+    packedFiles = info.files.map((f: { path: string }) => f.path).sort();
+    tarball = path.join(packDir, info.filename);
+
+    project = path.join(work, "windows-workloads");
+    fs.mkdirSync(project);
+    const rootLock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8"));
+    const pkg = {
+        name: "windows-workloads",
+        version: "1.0.0",
+        private: true,
+        dependencies: { "@pulumi/pulumi": manifest.devDependencies["@pulumi/pulumi"] },
+        devDependencies: { typescript: manifest.devDependencies.typescript, "@types/node": manifest.devDependencies["@types/node"] },
+    };
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify(pkg, null, 2));
+    const lock = { ...rootLock, name: pkg.name, version: pkg.version, packages: { ...rootLock.packages, "": { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies } } };
+    fs.writeFileSync(path.join(project, "package-lock.json"), JSON.stringify(lock, null, 2));
+    for (const [name, text] of Object.entries(readmeProjectFiles(fs.readFileSync(path.join(root, "README.md"), "utf8")))) {
+        fs.writeFileSync(path.join(project, name), text);
+    }
+    mustRun("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
+}, 600_000);
+
+afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed tarball", () => {
+    test("holds the compiled library, declarations and the command, and nothing from the repository's sources, tests or stacks", () => {
+        for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "build/index.js", "build/index.d.ts", "build/bin/windows-isolation.js", "build/components/windowsContainer.js", "build/components/windowsContainer.d.ts"]) {
+            expect(packedFiles).toContain(f);
+        }
+        const outside = packedFiles.filter((f) => !f.startsWith("build/") && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
+        expect(outside).toEqual([]);
+        expect(packedFiles.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+        expect(packedFiles.filter((f) => /^build\/(test|stacks|bench)\//.test(f))).toEqual([]);
+    });
+
+    test("carries every bootstrap script and the policy pack's manifest at their source-relative paths", () => {
+        const list = (dir: string, pattern: RegExp) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((n) => pattern.test(n)).map((n) => `build/${dir}/${n}`) : []);
+        expect(packedFiles.filter((f) => f.endsWith(".ps1"))).toEqual(list("components/bootstrap", /\.ps1$/).sort());
+        // The policy pack's own files: its manifest and the package.json the build writes for it.
+        const packFiles = fs.existsSync(path.join(root, "policy")) ? ["build/policy/PulumiPolicy.yaml", "build/policy/package.json"] : [];
+        expect(packedFiles.filter((f) => f.startsWith("build/policy/") && !/\.(js|d\.ts)$/.test(f))).toEqual(packFiles);
+    });
+});
+
+describe("a fresh project that installed the tarball", () => {
+    test("depends on the tarball and shares the project's single @pulumi/pulumi", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8"));
+        expect(pkg.dependencies["windows-isolation"]).toBe(`file:${path.relative(project, tarball)}`);
+        const installed = JSON.parse(fs.readFileSync(path.join(project, "node_modules", "windows-isolation", "package.json"), "utf8"));
+        expect(installed.version).toBe(manifest.version);
+        expect(fs.existsSync(path.join(project, "node_modules", "windows-isolation", "node_modules", "@pulumi", "pulumi"))).toBe(false);
+        expect(fs.existsSync(path.join(project, "node_modules", "@pulumi", "pulumi", "package.json"))).toBe(true);
+    });
+
+    test("the README program imports only the package root and @pulumi/pulumi, and deep imports are refused", () => {
+        const program = fs.readFileSync(path.join(project, "index.ts"), "utf8");
+        expect([...program.matchAll(/from "([^"]+)"/g)].map((m) => m[1])).toEqual(["@pulumi/pulumi", "windows-isolation"]);
+        const deep = run(process.execPath, ["-e", "require('windows-isolation/build/components/host')"], project);
+        expect(deep.status).not.toBe(0);
+        expect(deep.stderr).toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    });
+
+    test("compiles with tsc --strict, with node and with node16 (package exports) module resolution", () => {
+        const tsc = path.join(project, "node_modules", "typescript", "bin", "tsc");
+        expect(run(process.execPath, [tsc, "-p", ".", "--strict"], project)).toMatchObject({ status: 0, stdout: "" });
+        expect(fs.existsSync(path.join(project, "bin", "index.js"))).toBe(true);
+        expect(run(process.execPath, [tsc, "-p", ".", "--strict", "--noEmit", "--module", "node16", "--moduleResolution", "node16"], project)).toMatchObject({ status: 0, stdout: "" });
+    }, 180_000);
+
+    test("the compiled program declares the host and both workloads under Pulumi's mocks", () => {
+        const harness = `
+const pulumi = require("@pulumi/pulumi");
+const resources = [];
+pulumi.runtime.setMocks({
+    newResource: (a) => { resources.push({ type: a.type, name: a.name, inputs: a.inputs, provider: a.provider }); return { id: a.name + "-id", state: a.inputs }; },
+    call: (a) => a.inputs,
+}, "windows-workloads", "test", false);
+const config = ${JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [`windows-workloads:${k}`, v])))};
+pulumi.runtime.setAllConfig(config, Object.keys(config));
+const program = require("./bin/index.js");
+(async () => {
+    let last = -1, stable = 0;
+    while (stable < 10) { await new Promise((r) => setTimeout(r, 10)); if (resources.length === last) stable++; else { stable = 0; last = resources.length; } }
+    const outputs = {};
+    for (const [k, v] of Object.entries(program)) outputs[k] = await new Promise((r) => pulumi.output(v).apply(r));
+    process.stdout.write(JSON.stringify({ resources, outputs }));
+})();
+`;
+        // The compiled program must exist (previous test); compile again if this test runs alone.
+        if (!fs.existsSync(path.join(project, "bin", "index.js"))) mustRun(process.execPath, [path.join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "."], project);
+        fs.writeFileSync(path.join(project, "run-under-mocks.js"), harness);
+        const { resources, outputs } = JSON.parse(mustRun(process.execPath, ["run-under-mocks.js"], project));
+        type R = { type: string; name: string; inputs: Record<string, any>; provider?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const all = resources as R[];
+        expect(all.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+            "docker:index/service:Service customer-job-service",
+            "docker:index/service:Service web-service",
+            "pulumi:providers:docker winhost-docker",
+            "windows-isolation:index:ExistingDockerHost winhost",
+            "windows-isolation:index:WindowsContainer customer-job",
+            "windows-isolation:index:WindowsContainer web",
+        ]);
+        expect(outputs).toEqual({ webIsolation: "process", jobIsolation: "hyperv" });
+
+        const provider = all.find((r) => r.type === "pulumi:providers:docker")!;
+        expect(provider.inputs.host).toBe("tcp://winhost.corp.example:2376");
+        expect(provider.inputs.caMaterial).toEqual({ [rpc.specialSigKey]: rpc.specialSecretSig, value: config.dockerCaPem });
+        expect(provider.inputs.keyMaterial).toEqual({ [rpc.specialSigKey]: rpc.specialSecretSig, value: config.dockerKeyPem });
+
+        const service = (name: string) => all.find((r) => r.name === `${name}-service`)!;
+        for (const [name, trust, isolation] of [["web", "trusted", "process"], ["customer-job", "untrusted", "hyperv"]]) {
+            const s = service(name);
+            expect(s.provider).toMatch(/::winhost-docker::winhost-docker-id$/);
+            expect(s.inputs.taskSpec.containerSpec.isolation).toBe(isolation);
+            expect(s.inputs.labels).toEqual(expect.arrayContaining([
+                { label: "windows-isolation.trust", value: trust },
+                { label: "windows-isolation.isolation", value: isolation },
+                { label: "windows-isolation.workload", value: name },
+            ]));
+            expect(s.inputs.taskSpec.placement.constraints).toEqual(["node.platform.os==windows"]);
+        }
+        expect(service("web").inputs.endpointSpec).toEqual({ ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }] });
+    });
+
+    test("a ContainerHost from the installed package reads its bootstrap scripts from the package", () => {
+        // Not the README program: a second program, only to show the .ps1 files are found next to
+        // the installed code (build/components/bootstrap/) and are the repository's scripts.
+        const harness = `
+const pulumi = require("@pulumi/pulumi");
+const resources = [];
+const computed = (a) => {
+    switch (a.type) {
+        case "azure-native:network:NetworkInterface": return { ipConfigurations: [{ ...a.inputs.ipConfigurations[0], privateIPAddress: "10.40.0.4" }] };
+        case "tls:index/privateKey:PrivateKey": return { privateKeyPem: "PRIVATE-KEY-OF-" + a.name };
+        case "tls:index/certRequest:CertRequest": return { certRequestPem: "CSR-OF-" + a.name };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert": return { certPem: "CERT-OF-" + a.name };
+        case "random:index/randomPassword:RandomPassword": return { result: "GENERATED-PASSWORD-1a!" };
+        default: return {};
+    }
+};
+pulumi.runtime.setMocks({
+    newResource: (a) => { resources.push({ type: a.type, name: a.name, inputs: a.inputs }); return { id: a.name + "-id", state: { ...a.inputs, ...computed(a) } }; },
+    call: (a) => a.inputs,
+}, "windows-workloads", "test", false);
+const { ContainerHost } = require("windows-isolation");
+new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", windowsVersion: "ltsc2022" });
+(async () => {
+    let last = -1, stable = 0;
+    while (stable < 10) { await new Promise((r) => setTimeout(r, 10)); if (resources.length === last) stable++; else { stable = 0; last = resources.length; } }
+    process.stdout.write(JSON.stringify(resources));
+})();
+`;
+        fs.writeFileSync(path.join(project, "run-container-host.js"), harness);
+        type R = { type: string; name: string; inputs: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const all = JSON.parse(mustRun(process.execPath, ["run-container-host.js"], project)) as R[];
+        const vm = all.find((r) => r.type === "azure-native:compute:VirtualMachine")!;
+        const bundle = gunzipSync(Buffer.from(vm.inputs.userData, "base64")).toString("utf8");
+        for (const script of ["phase1.ps1", "phase2.ps1"] as const) {
+            expect(bundle).toContain(`'${script}' = @'\n${stripComments(bootstrapScript(script)).replace(/\r\n/g, "\n").replace(/\n$/, "")}\n'@`);
+        }
+        const wait = all.find((r) => r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")!;
+        expect(wait.inputs.source.script).toBe(bootstrapScript("wait-ready.ps1"));
+        expect(fs.readdirSync(path.join(project, "node_modules", "windows-isolation", "build", "components", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort())
+            .toEqual(fs.readdirSync(path.join(root, "components", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort());
+    });
+
+    test("npx windows-isolation runs the installed command", () => {
+        expect(run("npx", ["--no-install", "windows-isolation", "--version"], project)).toMatchObject({ status: 0, stdout: `${manifest.version}\n` });
+        const help = run("npx", ["--no-install", "windows-isolation", "--help"], project);
+        expect(help.status).toBe(0);
+        expect(help.stdout).toMatch(/^ {2}plan {2}/m);
+        expect(help.stdout).toMatch(/^ {2}verify {2}/m);
+        // The verify tool ships: its own --help is exit 0, and an engine that is not there is exit 2.
+        const verifyHelp = run("npx", ["--no-install", "windows-isolation", "verify", "--help"], project);
+        expect(verifyHelp.status).toBe(0);
+        expect(verifyHelp.stdout).toMatch(/Asks a Docker engine which isolation each running container really got/);
+        const noEngine = run("npx", ["--no-install", "windows-isolation", "verify", "--endpoint", `unix://${path.join(work, "no-engine.sock")}`, "--timeout", "2"], project);
+        expect(noEngine.status).toBe(2);
+    }, 60_000);
+
+    test("npx windows-isolation plan --program . plans the README program through the packaged policy pack", () => {
+        // What `pulumi config set --secret` leaves in the stack file; plan replaces secure values by placeholders.
+        const secure = (k: string) => `  windows-workloads:${k}:\n    secure: v1:not-decryptable-offline-${k}\n`;
+        fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), `config:\n${Object.keys(config).map(secure).join("")}`);
+        const plan = run("npx", ["--no-install", "windows-isolation", "plan", "--program", ".", "--stack", "dev", "--out", "plan-out"], project);
+        expect([plan.status, plan.stderr]).toEqual([0, expect.any(String)]);
+        expect(plan.stdout).toMatch(/^web\s+winhost\s+\S+ltsc2022\s+20348\s+20348\s+trusted\s+\(default\)\s+process\s+ok\s*$/m);
+        expect(plan.stdout).toMatch(/^customer-job\s+winhost\s+\S+ltsc2022\s+20348\s+20348\s+untrusted\s+\(default\)\s+hyperv\s+ok\s*$/m);
+        expect(plan.stdout).toMatch(/Result: 0 mandatory violation\(s\)/);
+        const report = JSON.parse(fs.readFileSync(path.join(project, "plan-out", "plan.json"), "utf8"));
+        expect(report.policyPack).toMatchObject({ name: "windows-isolation" });
+        expect(fs.existsSync(path.join(project, "plan-out", "plan.sarif"))).toBe(true);
+    }, 180_000);
+});
