@@ -68,7 +68,7 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 imageBuild: p.imageOsBuild === null || p.imageOsBuild === undefined ? imageBuildOf(p.image) : String(p.imageOsBuild),
                 hostBuild: p.hostOsBuild === null || p.hostOsBuild === undefined ? "unknown" : String(p.hostOsBuild),
                 trust: String(p.trust ?? "untrusted"),
-                requestedIsolation: p.requestedIsolation ? String(p.requestedIsolation) : "(default)",
+                requestedIsolation: p.requestedIsolation ? String(p.requestedIsolation) : "(not set)",
                 effectiveIsolation: p.isolation ? String(p.isolation) : "none",
             });
             continue;

@@ -35,6 +35,8 @@ describe("the policy pack built into build/policy", () => {
         expect(fs.existsSync(path.join(dir, "index.js"))).toBe(true);
         expect(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8")).toBe(fs.readFileSync(path.join(repositoryRoot, "policy", "PulumiPolicy.yaml"), "utf8"));
         expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))).toMatchObject({ version, main: "index.js" });
+        // `npm run plan` from the repository reads the source pack's manifest: same version.
+        expect(JSON.parse(fs.readFileSync(path.join(repositoryRoot, "policy", "package.json"), "utf8")).version).toBe(version);
     });
 
     test("GetAnalyzerInfo lists the five policies of the public contract with their levels", async () => {

@@ -75,7 +75,7 @@ test("good-mixed: a component workload and a compliant raw service exit 0 with e
     expect(run.code).toBe(0);
     const report = readJson(path.join(run.out, "plan.json"));
     expect(report.workloads.map((w: any) => [w.workload, w.kind, w.trust, w.requestedIsolation, w.effectiveIsolation, w.hostBuild, w.imageBuild])).toEqual([
-        ["batch", "WindowsContainer", "untrusted", "(default)", "hyperv", "26100", "17763"],
+        ["batch", "WindowsContainer", "untrusted", "(not set)", "hyperv", "26100", "17763"],
         ["raw-trusted", "docker.Service", "trusted", "process", "process", "26100", "26100"],
     ]);
     for (const w of report.workloads) expect(Object.values(w.verdicts).every((v) => v === "pass")).toBe(true);
