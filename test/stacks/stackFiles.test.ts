@@ -121,3 +121,21 @@ test("onprem: today's ExistingDockerHost with secret TLS material, and the three
     expect(engine.resources.find((r) => r.name === "winhost-docker")!.inputs.host).toBe("tcp://winhost.corp.example:2376");
     expect(engine.resources.flatMap((r) => plainStrings(r.inputs)).filter((s) => s.startsWith("SECRET-VALUE-OF-"))).toEqual([]);
 });
+
+test("onprem: an isolation from config that the rules refuse stops the program with the component's message", async () => {
+    await expect(runStack("onprem", { "windows-isolation:isolation": JSON.stringify({ "customer-job": "process" }) })).rejects.toThrow(
+        /WindowsContainer 'customer-job': trust 'untrusted' requires isolation 'hyperv', got 'process'/,
+    );
+});
+
+test("onprem: 'default' isolation from config is refused", async () => {
+    await expect(runStack("onprem", { "windows-isolation:isolation": JSON.stringify({ web: "default" }) })).rejects.toThrow(
+        /WindowsContainer 'web': isolation 'default' hands the choice to the Docker daemon/,
+    );
+});
+
+test("onprem: a non-numeric host build in config is a config error naming the key", async () => {
+    await expect(runStack("onprem", { "windows-isolation:hostOsBuild": "ltsc2022" })).rejects.toThrow(
+        'stack config windows-isolation:hostOsBuild = "ltsc2022": must be a whole number',
+    );
+});
