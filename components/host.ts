@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { PoolNode } from "./windows";
 
 /**
  * What a workload needs to know about the Docker host it runs on. `ExistingDockerHost`
@@ -28,6 +29,13 @@ export interface WindowsDockerHost {
     get readyResources(): pulumi.Resource[];
     /** Published ports already claimed by workloads on this host. */
     get publishedPorts(): PublishedPortRegistry;
+    /**
+     * For a swarm of several Windows nodes: the nodes, labelled with their build and Hyper-V
+     * capability (`nodeLabels`). A workload's isolation is then decided over the nodes and it
+     * gets placement constraints that keep it on nodes able to run it. Single hosts omit it.
+     * A method (not data) so that the schema analyzer leaves it out, like the live parts.
+     */
+    swarmNodes?(): readonly PoolNode[] | undefined;
 }
 
 /** The plain facts of a host: all of a `WindowsDockerHost` that crosses languages. */

@@ -25,7 +25,7 @@ export class WindowsContainer extends pulumi.ComponentResource {
         const publishedPorts = live?.publishedPorts ?? publishedPortsOf(args.host.hostName);
         const validation = validateWindowsContainer(serviceName, {
             ...args,
-            host: { ...facts(args.host), publishedPorts },
+            host: { ...facts(args.host), publishedPorts, nodes: args.host.swarmNodes?.() },
             envKeys: Object.keys(args.env ?? {}),
             secretEnvKeys: Object.keys(args.secretEnv ?? {}),
         });
@@ -66,7 +66,7 @@ export class WindowsContainer extends pulumi.ComponentResource {
                         env: environment(args),
                     },
                     placement: {
-                        constraints: ["node.platform.os==windows"],
+                        constraints: [...plan.constraints],
                         platforms: [{ os: "windows", architecture: "amd64" }],
                     },
                     resources: resources(args),

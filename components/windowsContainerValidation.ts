@@ -3,9 +3,12 @@ import {
     describeBuild,
     imageOsBuild,
     IsolationDecision,
+    decidePoolIsolation,
     IsolationMode,
     isReservedLabel,
     parseBuild,
+    placementConstraints,
+    PoolNode,
 } from "./windows";
 import { PublishedPortRegistry, WindowsHostFacts } from "./host";
 import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
@@ -16,8 +19,8 @@ export type WindowsContainerSpec = Pick<
     WindowsContainerArgs,
     "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
 > & {
-    /** The host's facts and its port registry (any `WindowsDockerHost` fits). */
-    readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry };
+    /** The host's facts and its port registry (any `WindowsDockerHost` fits); `nodes` for a swarm of several nodes. */
+    readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry; readonly nodes?: readonly PoolNode[] };
     readonly envKeys?: readonly string[];
     readonly secretEnvKeys?: readonly string[];
 };
@@ -28,6 +31,10 @@ export interface WindowsContainerPlan {
     readonly imageRevision?: number;
     readonly replicas: number;
     readonly ports: readonly Required<PublishedPort>[];
+    /** Swarm placement constraints: always the platform, plus the pool's node constraints. */
+    readonly constraints: readonly string[];
+    /** For a pool: the nodes that may run the workload. */
+    readonly nodes?: readonly string[];
 }
 
 export type WindowsContainerValidation =
@@ -141,20 +148,27 @@ export function validateWindowsContainer(name: string, spec: WindowsContainerSpe
     const image = resolveImageBuild(spec, problems);
     let decision: IsolationDecision | undefined;
     if (image) {
-        const result = decideIsolation({
-            trust: spec.trust,
-            requested: spec.isolation,
-            hostBuild: spec.host.osBuild,
-            imageBuild: image.build,
-            imageRevision: image.revision,
-            hostHypervCapable: spec.host.hypervCapable,
-        });
+        const request = { trust: spec.trust, requested: spec.isolation, imageBuild: image.build, imageRevision: image.revision };
+        const result = spec.host.nodes === undefined
+            ? decideIsolation({ ...request, hostBuild: spec.host.osBuild, hostHypervCapable: spec.host.hypervCapable })
+            : decidePoolIsolation(spec.host.nodes, request);
         if (result.ok) decision = result;
         else problems.push(result.error.message);
+    }
+    let constraints: readonly string[] = ["node.platform.os==windows"];
+    let nodes: readonly string[] | undefined;
+    if (decision && image && spec.host.nodes !== undefined) {
+        const placed = placementConstraints(spec.host.nodes, decision.isolation, { build: image.build, revision: image.revision });
+        if (placed.ok) {
+            constraints = placed.constraints;
+            nodes = placed.nodes;
+        } else {
+            problems.push(`placement on host '${spec.host.hostName}': ${placed.message}`);
+        }
     }
     const replicas = validateResources(spec, problems);
     const ports = validatePorts(name, spec, problems);
     validateNamesAndLabels(name, spec, decision?.isolation ?? spec.isolation, problems);
     if (problems.length > 0 || !decision || !image) return { ok: false, problems };
-    return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports } };
+    return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports, constraints, nodes } };
 }

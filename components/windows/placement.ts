@@ -10,6 +10,7 @@
  */
 import { describeBuild } from "./builds";
 import { IsolationMode, isolationSupport, OsVersion } from "./compatibility";
+import { DecisionResult, decideIsolation, IsolationRequest } from "./isolation";
 import { NODE_HYPERV_LABEL, NODE_OS_BUILD_LABEL } from "./labels";
 
 /** One swarm node as the pool declares it. */
@@ -86,4 +87,32 @@ export function nodeMatchesConstraints(node: { readonly platformOs: string; read
         const equal = (actual ?? "").toLowerCase() === value.toLowerCase();
         return op === "==" ? equal : !equal;
     });
+}
+
+/**
+ * The isolation decision for a pool: `decideIsolation` on every distinct kind of node, then the
+ * cheapest mode some node can run (process before hyperv, as for one host). Untrusted workloads
+ * still only ever get hyperv, since every per-node decision says so. When no node can run the
+ * workload, the error lists each kind of node and why.
+ */
+export function decidePoolIsolation(nodes: readonly PoolNode[], req: Omit<IsolationRequest, "hostBuild" | "hostHypervCapable" | "hostRevision">): DecisionResult {
+    const kinds = new Map<string, PoolNode[]>();
+    for (const n of nodes) {
+        const key = `${n.osBuild}/${n.hypervCapable}`;
+        kinds.set(key, [...(kinds.get(key) ?? []), n]);
+    }
+    const results = [...kinds.values()].map((group) => ({
+        group,
+        result: decideIsolation({ ...req, hostBuild: group[0].osBuild, hostHypervCapable: group[0].hypervCapable }),
+    }));
+    const ok = results.flatMap((r) => (r.result.ok ? [{ ...r, decision: r.result }] : []));
+    const best = ok.find((r) => r.decision.isolation === "process") ?? ok[0];
+    if (best) {
+        return { ...best.decision, reason: `${best.decision.reason} (pool nodes ${best.group.map((n) => n.name).join(", ")})` };
+    }
+    if (results.length === 0) return { ok: false, error: { field: "host", value: [], message: "the pool has no nodes; give it at least one node" } };
+    const messages = new Set(results.map((r) => (r.result.ok ? "" : r.result.error.message)));
+    if (messages.size === 1) return results[0].result;
+    const why = results.map((r) => `${r.group.map((n) => n.name).join(", ")}: ${r.result.ok ? "" : r.result.error.message}`).join(" | ");
+    return { ok: false, error: { field: "host", value: nodes.map((n) => n.name), message: `no node of the pool can run this workload (${why})` } };
 }

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import {
+    decidePoolIsolation,
     imageBuilds,
     isolationSupport,
     knownBuilds,
@@ -115,5 +116,20 @@ describe("nodeMatchesConstraints (swarmkit's matching)", () => {
     test("refuses constraints it does not understand rather than guessing", () => {
         expect(() => nodeMatchesConstraints({ platformOs: "windows", labels: {} }, ["node.role==manager"])).toThrow(/unsupported swarm constraint key 'node.role'/);
         expect(() => nodeMatchesConstraints({ platformOs: "windows", labels: {} }, ["node.labels.a>3"])).toThrow(/unsupported swarm constraint/);
+    });
+});
+
+describe("decidePoolIsolation", () => {
+    test("an empty pool is an error on the host field", () => {
+        expect(decidePoolIsolation([], { trust: "trusted", imageBuild: 20348 })).toEqual({
+            ok: false,
+            error: { field: "host", value: [], message: "the pool has no nodes; give it at least one node" },
+        });
+    });
+
+    test("one reason shared by every node is reported once, as for a single host", () => {
+        const r = decidePoolIsolation([{ name: "a", osBuild: 20348, hypervCapable: true }, { name: "b", osBuild: 26100, hypervCapable: true }], { trust: "partner", imageBuild: 20348 });
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error.field).toBe("trust");
     });
 });
