@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD, PoolNode } from "./windows";
-import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "./host";
+import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
 
 export interface ExistingDockerHostArgs {
     /**
@@ -29,6 +29,16 @@ export interface ExistingDockerHostArgs {
      * still describe the manager the endpoint reaches.
      */
     readonly swarmNodes?: PoolNode[];
+    /**
+     * With `cpuCount` and `memoryMb` on every swarm node: let the workloads' declared totals
+     * exceed the nodes' (swarm then leaves tasks pending when nodes run out). Default false.
+     */
+    readonly allowOvercommit?: boolean;
+    /**
+     * Utility VM allowance per Hyper-V replica in MiB for the capacity check; defaults to 1024,
+     * hcsshim's default utility VM memory. Set it from a measurement on your hosts.
+     */
+    readonly hypervOverheadMb?: number;
 }
 
 const TCP_ENDPOINT = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
@@ -63,6 +73,12 @@ export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): st
         problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
     }
     if (args.swarmNodes !== undefined) problems.push(...validateSwarmNodes(args.swarmNodes));
+    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
+        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
+    }
+    if ((args.allowOvercommit !== undefined || args.hypervOverheadMb !== undefined) && args.swarmNodes === undefined) {
+        problems.push("allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
+    }
     return problems;
 }
 
@@ -79,6 +95,15 @@ export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
             problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. 17763, 20348 or 26100`);
         }
         if (typeof n.hypervCapable !== "boolean") problems.push(`swarmNodes '${n.name}' has hypervCapable ${JSON.stringify(n.hypervCapable)}; use true or false`);
+        for (const field of ["cpuCount", "memoryMb"] as const) {
+            const v = n[field];
+            if (v !== undefined && !(Number.isInteger(v) && v >= 1)) problems.push(`swarmNodes '${n.name}' has ${field} ${JSON.stringify(v)}; use a whole number >= 1 or leave it out`);
+        }
+    }
+    const sized = nodes.filter((n) => n.cpuCount !== undefined && n.memoryMb !== undefined).length;
+    const partly = nodes.filter((n) => n.cpuCount !== undefined || n.memoryMb !== undefined).length;
+    if (partly > 0 && (sized !== nodes.length || partly !== nodes.length)) {
+        problems.push("swarmNodes declare cpuCount/memoryMb on some nodes only; the capacity check needs both on every node (or on none, to skip it)");
     }
     return problems;
 }
@@ -89,6 +114,7 @@ export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
  */
 const live = new WeakMap<ExistingDockerHost, LiveHostParts>();
 const nodesOf = new WeakMap<ExistingDockerHost, readonly PoolNode[]>();
+const capacityOf = new WeakMap<ExistingDockerHost, SwarmCapacity>();
 
 /** A Docker engine on a Windows host you already run (on-prem server, dev box). */
 export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
@@ -116,6 +142,10 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
     /** The declared swarm nodes, when this endpoint manages several. */
     public swarmNodes(): readonly PoolNode[] | undefined {
         return nodesOf.get(this);
+    }
+    /** Capacity bookkeeping of the declared swarm nodes (TypeScript only). */
+    public swarmCapacity(): SwarmCapacity | undefined {
+        return capacityOf.get(this);
     }
 
     constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -152,7 +182,10 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
             { parent: this },
         );
         live.set(this, { provider, readyResources: [], publishedPorts: new PublishedPortRegistry() });
-        if (args.swarmNodes !== undefined) nodesOf.set(this, args.swarmNodes.map((n) => ({ name: n.name, osBuild: n.osBuild, hypervCapable: n.hypervCapable })));
+        if (args.swarmNodes !== undefined) {
+            nodesOf.set(this, args.swarmNodes.map((n) => ({ ...n })));
+            capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+        }
         this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
     }
 }

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PoolNode } from "./windows";
+import { CapacityOptions, PoolNode, WorkloadDemand } from "./windows";
 
 /**
  * What a workload needs to know about the Docker host it runs on. `ExistingDockerHost`
@@ -36,6 +36,17 @@ export interface WindowsDockerHost {
      * A method (not data) so that the schema analyzer leaves it out, like the live parts.
      */
     swarmNodes?(): readonly PoolNode[] | undefined;
+    /**
+     * For a swarm whose nodes declare cpuCount and memoryMb: the capacity options and the demand
+     * of the workloads declared so far (each WindowsContainer adds its own after its check).
+     */
+    swarmCapacity?(): SwarmCapacity | undefined;
+}
+
+/** Capacity bookkeeping of a swarm host: options plus the demand already placed on it. */
+export interface SwarmCapacity {
+    readonly options: CapacityOptions;
+    readonly demands: WorkloadDemand[];
 }
 
 /** The plain facts of a host: all of a `WindowsDockerHost` that crosses languages. */

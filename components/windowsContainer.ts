@@ -25,7 +25,7 @@ export class WindowsContainer extends pulumi.ComponentResource {
         const publishedPorts = live?.publishedPorts ?? publishedPortsOf(args.host.hostName);
         const validation = validateWindowsContainer(serviceName, {
             ...args,
-            host: { ...facts(args.host), publishedPorts, nodes: args.host.swarmNodes?.() },
+            host: { ...facts(args.host), publishedPorts, nodes: args.host.swarmNodes?.(), capacity: args.host.swarmCapacity?.() },
             envKeys: Object.keys(args.env ?? {}),
             secretEnvKeys: Object.keys(args.secretEnv ?? {}),
         });
@@ -41,6 +41,7 @@ export class WindowsContainer extends pulumi.ComponentResource {
         }
         const plan = validation.plan;
         for (const p of plan.ports) publishedPorts.claim(p.published, p.protocol, serviceName);
+        if (plan.demand) args.host.swarmCapacity?.()?.demands.push(plan.demand);
         this.isolation = plan.decision.isolation;
         this.trust = plan.decision.trust;
         this.isolationReason = plan.decision.reason;

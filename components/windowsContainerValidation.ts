@@ -3,14 +3,16 @@ import {
     describeBuild,
     imageOsBuild,
     IsolationDecision,
+    checkPoolCapacity,
     decidePoolIsolation,
     IsolationMode,
     isReservedLabel,
     parseBuild,
     placementConstraints,
     PoolNode,
+    WorkloadDemand,
 } from "./windows";
-import { PublishedPortRegistry, WindowsHostFacts } from "./host";
+import { PublishedPortRegistry, SwarmCapacity, WindowsHostFacts } from "./host";
 import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
 
 
@@ -20,7 +22,12 @@ export type WindowsContainerSpec = Pick<
     "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
 > & {
     /** The host's facts and its port registry (any `WindowsDockerHost` fits); `nodes` for a swarm of several nodes. */
-    readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry; readonly nodes?: readonly PoolNode[] };
+    readonly host: WindowsHostFacts & {
+        readonly publishedPorts: PublishedPortRegistry;
+        readonly nodes?: readonly PoolNode[];
+        /** Capacity options and demand so far; checked when every node declares cpuCount and memoryMb. */
+        readonly capacity?: SwarmCapacity;
+    };
     readonly envKeys?: readonly string[];
     readonly secretEnvKeys?: readonly string[];
 };
@@ -35,6 +42,8 @@ export interface WindowsContainerPlan {
     readonly constraints: readonly string[];
     /** For a pool: the nodes that may run the workload. */
     readonly nodes?: readonly string[];
+    /** For a pool with declared capacity: what this workload adds to it. */
+    readonly demand?: WorkloadDemand;
 }
 
 export type WindowsContainerValidation =
@@ -167,8 +176,15 @@ export function validateWindowsContainer(name: string, spec: WindowsContainerSpe
         }
     }
     const replicas = validateResources(spec, problems);
+    let demand: WorkloadDemand | undefined;
+    const sized = spec.host.nodes?.flatMap((n) => (n.cpuCount !== undefined && n.memoryMb !== undefined ? [{ name: n.name, vcpus: n.cpuCount, memoryMb: n.memoryMb }] : []));
+    if (decision && nodes && spec.host.capacity && sized && sized.length === spec.host.nodes!.length && problems.length === 0) {
+        demand = { name, isolation: decision.isolation, replicas, memoryMb: spec.memoryMb, cpus: spec.cpus, nodes };
+        const report = checkPoolCapacity(sized, [...spec.host.capacity.demands, demand], spec.host.capacity.options);
+        for (const p of report.problems) problems.push(`capacity of host '${spec.host.hostName}': ${p}`);
+    }
     const ports = validatePorts(name, spec, problems);
     validateNamesAndLabels(name, spec, decision?.isolation ?? spec.isolation, problems);
     if (problems.length > 0 || !decision || !image) return { ok: false, problems };
-    return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports, constraints, nodes } };
+    return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports, constraints, nodes, demand } };
 }

@@ -21,6 +21,10 @@ export interface PoolNode {
     readonly osBuild: number;
     /** Whether the node runs Hyper-V isolated containers (nested virtualization, Hyper-V role). */
     readonly hypervCapable: boolean;
+    /** Logical CPUs of the node; with `memoryMb` on every node, workloads are checked against capacity. */
+    readonly cpuCount?: number;
+    /** Memory of the node in MiB; with `cpuCount` on every node, workloads are checked against capacity. */
+    readonly memoryMb?: number;
 }
 
 /** The swarm node labels a pool sets on a node (`docker node update --label-add`). */

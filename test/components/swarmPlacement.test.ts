@@ -134,3 +134,56 @@ describe("property: a WindowsContainer on a pool is placed exactly on the nodes 
         );
     });
 });
+
+describe("capacity of a swarm whose nodes declare cpuCount and memoryMb", () => {
+    const sized: PoolNode[] = [
+        { name: "win-0", osBuild: 20348, hypervCapable: true, cpuCount: 4, memoryMb: 16384 },
+        { name: "win-1", osBuild: 26100, hypervCapable: true, cpuCount: 4, memoryMb: 16384 },
+    ];
+    const image = "mcr.microsoft.com/windows/servercore:ltsc2022";
+    const sizedSwarm = (name: string, extra: object = {}) =>
+        new ExistingDockerHost(name, { endpoint: "npipe:////./pipe/docker_engine", osBuild: 20348, hypervCapable: true, swarmNodes: sized, ...extra });
+
+    test("workloads add up across the host; the one that over-commits is refused before its service", async () => {
+        const h = sizedSwarm("cap-a");
+        // 10 x (2048 + 1024 utility VM allowance) = 30720 MiB of 32768.
+        new WindowsContainer("first", { host: h, image, memoryMb: 2048, cpus: 0.5, replicas: 10 });
+        expect(h.swarmCapacity()!.demands).toEqual([{ name: "first", isolation: "hyperv", replicas: 10, memoryMb: 2048, cpus: 0.5, nodes: ["win-0", "win-1"] }]);
+        expect(() => new WindowsContainer("second", { host: h, image, trust: "trusted", memoryMb: 4096 })).toThrow(
+            "WindowsContainer 'second': capacity of host 'cap-a': workloads declare 34816 MiB and 5 CPUs in total (Hyper-V replicas with 1024 MiB utility VM allowance each), the pool has 32768 MiB and 8 vCPUs; add nodes, lower the declared resources, or set allowOvercommit: true",
+        );
+        await engine.settle();
+        expect(engine.ofType("docker:index/service:Service").filter((s) => s.name.startsWith("second"))).toHaveLength(0);
+        expect(h.swarmCapacity()!.demands.map((d) => d.name)).toEqual(["first"]);
+    });
+
+    test("allowOvercommit lets the totals exceed the nodes; hypervOverheadMb changes the allowance", () => {
+        const h = sizedSwarm("cap-b", { allowOvercommit: true });
+        new WindowsContainer("big", { host: h, image, memoryMb: 2048, replicas: 20 });
+        const lean = sizedSwarm("cap-c", { hypervOverheadMb: 0 });
+        new WindowsContainer("fits", { host: lean, image, memoryMb: 2048, replicas: 16 });
+        expect(() => new WindowsContainer("more", { host: lean, image, memoryMb: 2048 })).toThrow(/workloads declare 34816 MiB .*with 0 MiB utility VM allowance each/);
+    });
+
+    test("a replica larger than every node it may run on is refused even with allowOvercommit", () => {
+        const h = sizedSwarm("cap-d", { allowOvercommit: true });
+        expect(() => new WindowsContainer("fat", { host: h, image: "mcr.microsoft.com/windows/servercore:ltsc2025", memoryMb: 16000 })).toThrow(
+            "WindowsContainer 'fat': capacity of host 'cap-d': workload 'fat' needs 17024 MiB per replica (incl. 1024 MiB utility VM allowance), more than any node that may run it has (16384 MiB); lower memoryMb or add a larger node",
+        );
+    });
+
+    test("nodes without declared capacity skip the check (nothing is guessed)", () => {
+        const h = swarm("cap-e");
+        new WindowsContainer("huge", { host: h, image, memoryMb: 1_000_000, replicas: 50 });
+        expect(h.swarmCapacity()!.demands).toEqual([]);
+    });
+
+    test.each([
+        [{ swarmNodes: [{ ...sized[0] }, { name: "win-1", osBuild: 26100, hypervCapable: true }] }, /declare cpuCount\/memoryMb on some nodes only/],
+        [{ swarmNodes: [{ ...sized[0], memoryMb: 0 }] }, /swarmNodes 'win-0' has memoryMb 0; use a whole number >= 1/],
+        [{ swarmNodes: sized, hypervOverheadMb: -5 }, /hypervOverheadMb -5 must be a number of MiB >= 0/],
+        [{ allowOvercommit: true }, /allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes/],
+    ])("bad capacity arguments %j", (extra, message) => {
+        expect(() => new ExistingDockerHost("cap-bad", { endpoint: "npipe:////./pipe/docker_engine", osBuild: 20348, hypervCapable: true, ...extra })).toThrow(message);
+    });
+});
