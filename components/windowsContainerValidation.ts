@@ -19,7 +19,7 @@ import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
 /** The plain arguments that decide isolation and placement; checked before anything is created. */
 export type WindowsContainerSpec = Pick<
     WindowsContainerArgs,
-    "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
+    "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks" | "rollingUpdate"
 > & {
     /** The host's facts and its port registry (any `WindowsDockerHost` fits); `nodes` for a swarm of several nodes. */
     readonly host: WindowsHostFacts & {
@@ -133,6 +133,23 @@ function validatePorts(name: string, spec: WindowsContainerSpec, problems: strin
     return ports;
 }
 
+const DURATION = /^\d+(ns|us|ms|s|m|h)$/;
+
+function validateRollingUpdate(spec: WindowsContainerSpec, problems: string[]): void {
+    const r = spec.rollingUpdate;
+    if (r === undefined) return;
+    if (r.parallelism !== undefined && !(Number.isInteger(r.parallelism) && r.parallelism >= 1)) {
+        problems.push(`rollingUpdate.parallelism ${JSON.stringify(r.parallelism)} must be a whole number >= 1 (0 would update every task at once)`);
+    }
+    for (const field of ["delay", "monitor"] as const) {
+        const v = r[field];
+        if (v !== undefined && !(typeof v === "string" && DURATION.test(v))) problems.push(`rollingUpdate.${field} ${JSON.stringify(v)} must be a duration like "10s" or "1m"`);
+    }
+    if (r.failureAction !== undefined && !["rollback", "pause", "continue"].includes(r.failureAction)) {
+        problems.push(`rollingUpdate.failureAction ${JSON.stringify(r.failureAction)} must be 'rollback', 'pause' or 'continue'`);
+    }
+}
+
 function validateNamesAndLabels(name: string, spec: WindowsContainerSpec, isolation: IsolationMode | undefined, problems: string[]) {
     if (!SERVICE_NAME.test(name)) {
         problems.push(`name '${name}' is not a valid swarm service name; use letters, digits, '_', '.', '-' (63 at most, starting with a letter or digit)`);
@@ -184,6 +201,7 @@ export function validateWindowsContainer(name: string, spec: WindowsContainerSpe
         for (const p of report.problems) problems.push(`capacity of host '${spec.host.hostName}': ${p}`);
     }
     const ports = validatePorts(name, spec, problems);
+    validateRollingUpdate(spec, problems);
     validateNamesAndLabels(name, spec, decision?.isolation ?? spec.isolation, problems);
     if (problems.length > 0 || !decision || !image) return { ok: false, problems };
     return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports, constraints, nodes, demand } };

@@ -187,3 +187,22 @@ describe("capacity of a swarm whose nodes declare cpuCount and memoryMb", () => 
         expect(() => new ExistingDockerHost("cap-bad", { endpoint: "npipe:////./pipe/docker_engine", osBuild: 20348, hypervCapable: true, ...extra })).toThrow(message);
     });
 });
+
+describe("rolling updates", () => {
+    test("overrides replace single defaults; the rollback keeps the pacing and pauses on failure", async () => {
+        new WindowsContainer("ru", { host: swarm("ru-pool"), image: "mcr.microsoft.com/windows/servercore:ltsc2022", rollingUpdate: { parallelism: 2, delay: "1m", failureAction: "pause" } });
+        await engine.settle();
+        const s = engine.ofType("docker:index/service:Service").find((r) => r.name === "ru-service")!;
+        expect(s.inputs.updateConfig).toEqual({ parallelism: 2, delay: "1m", monitor: "30s", failureAction: "pause", order: "stop-first" });
+        expect(s.inputs.rollbackConfig).toEqual({ parallelism: 2, delay: "1m", monitor: "30s", failureAction: "pause", order: "stop-first" });
+    });
+
+    test.each([
+        [{ parallelism: 0 }, /rollingUpdate.parallelism 0 must be a whole number >= 1/],
+        [{ delay: "10 seconds" }, /rollingUpdate.delay "10 seconds" must be a duration like "10s"/],
+        [{ monitor: 30 as never }, /rollingUpdate.monitor 30 must be a duration/],
+        [{ failureAction: "retry" }, /rollingUpdate.failureAction "retry" must be 'rollback', 'pause' or 'continue'/],
+    ])("bad rollingUpdate %j is refused before the service", (rollingUpdate, message) => {
+        expect(() => new WindowsContainer("ru-bad", { host: swarm("ru-bad-pool"), image: "mcr.microsoft.com/windows/servercore:ltsc2022", rollingUpdate })).toThrow(message);
+    });
+});
