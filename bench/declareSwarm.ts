@@ -55,6 +55,8 @@ async function main(): Promise<void> {
                     labels,
                     taskSpec: { containerSpec: { image, isolation, labels }, placement: { constraints, platforms: [{ os: "windows", architecture: "amd64" }] } },
                     mode: { replicated: { replicas: 1 } },
+                    updateConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "rollback", order: "stop-first" },
+                    rollbackConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "pause", order: "stop-first" },
                 },
                 { provider: host.provider, dependsOn: host.readyResources },
             );
