@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD } from "./windows";
-import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "./host";
+import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD, PoolNode } from "./windows";
+import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
 
 export interface ExistingDockerHostArgs {
     /**
@@ -21,6 +21,24 @@ export interface ExistingDockerHostArgs {
     readonly keyPem?: pulumi.Input<string>;
     /** Logical CPUs of the host, when known: workloads asking for more `cpus` are refused. */
     readonly cpuCount?: number;
+    /**
+     * For a swarm of several Windows nodes behind this endpoint (a manager): every node, whose
+     * swarm labels you set with `docker node update --label-add windows-isolation.os-build=<build>
+     * --label-add windows-isolation.hyperv=<true|false> <node>`. Workloads then decide isolation
+     * over these nodes and get placement constraints from them; `osBuild`/`hypervCapable` above
+     * still describe the manager the endpoint reaches.
+     */
+    readonly swarmNodes?: PoolNode[];
+    /**
+     * With `cpuCount` and `memoryMb` on every swarm node: let the workloads' declared totals
+     * exceed the nodes' (swarm then leaves tasks pending when nodes run out). Default false.
+     */
+    readonly allowOvercommit?: boolean;
+    /**
+     * Utility VM allowance per Hyper-V replica in MiB for the capacity check; defaults to 1024,
+     * hcsshim's default utility VM memory. Set it from a measurement on your hosts.
+     */
+    readonly hypervOverheadMb?: number;
 }
 
 const TCP_ENDPOINT = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
@@ -54,6 +72,39 @@ export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): st
     if (args.cpuCount !== undefined && !(Number.isInteger(args.cpuCount) && args.cpuCount >= 1)) {
         problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
     }
+    if (args.swarmNodes !== undefined) problems.push(...validateSwarmNodes(args.swarmNodes));
+    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
+        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
+    }
+    if ((args.allowOvercommit !== undefined || args.hypervOverheadMb !== undefined) && args.swarmNodes === undefined) {
+        problems.push("allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
+    }
+    return problems;
+}
+
+/** Problems with a declared list of swarm nodes. */
+export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
+    if (!Array.isArray(nodes) || nodes.length === 0) return ["swarmNodes must list at least one node, or be left out for a single host"];
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const n of nodes) {
+        if (typeof n.name !== "string" || n.name.trim() === "") problems.push(`swarmNodes entry ${JSON.stringify(n)} needs a name (the swarm node's hostname)`);
+        else if (seen.has(n.name)) problems.push(`swarmNodes lists '${n.name}' twice; list each node once`);
+        else seen.add(n.name);
+        if (!Number.isInteger(n.osBuild) || !knownBuild(n.osBuild) || n.osBuild < MIN_DOCKERD_HOST_BUILD) {
+            problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. 17763, 20348 or 26100`);
+        }
+        if (typeof n.hypervCapable !== "boolean") problems.push(`swarmNodes '${n.name}' has hypervCapable ${JSON.stringify(n.hypervCapable)}; use true or false`);
+        for (const field of ["cpuCount", "memoryMb"] as const) {
+            const v = n[field];
+            if (v !== undefined && !(Number.isInteger(v) && v >= 1)) problems.push(`swarmNodes '${n.name}' has ${field} ${JSON.stringify(v)}; use a whole number >= 1 or leave it out`);
+        }
+    }
+    const sized = nodes.filter((n) => n.cpuCount !== undefined && n.memoryMb !== undefined).length;
+    const partly = nodes.filter((n) => n.cpuCount !== undefined || n.memoryMb !== undefined).length;
+    if (partly > 0 && (sized !== nodes.length || partly !== nodes.length)) {
+        problems.push("swarmNodes declare cpuCount/memoryMb on some nodes only; the capacity check needs both on every node (or on none, to skip it)");
+    }
     return problems;
 }
 
@@ -62,6 +113,8 @@ export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): st
  * publishes as outputs to other languages, and a provider object or registry cannot cross.
  */
 const live = new WeakMap<ExistingDockerHost, LiveHostParts>();
+const nodesOf = new WeakMap<ExistingDockerHost, readonly PoolNode[]>();
+const capacityOf = new WeakMap<ExistingDockerHost, SwarmCapacity>();
 
 /** A Docker engine on a Windows host you already run (on-prem server, dev box). */
 export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
@@ -86,12 +139,27 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
     public get publishedPorts(): PublishedPortRegistry {
         return live.get(this)!.publishedPorts;
     }
+    /** The declared swarm nodes, when this endpoint manages several. */
+    public swarmNodes(): readonly PoolNode[] | undefined {
+        return nodesOf.get(this);
+    }
+    /** Capacity bookkeeping of the declared swarm nodes (TypeScript only). */
+    public swarmCapacity(): SwarmCapacity | undefined {
+        return capacityOf.get(this);
+    }
 
     constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
             "windows-isolation:index:ExistingDockerHost",
             name,
-            { endpoint: args.endpoint, osBuild: args.osBuild, hypervCapable: args.hypervCapable, cpuCount: args.cpuCount },
+            {
+                endpoint: args.endpoint,
+                osBuild: args.osBuild,
+                hypervCapable: args.hypervCapable,
+                cpuCount: args.cpuCount,
+                // Plain facts policies can read; only present for a swarm of several nodes.
+                ...(args.swarmNodes === undefined ? {} : { swarmNodes: args.swarmNodes }),
+            },
             opts,
         );
         const problems = validateExistingDockerHostArgs(args);
@@ -114,6 +182,10 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
             { parent: this },
         );
         live.set(this, { provider, readyResources: [], publishedPorts: new PublishedPortRegistry() });
+        if (args.swarmNodes !== undefined) {
+            nodesOf.set(this, args.swarmNodes.map((n) => ({ ...n })));
+            capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+        }
         this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
     }
 }

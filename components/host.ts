@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { CapacityOptions, PoolNode, WorkloadDemand } from "./windows";
 
 /**
  * What a workload needs to know about the Docker host it runs on. `ExistingDockerHost`
@@ -28,6 +29,24 @@ export interface WindowsDockerHost {
     get readyResources(): pulumi.Resource[];
     /** Published ports already claimed by workloads on this host. */
     get publishedPorts(): PublishedPortRegistry;
+    /**
+     * For a swarm of several Windows nodes: the nodes, labelled with their build and Hyper-V
+     * capability (`nodeLabels`). A workload's isolation is then decided over the nodes and it
+     * gets placement constraints that keep it on nodes able to run it. Single hosts omit it.
+     * A method (not data) so that the schema analyzer leaves it out, like the live parts.
+     */
+    swarmNodes?(): readonly PoolNode[] | undefined;
+    /**
+     * For a swarm whose nodes declare cpuCount and memoryMb: the capacity options and the demand
+     * of the workloads declared so far (each WindowsContainer adds its own after its check).
+     */
+    swarmCapacity?(): SwarmCapacity | undefined;
+}
+
+/** Capacity bookkeeping of a swarm host: options plus the demand already placed on it. */
+export interface SwarmCapacity {
+    readonly options: CapacityOptions;
+    readonly demands: WorkloadDemand[];
 }
 
 /** The plain facts of a host: all of a `WindowsDockerHost` that crosses languages. */

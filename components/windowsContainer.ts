@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ISOLATION_LABEL, IsolationMode, Trust, TRUST_LABEL, WORKLOAD_LABEL } from "./windows";
 import { liveHostParts, publishedPortsOf, WindowsDockerHost } from "./host";
-import { WindowsContainerArgs } from "./windowsContainerArgs";
+import { RollingUpdate, WindowsContainerArgs } from "./windowsContainerArgs";
 import { validateWindowsContainer, WindowsContainerPlan } from "./windowsContainerValidation";
 
 export type { WindowsContainerArgs } from "./windowsContainerArgs";
@@ -25,7 +25,7 @@ export class WindowsContainer extends pulumi.ComponentResource {
         const publishedPorts = live?.publishedPorts ?? publishedPortsOf(args.host.hostName);
         const validation = validateWindowsContainer(serviceName, {
             ...args,
-            host: { ...facts(args.host), publishedPorts },
+            host: { ...facts(args.host), publishedPorts, nodes: args.host.swarmNodes?.(), capacity: args.host.swarmCapacity?.() },
             envKeys: Object.keys(args.env ?? {}),
             secretEnvKeys: Object.keys(args.secretEnv ?? {}),
         });
@@ -40,7 +40,9 @@ export class WindowsContainer extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`WindowsContainer '${name}': host '${args.host.hostName}' brings no Docker provider; pass an ExistingDockerHost or ContainerHost as host, or (from another language) pass the host's Docker provider in the resource options' providers`, this);
         }
         const plan = validation.plan;
+        const rolling = { ...DEFAULT_ROLLING_UPDATE, ...definedOnly(args.rollingUpdate ?? {}) };
         for (const p of plan.ports) publishedPorts.claim(p.published, p.protocol, serviceName);
+        if (plan.demand) args.host.swarmCapacity?.()?.demands.push(plan.demand);
         this.isolation = plan.decision.isolation;
         this.trust = plan.decision.trust;
         this.isolationReason = plan.decision.reason;
@@ -66,13 +68,16 @@ export class WindowsContainer extends pulumi.ComponentResource {
                         env: environment(args),
                     },
                     placement: {
-                        constraints: ["node.platform.os==windows"],
+                        constraints: [...plan.constraints],
                         platforms: [{ os: "windows", architecture: "amd64" }],
                     },
                     resources: resources(args),
                     networksAdvanceds: args.networks?.map((n) => ({ name: n })),
                 },
                 mode: { replicated: { replicas: plan.replicas } },
+                updateConfig: { ...rolling, order: "stop-first" },
+                // Rolling back uses the same pacing; a failed rollback pauses for a human.
+                rollbackConfig: { parallelism: rolling.parallelism, delay: rolling.delay, monitor: rolling.monitor, failureAction: "pause", order: "stop-first" },
                 endpointSpec: plan.ports.length > 0
                     ? { ports: plan.ports.map((p) => ({ targetPort: p.target, publishedPort: p.published, protocol: p.protocol, publishMode: "ingress" })) }
                     : undefined,
@@ -81,6 +86,13 @@ export class WindowsContainer extends pulumi.ComponentResource {
         );
         this.registerOutputs({ isolation: this.isolation, trust: this.trust, service: this.service });
     }
+}
+
+/** Safe defaults: one task at a time, paced, and an update that fails is rolled back. */
+export const DEFAULT_ROLLING_UPDATE: Required<RollingUpdate> = { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "rollback" };
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The plain facts of a host, whatever object carries them. */

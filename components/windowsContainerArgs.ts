@@ -16,6 +16,18 @@ export interface PublishedPort {
     readonly protocol?: PortProtocol;
 }
 
+/** Swarm rolling update settings (`docker service update --update-*`). */
+export interface RollingUpdate {
+    /** Tasks updated at once; defaults to 1. */
+    readonly parallelism?: number;
+    /** Wait between batches (ns|us|ms|s|m|h); defaults to "10s". */
+    readonly delay?: string;
+    /** Watch each updated task this long before counting it healthy; defaults to "30s". */
+    readonly monitor?: string;
+    /** What swarm does when an update fails: rollback, pause or continue; defaults to "rollback" (swarm's own default is "pause"). */
+    readonly failureAction?: string;
+}
+
 export interface WindowsContainerArgs {
     /**
      * The host (or pool) whose swarm runs the workload: an `ExistingDockerHost` or `ContainerHost`.
@@ -51,4 +63,9 @@ export interface WindowsContainerArgs {
     readonly networks?: string[];
     /** Swarm service name; defaults to the resource name. */
     readonly serviceName?: string;
+    /**
+     * How swarm replaces tasks when the service changes; defaults: one task at a time, 10s apart,
+     * each watched for 30s, and a failed update rolls back (the same pacing) instead of pausing.
+     */
+    readonly rollingUpdate?: RollingUpdate;
 }

@@ -3,21 +3,31 @@ import {
     describeBuild,
     imageOsBuild,
     IsolationDecision,
+    checkPoolCapacity,
+    decidePoolIsolation,
     IsolationMode,
     isReservedLabel,
     parseBuild,
+    placementConstraints,
+    PoolNode,
+    WorkloadDemand,
 } from "./windows";
-import { PublishedPortRegistry, WindowsHostFacts } from "./host";
+import { PublishedPortRegistry, SwarmCapacity, WindowsHostFacts } from "./host";
 import { PublishedPort, WindowsContainerArgs } from "./windowsContainerArgs";
 
 
 /** The plain arguments that decide isolation and placement; checked before anything is created. */
 export type WindowsContainerSpec = Pick<
     WindowsContainerArgs,
-    "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks"
+    "image" | "trust" | "isolation" | "imageOsBuild" | "ports" | "memoryMb" | "cpus" | "replicas" | "labels" | "networks" | "rollingUpdate"
 > & {
-    /** The host's facts and its port registry (any `WindowsDockerHost` fits). */
-    readonly host: WindowsHostFacts & { readonly publishedPorts: PublishedPortRegistry };
+    /** The host's facts and its port registry (any `WindowsDockerHost` fits); `nodes` for a swarm of several nodes. */
+    readonly host: WindowsHostFacts & {
+        readonly publishedPorts: PublishedPortRegistry;
+        readonly nodes?: readonly PoolNode[];
+        /** Capacity options and demand so far; checked when every node declares cpuCount and memoryMb. */
+        readonly capacity?: SwarmCapacity;
+    };
     readonly envKeys?: readonly string[];
     readonly secretEnvKeys?: readonly string[];
 };
@@ -28,6 +38,12 @@ export interface WindowsContainerPlan {
     readonly imageRevision?: number;
     readonly replicas: number;
     readonly ports: readonly Required<PublishedPort>[];
+    /** Swarm placement constraints: always the platform, plus the pool's node constraints. */
+    readonly constraints: readonly string[];
+    /** For a pool: the nodes that may run the workload. */
+    readonly nodes?: readonly string[];
+    /** For a pool with declared capacity: what this workload adds to it. */
+    readonly demand?: WorkloadDemand;
 }
 
 export type WindowsContainerValidation =
@@ -117,6 +133,23 @@ function validatePorts(name: string, spec: WindowsContainerSpec, problems: strin
     return ports;
 }
 
+const DURATION = /^\d+(ns|us|ms|s|m|h)$/;
+
+function validateRollingUpdate(spec: WindowsContainerSpec, problems: string[]): void {
+    const r = spec.rollingUpdate;
+    if (r === undefined) return;
+    if (r.parallelism !== undefined && !(Number.isInteger(r.parallelism) && r.parallelism >= 1)) {
+        problems.push(`rollingUpdate.parallelism ${JSON.stringify(r.parallelism)} must be a whole number >= 1 (0 would update every task at once)`);
+    }
+    for (const field of ["delay", "monitor"] as const) {
+        const v = r[field];
+        if (v !== undefined && !(typeof v === "string" && DURATION.test(v))) problems.push(`rollingUpdate.${field} ${JSON.stringify(v)} must be a duration like "10s" or "1m"`);
+    }
+    if (r.failureAction !== undefined && !["rollback", "pause", "continue"].includes(r.failureAction)) {
+        problems.push(`rollingUpdate.failureAction ${JSON.stringify(r.failureAction)} must be 'rollback', 'pause' or 'continue'`);
+    }
+}
+
 function validateNamesAndLabels(name: string, spec: WindowsContainerSpec, isolation: IsolationMode | undefined, problems: string[]) {
     if (!SERVICE_NAME.test(name)) {
         problems.push(`name '${name}' is not a valid swarm service name; use letters, digits, '_', '.', '-' (63 at most, starting with a letter or digit)`);
@@ -141,20 +174,35 @@ export function validateWindowsContainer(name: string, spec: WindowsContainerSpe
     const image = resolveImageBuild(spec, problems);
     let decision: IsolationDecision | undefined;
     if (image) {
-        const result = decideIsolation({
-            trust: spec.trust,
-            requested: spec.isolation,
-            hostBuild: spec.host.osBuild,
-            imageBuild: image.build,
-            imageRevision: image.revision,
-            hostHypervCapable: spec.host.hypervCapable,
-        });
+        const request = { trust: spec.trust, requested: spec.isolation, imageBuild: image.build, imageRevision: image.revision };
+        const result = spec.host.nodes === undefined
+            ? decideIsolation({ ...request, hostBuild: spec.host.osBuild, hostHypervCapable: spec.host.hypervCapable })
+            : decidePoolIsolation(spec.host.nodes, request);
         if (result.ok) decision = result;
         else problems.push(result.error.message);
     }
+    let constraints: readonly string[] = ["node.platform.os==windows"];
+    let nodes: readonly string[] | undefined;
+    if (decision && image && spec.host.nodes !== undefined) {
+        const placed = placementConstraints(spec.host.nodes, decision.isolation, { build: image.build, revision: image.revision });
+        if (placed.ok) {
+            constraints = placed.constraints;
+            nodes = placed.nodes;
+        } else {
+            problems.push(`placement on host '${spec.host.hostName}': ${placed.message}`);
+        }
+    }
     const replicas = validateResources(spec, problems);
+    let demand: WorkloadDemand | undefined;
+    const sized = spec.host.nodes?.flatMap((n) => (n.cpuCount !== undefined && n.memoryMb !== undefined ? [{ name: n.name, vcpus: n.cpuCount, memoryMb: n.memoryMb }] : []));
+    if (decision && nodes && spec.host.capacity && sized && sized.length === spec.host.nodes!.length && problems.length === 0) {
+        demand = { name, isolation: decision.isolation, replicas, memoryMb: spec.memoryMb, cpus: spec.cpus, nodes };
+        const report = checkPoolCapacity(sized, [...spec.host.capacity.demands, demand], spec.host.capacity.options);
+        for (const p of report.problems) problems.push(`capacity of host '${spec.host.hostName}': ${p}`);
+    }
     const ports = validatePorts(name, spec, problems);
+    validateRollingUpdate(spec, problems);
     validateNamesAndLabels(name, spec, decision?.isolation ?? spec.isolation, problems);
     if (problems.length > 0 || !decision || !image) return { ok: false, problems };
-    return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports } };
+    return { ok: true, plan: { decision, imageBuild: image.build, imageRevision: image.revision, replicas, ports, constraints, nodes, demand } };
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IsolationMode } from "../components/windows";
+import { IsolationMode, PoolNode } from "../components/windows";
 
 /** Stack settings for a Docker engine you already run (the `existing` host kind). */
 export interface ExistingHostSettings {
@@ -11,6 +11,8 @@ export interface ExistingHostSettings {
     readonly caPem?: pulumi.Output<string>;
     readonly certPem?: pulumi.Output<string>;
     readonly keyPem?: pulumi.Output<string>;
+    /** The swarm's Windows nodes, when the endpoint is a manager of several (checked by ExistingDockerHost). */
+    readonly swarmNodes?: PoolNode[];
 }
 
 /** Stack settings for a ContainerHost the stack provisions on Azure (the `azure` host kind). */
@@ -70,6 +72,15 @@ function stringList(config: pulumi.Config, key: string): string[] | undefined {
     return value;
 }
 
+function nodeList(config: pulumi.Config, key: string): PoolNode[] | undefined {
+    const value = config.getObject<unknown>(key);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "object" && v !== null && !Array.isArray(v))) {
+        throw configError(key, value, "must be a list of { name, osBuild, hypervCapable, cpuCount?, memoryMb? }");
+    }
+    return value as PoolNode[];
+}
+
 function readExistingHost(config: pulumi.Config): ExistingHostSettings {
     return {
         kind: "existing",
@@ -80,6 +91,7 @@ function readExistingHost(config: pulumi.Config): ExistingHostSettings {
         caPem: config.getSecret("dockerCaPem"),
         certPem: config.getSecret("dockerCertPem"),
         keyPem: config.getSecret("dockerKeyPem"),
+        swarmNodes: nodeList(config, "swarmNodes"),
     };
 }
 

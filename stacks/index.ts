@@ -1,5 +1,5 @@
 /**
- * Example stack: one Windows host, three workloads.
+ * Example stack: one Windows host (or, in `prod`, a swarm of several), three workloads.
  * - `web`: a trusted IIS site on an image that matches the host, so it runs process isolated;
  * - `customer-job`: untrusted code, always Hyper-V isolated;
  * - `legacy-app`: a trusted ltsc2019 app on a 2022 host: only Hyper-V isolation can run it.
@@ -19,6 +19,7 @@ function existingHost(s: ExistingHostSettings): ExistingDockerHost {
         caPem: s.caPem,
         certPem: s.certPem,
         keyPem: s.keyPem,
+        swarmNodes: s.swarmNodes,
     });
 }
 

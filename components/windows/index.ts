@@ -11,3 +11,5 @@ export * from "./attestation";
 export * from "./attestationRules";
 export * from "./network";
 export * from "./workloadRules";
+export * from "./placement";
+export * from "./capacity";

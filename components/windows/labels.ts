@@ -11,3 +11,8 @@ export const CONTAINER_HOST_TAG = "windows-isolation:container-host";
 export function isReservedLabel(key: string): boolean {
     return key.startsWith(LABEL_PREFIX);
 }
+
+/** Swarm node label: the node's Windows build (e.g. "20348"); placement constraints compare it. */
+export const NODE_OS_BUILD_LABEL = "windows-isolation.os-build";
+/** Swarm node label: "true" when the node can run Hyper-V isolated containers, else "false". */
+export const NODE_HYPERV_LABEL = "windows-isolation.hyperv";

@@ -161,7 +161,7 @@ function verdictText(v: Record<string, Verdict>): string {
     return notable.length === 0 ? "ok" : notable.map(([p, x]) => `${x} ${p}`).join("; ");
 }
 
-const COLUMNS: [string, (r: PlanReport["workloads"][number]) => string][] = [
+const ALL_COLUMNS: [string, (r: PlanReport["workloads"][number]) => string][] = [
     ["workload", (r) => r.workload],
     ["host", (r) => r.host],
     ["image", (r) => r.image],
@@ -170,6 +170,7 @@ const COLUMNS: [string, (r: PlanReport["workloads"][number]) => string][] = [
     ["trust", (r) => r.trust],
     ["requested", (r) => r.requestedIsolation],
     ["effective", (r) => r.effectiveIsolation],
+    ["placement", (r) => r.placement],
     ["verdicts", (r) => verdictText(r.verdicts)],
 ];
 
@@ -177,7 +178,14 @@ function where(f: Finding, base: string): string {
     return f.location ? `${path.relative(base, f.location.file)}:${f.location.line}` : "(location not found)";
 }
 
+/** The placement column only when some host declares swarm nodes; one host needs none. */
+function columnsFor(report: PlanReport): typeof ALL_COLUMNS {
+    const swarm = report.workloads.some((r) => !r.placement.startsWith("("));
+    return swarm ? ALL_COLUMNS : ALL_COLUMNS.filter(([h]) => h !== "placement");
+}
+
 export function renderText(report: PlanReport, base: string): string {
+    const COLUMNS = columnsFor(report);
     const cells = report.workloads.map((r) => COLUMNS.map(([, get]) => get(r)));
     const widths = COLUMNS.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
@@ -201,6 +209,7 @@ export function renderText(report: PlanReport, base: string): string {
 const md = (s: string) => s.replace(/\|/g, "\\|");
 
 export function renderMarkdown(report: PlanReport, base: string): string {
+    const COLUMNS = columnsFor(report);
     const out = [
         `## Isolation plan: stack \`${report.stack}\` of \`${report.project}\``,
         "",

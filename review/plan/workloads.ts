@@ -4,7 +4,7 @@
  * docker.Container resources that bypass them. Facts come from the recorded inputs through the
  * same rules in components/windows the policies use; verdicts come from the analyzer.
  */
-import { resolveImageBuild, trustFromLabels } from "../../components/windows";
+import { nodeLabels, nodeMatchesConstraints, resolveImageBuild, trustFromLabels } from "../../components/windows";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
 
@@ -21,6 +21,8 @@ export interface WorkloadRow {
     readonly trust: string;
     readonly requestedIsolation: string;
     readonly effectiveIsolation: string;
+    /** For a host with declared swarm nodes: the nodes whose labels satisfy the service's constraints. */
+    readonly placement: string;
 }
 
 /** The plain value of a wire-format input: secrets unwrapped (callers never print secret fields). */
@@ -51,6 +53,26 @@ function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource
     return { name: `provider ${provider.name}`, build: "unknown" };
 }
 
+/**
+ * Which declared swarm nodes the service's constraints admit, matched the way swarm matches them
+ * against the labels the nodes carry (`nodeLabels`). A host without declared nodes is one host.
+ */
+function placementOf(service: RecordedResource | undefined, byUrn: ReadonlyMap<string, RecordedResource>): string {
+    if (!service) return "unknown";
+    const provider = service.provider ? byUrn.get(service.provider) : undefined;
+    const host = provider?.parent ? byUrn.get(provider.parent) : undefined;
+    const nodes = host ? plain(host.inputs.swarmNodes) : undefined;
+    if (!Array.isArray(nodes)) return "(single host)";
+    const constraints = plain(service.inputs).taskSpec?.placement?.constraints ?? [];
+    if (!Array.isArray(constraints) || constraints.some((c) => typeof c !== "string")) return "unknown (constraints not known until deploy)";
+    try {
+        const admitted = nodes.filter((n: any) => nodeMatchesConstraints({ platformOs: "windows", labels: nodeLabels(n) }, constraints));
+        return admitted.length === 0 ? "no node" : admitted.map((n: any) => String(n.name)).join(", ");
+    } catch (e) {
+        return `not evaluated (${e instanceof Error ? e.message : String(e)})`;
+    }
+}
+
 export function workloadRows(resources: readonly RecordedResource[]): WorkloadRow[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const childrenOf = (urn: string) => resources.filter((c) => c.parent === urn).map((c) => c.urn);
@@ -70,6 +92,7 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 trust: String(p.trust ?? "untrusted"),
                 requestedIsolation: p.requestedIsolation ? String(p.requestedIsolation) : "(not set)",
                 effectiveIsolation: p.isolation ? String(p.isolation) : "none",
+                placement: placementOf(resources.find((c) => c.parent === r.urn && c.type === DOCKER_SERVICE_TYPE), byUrn),
             });
             continue;
         }
@@ -92,6 +115,7 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 trust: trust.ok ? `${trust.trust}${trust.declared ? "" : " (no label)"}` : "invalid label",
                 requestedIsolation: isolation ? String(isolation) : "(not set)",
                 effectiveIsolation: isolation === "process" || isolation === "hyperv" ? isolation : "daemon default (unknown)",
+                placement: placementOf(r, byUrn),
             });
         } else if (r.type === DOCKER_CONTAINER_TYPE) {
             const trust = trustFromLabels(p.labels);
@@ -108,6 +132,7 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 trust: trust.ok ? `${trust.trust}${trust.declared ? "" : " (no label)"}` : "invalid label",
                 requestedIsolation: "(cannot be set)",
                 effectiveIsolation: "daemon default (unknown)",
+                placement: "(a container runs on the engine's own node)",
             });
         }
     }

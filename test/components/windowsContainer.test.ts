@@ -55,6 +55,8 @@ describe("WindowsContainer resources", () => {
                 resources: { limits: { memoryBytes: 512 * 1024 * 1024, nanoCpus: 1_500_000_000 } },
             },
             mode: { replicated: { replicas: 3 } },
+            updateConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "rollback", order: "stop-first" },
+            rollbackConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "pause", order: "stop-first" },
             endpointSpec: { ports: [{ targetPort: 80, publishedPort: 8080, protocol: "tcp", publishMode: "ingress" }] },
         });
         expect(service.provider).toMatch(/::h-untrusted-docker::h-untrusted-docker-id$/);

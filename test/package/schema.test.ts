@@ -44,7 +44,7 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
         const wc = schema.resources[token("WindowsContainer")];
         expect(wc.requiredInputs).toEqual(["host", "image"]);
         expect(Object.keys(wc.inputProperties).sort()).toEqual([
-            "command", "cpus", "env", "host", "image", "imageOsBuild", "isolation", "labels", "memoryMb", "networks", "ports", "replicas", "secretEnv", "serviceName", "trust",
+            "command", "cpus", "env", "host", "image", "imageOsBuild", "isolation", "labels", "memoryMb", "networks", "ports", "replicas", "rollingUpdate", "secretEnv", "serviceName", "trust",
         ]);
         expect(wc.inputProperties.isolation.$ref).toBe(`#/types/${token("IsolationMode")}`);
         expect(enumValues(wc.inputProperties.isolation.$ref)).toEqual(["process", "hyperv"]);

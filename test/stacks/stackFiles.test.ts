@@ -139,3 +139,25 @@ test("onprem: a non-numeric host build in config is a config error naming the ke
         'stack config windows-isolation:hostOsBuild = "ltsc2022": must be a whole number',
     );
 });
+
+test("prod: a swarm of three mixed nodes; each workload gets its isolation and placement from the nodes", async () => {
+    const { engine, outputs } = await runStack("prod");
+    expect(engine.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+        ...workloads.slice(0, 3),
+        "pulumi:providers:docker winhost-docker",
+        "windows-isolation:index:ExistingDockerHost winhost",
+        ...workloads.slice(3),
+    ]);
+    expect(outputs.isolation).toEqual({ web: "process", customerJob: "hyperv", legacyApp: "hyperv" });
+    const constraints = (name: string) => engine.resources.find((r) => r.name === `${name}-service`)!.inputs.taskSpec.placement.constraints;
+    // web (trusted ltsc2022): process isolation on every node; the Hyper-V workloads stay off win-2.
+    expect(constraints("web")).toEqual(["node.platform.os==windows"]);
+    expect(constraints("customer-job")).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true"]);
+    expect(constraints("legacy-app")).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true"]);
+    expect(engine.resources.find((r) => r.name === "winhost")!.inputs.swarmNodes.map((n: { name: string }) => n.name)).toEqual(["win-0", "win-1", "win-2"]);
+    expect(engine.resources.flatMap((r) => plainStrings(r.inputs)).filter((s) => s.startsWith("SECRET-VALUE-OF-"))).toEqual([]);
+});
+
+test("prod: swarmNodes that is not a list of objects is refused by the stack config reader", async () => {
+    await expect(runStack("prod", { "windows-isolation:swarmNodes": JSON.stringify(["win-0"]) })).rejects.toThrow(/stack config windows-isolation:swarmNodes = \["win-0"\]: must be a list of/);
+});
