@@ -252,8 +252,8 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), `config:\n${Object.keys(config).map(secure).join("")}`);
         const plan = run("npx", ["--no-install", "windows-isolation", "plan", "--program", ".", "--stack", "dev", "--out", "plan-out"], project);
         expect([plan.status, plan.stderr]).toEqual([0, expect.any(String)]);
-        expect(plan.stdout).toMatch(/^web\s+winhost\s+\S+ltsc2022\s+20348\s+20348\s+trusted\s+\(default\)\s+process\s+ok\s*$/m);
-        expect(plan.stdout).toMatch(/^customer-job\s+winhost\s+\S+ltsc2022\s+20348\s+20348\s+untrusted\s+\(default\)\s+hyperv\s+ok\s*$/m);
+        expect(plan.stdout).toMatch(/^web\s+winhost\s+\S+ltsc2022\s+20348\s+20348\s+trusted\s+\(not set\)\s+process\s+ok\s*$/m);
+        expect(plan.stdout).toMatch(/^customer-job\s+winhost\s+\S+ltsc2022\s+20348\s+20348\s+untrusted\s+\(not set\)\s+hyperv\s+ok\s*$/m);
         expect(plan.stdout).toMatch(/Result: 0 mandatory violation\(s\)/);
         const report = JSON.parse(fs.readFileSync(path.join(project, "plan-out", "plan.json"), "utf8"));
         expect(report.policyPack).toMatchObject({ name: "windows-isolation" });
