@@ -3,7 +3,7 @@
  * gRPC: the happy stack passes everything, and each test changes one thing.
  */
 import { findingsOf, Pack, resource, startPack } from "../helpers/policyPack";
-import { container, happyStack, host, nsg, PROVIDER_URN, replace, rule, service, trustLabels, vm, windowsContainer } from "./factories";
+import { container, happyStack, host, nsg, PROVIDER_URN, replace, rule, service, trustLabels, vm, windowsContainer } from "../helpers/policyFactories";
 
 let pack: Pack;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /** Happy-path resources for the policy tests: every one passes every policy; each test changes one thing. */
 import { RecordedResource } from "../../review/plan/recorded";
-import { resource, secret, urnOf } from "../helpers/policyPack";
+import { resource, secret, urnOf } from "./policyPack";
 
 export const HOST_TYPE = "windows-isolation:index:ExistingDockerHost";
 export const PROVIDER_URN = urnOf("pulumi:providers:docker", "winhost-docker", HOST_TYPE);
