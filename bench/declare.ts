@@ -4,25 +4,13 @@
  * and prints wall time and memory as JSON. Usage: declare.ts <component|raw> <N>
  */
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
+import { installCountingMocks } from "./countingMocks";
 
 const [mode, nArg] = process.argv.slice(2);
 const n = Number(nArg);
 
 async function main(): Promise<void> {
-    let registered = 0;
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                registered++;
-                return { id: `${args.name}-id`, state: args.inputs };
-            },
-            call: (args) => args.inputs,
-        },
-        "bench",
-        "bench",
-        true,
-    );
+    const mocks = await installCountingMocks();
     // Imported after setMocks, as a program would be run.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ExistingDockerHost, WindowsContainer } = require("../components") as typeof import("../components");
@@ -56,10 +44,10 @@ async function main(): Promise<void> {
         }
     }
     const expected = 2 + (mode === "component" ? 2 * n : n);
-    while (registered < expected) await new Promise((r) => setTimeout(r, 1));
+    await mocks.waitFor(expected);
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     const maxRss = process.resourceUsage().maxRSS * 1024;
-    console.log(JSON.stringify({ mode, n, resources: registered, wallMs, peakRssMb: maxRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 }));
+    console.log(JSON.stringify({ mode, n, resources: mocks.registered(), wallMs, peakRssMb: maxRss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20 }));
     process.exit(0);
 }
 

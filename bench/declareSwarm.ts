@@ -6,26 +6,14 @@
  * Usage: declareSwarm.ts <component|raw> <N> <H>
  */
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
+import { installCountingMocks } from "./countingMocks";
 
 const [mode, nArg, hArg] = process.argv.slice(2);
 const n = Number(nArg);
 const hosts = Number(hArg);
 
 async function main(): Promise<void> {
-    let registered = 0;
-    await pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                registered++;
-                return { id: `${args.name}-id`, state: args.inputs };
-            },
-            call: (args) => args.inputs,
-        },
-        "bench",
-        "bench",
-        true,
-    );
+    const mocks = await installCountingMocks();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ExistingDockerHost, WindowsContainer } = require("../components") as typeof import("../components");
     const start = process.hrtime.bigint();
@@ -63,9 +51,9 @@ async function main(): Promise<void> {
         }
     }
     const expected = 2 + (mode === "component" ? 2 * n : n);
-    while (registered < expected) await new Promise((r) => setTimeout(r, 1));
+    await mocks.waitFor(expected);
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    console.log(JSON.stringify({ mode, n, hosts, resources: registered, wallMs }));
+    console.log(JSON.stringify({ mode, n, hosts, resources: mocks.registered(), wallMs }));
     process.exit(0);
 }
 
