@@ -11,22 +11,20 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, customScriptCommand } from "./bootstrap";
 import { ContainerHostArgs, computerNameFor, resolveContainerHostArgs, validateContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { hostSecurityRules } from "./containerHostNetwork";
-import { createHostPki } from "./containerHostPki";
+import { createHostNode } from "./containerHostNode";
+import { createCertificateAuthority } from "./containerHostPki";
+import { createOwnSubnet } from "./ownNetwork";
 import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "./host";
-import { CONTAINER_HOST_TAG, DOCKER_TLS_PORT } from "./windows";
+import { CONTAINER_HOST_TAG } from "./windows";
 
 export * from "./containerHostArgs";
 
 /** Value of the CONTAINER_HOST_TAG on the VM: the engine's default isolation. */
 export const CONTAINER_HOST_TAG_VALUE = "hyperv";
 
-/** Address space of the VNet a ContainerHost creates when no subnetId is given. */
-export const OWN_VNET_CIDR = "10.40.0.0/16";
-export const OWN_SUBNET_CIDR = "10.40.0.0/24";
+export { OWN_SUBNET_CIDR, OWN_VNET_CIDR } from "./ownNetwork";
 
 /**
  * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
@@ -88,7 +86,6 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             throw new pulumi.ResourceError(`ContainerHost '${name}': ${problems.join("; ")}`, this);
         }
         const r = resolveContainerHostArgs(args);
-        const image = WINDOWS_SERVER_IMAGES[r.windowsVersion];
         this.hostName = name;
         this.osBuild = r.osBuild;
         this.cpuCount = r.vcpus;
@@ -96,136 +93,39 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
         const location = args.location;
         const resourceGroupName = args.resourceGroupName;
         const tags = { ...(args.tags ?? {}), [CONTAINER_HOST_TAG]: CONTAINER_HOST_TAG_VALUE };
-        const zones = args.zone === undefined ? undefined : [args.zone];
 
         // Network: an NSG on the NIC (works for our subnet and for one you bring).
         const nsg = new network.NetworkSecurityGroup(`${name}-nsg`, {
             resourceGroupName, location, tags,
             securityRules: hostSecurityRules(args.publicEndpoint?.allowedClientCidrs),
         }, parent);
-        let subnetId: pulumi.Input<string>;
-        if (args.subnetId !== undefined) {
-            subnetId = args.subnetId;
-        } else {
-            const vnet = new network.VirtualNetwork(`${name}-vnet`, {
-                resourceGroupName, location, tags,
-                addressSpace: { addressPrefixes: [OWN_VNET_CIDR] },
-            }, { ...parent, ignoreChanges: ["subnets"] });
-            // New VNets get private subnets by default; phase 2 must download the engine.
-            const subnet = new network.Subnet(`${name}-subnet`, {
-                resourceGroupName,
-                virtualNetworkName: vnet.name,
-                addressPrefix: OWN_SUBNET_CIDR,
-                defaultOutboundAccess: true,
-            }, parent);
-            subnetId = subnet.id;
-        }
-        let publicIpResource: network.PublicIPAddress | undefined;
-        if (args.publicEndpoint !== undefined) {
-            publicIpResource = new network.PublicIPAddress(`${name}-pip`, {
-                resourceGroupName, location, tags, zones,
-                sku: { name: "Standard", tier: "Regional" },
-                publicIPAllocationMethod: "Static",
-                publicIPAddressVersion: "IPv4",
-                dnsSettings: args.publicEndpoint.dnsLabel === undefined ? undefined : { domainNameLabel: args.publicEndpoint.dnsLabel },
-            }, parent);
-        }
-        const nic = new network.NetworkInterface(`${name}-nic`, {
+        const subnetId = args.subnetId ?? createOwnSubnet(name, { resourceGroupName, location, tags }, this);
+        const ca = createCertificateAuthority(name, this);
+        const node = createHostNode(name, {
             resourceGroupName, location, tags,
-            networkSecurityGroup: { id: nsg.id },
-            ipConfigurations: [{
-                name: "primary",
-                primary: true,
-                subnet: { id: subnetId },
-                privateIPAllocationMethod: "Dynamic",
-                publicIPAddress: publicIpResource === undefined ? undefined : { id: publicIpResource.id },
-            }],
-        }, parent);
-        this.privateIp = nic.ipConfigurations.apply((c) => {
-            const ip = c?.[0]?.privateIPAddress;
-            if (!ip && !pulumi.runtime.isDryRun()) throw new pulumi.ResourceError(`ContainerHost '${name}': the NIC has no private IP`, this);
-            return ip ?? "";
-        });
-        this.publicIp = publicIpResource?.ipAddress.apply((ip) => ip ?? "");
-        const publicFqdn = publicIpResource?.dnsSettings.apply((d) => d?.fqdn ?? "");
-
-        // Credentials: a generated admin password (no RDP/WinRM is opened; it is for the serial console).
-        const password = new random.RandomPassword(`${name}-admin-password`, {
-            length: 24, special: true, overrideSpecial: "!#%*-_=+", minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1,
-        }, parent);
-        this.adminPassword = pulumi.secret(password.result);
-
-        // TLS: the server certificate covers every address a client may dial.
-        const pki = createHostPki(name, {
-            ipAddresses: pulumi.all([this.privateIp, this.publicIp ?? ""]).apply(([a, b]) => [a, b].filter((x) => x !== "")),
-            dnsNames: (publicFqdn ?? pulumi.output("")).apply((fqdn) => (fqdn === "" ? [] : [fqdn])),
+            zone: args.zone,
+            subnetId,
+            networkSecurityGroupId: nsg.id,
+            publicEndpoint: args.publicEndpoint,
+            resolved: r,
+            computerName: computerNameFor(name),
+            ca,
+            owner: `ContainerHost '${name}'`,
         }, this);
-        this.caCertPem = pki.caCertPem;
-        this.clientCertPem = pki.clientCertPem;
-        this.clientKeyPem = pki.clientKeyPem;
-
-        // Public bootstrap files travel as user data; only the engine's key goes through the
-        // extension's protected settings (and cmd.exe's 8191-character command line stays far away).
-        const userData = pulumi.all([pki.caCertPem, pki.serverCertPem]).apply(([caPem, serverCertPem]) =>
-            bootstrapUserData(bootstrapBundle({ caPem, serverCertPem, docker: r.docker })));
-
-        const vm = new compute.VirtualMachine(`${name}-vm`, {
-            resourceGroupName, location, tags, zones,
-            hardwareProfile: { vmSize: r.vmSize },
-            storageProfile: {
-                imageReference: { ...image.image },
-                osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "StandardSSD_LRS" }, deleteOption: "Delete" },
-            },
-            osProfile: {
-                computerName: computerNameFor(name),
-                adminUsername: r.adminUsername,
-                adminPassword: this.adminPassword,
-                windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true },
-            },
-            networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
-            // Standard, explicitly: newer Compute APIs default Gen2 images to Trusted Launch.
-            securityProfile: { securityType: r.securityType, encryptionAtHost: r.encryptionAtHost },
-            identity: { type: "SystemAssigned" },
-            diagnosticsProfile: { bootDiagnostics: { enabled: true } },
-            userData,
-        }, parent);
-        this.vm = vm;
-
-        const fingerprint = pulumi.all([pki.caCertPem, pki.serverCertPem]).apply(([caPem, serverCertPem]) =>
-            bootstrapFingerprint({ caPem, serverCertPem, docker: r.docker }));
-        const commandToExecute = pulumi.secret(pki.serverKeyPem.apply(customScriptCommand));
-        const extension = new compute.VirtualMachineExtension(`${name}-bootstrap`, {
-            resourceGroupName, location, tags,
-            vmName: vm.name,
-            publisher: "Microsoft.Compute",
-            type: "CustomScriptExtension",
-            typeHandlerVersion: "1.10",
-            autoUpgradeMinorVersion: true,
-            forceUpdateTag: fingerprint,
-            settings: {},
-            protectedSettings: { commandToExecute },
-        }, { parent: this, dependsOn: [vm] });
-
-        const wait = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-wait-ready`, {
-            resourceGroupName, location, tags,
-            vmName: vm.name,
-            source: { script: bootstrapScript("wait-ready.ps1") },
-            parameters: [
-                { name: "TimeoutSeconds", value: String(r.bootstrapTimeoutSeconds) },
-                { name: "BootstrapFingerprint", value: fingerprint },
-            ],
-            asyncExecution: false,
-            timeoutInSeconds: r.bootstrapTimeoutSeconds + 120,
-            treatFailureAsDeploymentFailure: true,
-        }, { parent: this, dependsOn: [extension] });
-
-        const address = this.publicIp ?? this.privateIp;
-        this.dockerEndpoint = pulumi.interpolate`tcp://${address}:${DOCKER_TLS_PORT}`;
+        this.vm = node.vm;
+        this.privateIp = node.privateIp;
+        this.publicIp = node.publicIp;
+        this.adminPassword = node.adminPassword;
+        this.caCertPem = ca.caCertPem;
+        this.clientCertPem = ca.clientCertPem;
+        this.clientKeyPem = ca.clientKeyPem;
+        this.dockerEndpoint = node.dockerEndpoint;
+        const wait = node.wait;
         const provider = new docker.Provider(`${name}-docker`, {
             host: this.dockerEndpoint,
-            caMaterial: pki.caCertPem,
-            certMaterial: pki.clientCertPem,
-            keyMaterial: pki.clientKeyPem,
+            caMaterial: ca.caCertPem,
+            certMaterial: ca.clientCertPem,
+            keyMaterial: ca.clientKeyPem,
         }, { parent: this, dependsOn: [wait] });
         live.set(this, { provider, readyResources: [wait], publishedPorts: new PublishedPortRegistry() });
 

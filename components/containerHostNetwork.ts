@@ -3,18 +3,18 @@
  * argument combination. Azure's default rules still apply below them: VNet traffic is allowed
  * (clients inside the VNet reach 2376 over the private IP), everything else inbound is denied.
  */
-import { DOCKER_TLS_PORT, MANAGEMENT_PORTS } from "./windows";
+import { DOCKER_TLS_PORT, MANAGEMENT_PORTS, SWARM_PORTS } from "./windows";
 
 export interface HostSecurityRule {
     readonly name: string;
     readonly priority: number;
     readonly direction: "Inbound";
     readonly access: "Allow" | "Deny";
-    readonly protocol: "Tcp";
+    readonly protocol: "Tcp" | "Udp";
     readonly sourceAddressPrefix?: string;
     readonly sourceAddressPrefixes?: string[];
     readonly sourcePortRange: "*";
-    readonly destinationAddressPrefix: "*";
+    readonly destinationAddressPrefix: string;
     readonly destinationPortRange?: string;
     readonly destinationPortRanges?: string[];
 }
@@ -52,4 +52,38 @@ export function hostSecurityRules(allowedClientCidrs: readonly string[] | undefi
         destinationPortRanges: Object.keys(MANAGEMENT_PORTS),
     });
     return rules;
+}
+
+/**
+ * A pool's NSG: the host rules, plus each swarm port allowed from the pool's subnet to the pool's
+ * subnet and denied from every other source. The deny matters: Azure's default
+ * AllowVnetInBound (65000) would otherwise let the whole VNet, and peered VNets, reach the
+ * swarm's management port and its unauthenticated VXLAN port.
+ * Call only with a subnet prefix that passed checkPoolSubnetPrefix.
+ */
+export function poolSecurityRules(allowedClientCidrs: readonly string[] | undefined, subnetPrefix: string): HostSecurityRule[] {
+    const allow: HostSecurityRule[] = SWARM_PORTS.map((p, i) => ({
+        name: `allow-swarm-${p.port}-${p.protocol.toLowerCase()}-from-pool`,
+        priority: 200 + i,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: p.protocol,
+        sourceAddressPrefix: subnetPrefix,
+        sourcePortRange: "*",
+        destinationAddressPrefix: subnetPrefix,
+        destinationPortRange: String(p.port),
+    }));
+    const deny: HostSecurityRule[] = SWARM_PORTS.map((p, i) => ({
+        name: `deny-swarm-${p.port}-${p.protocol.toLowerCase()}-from-elsewhere`,
+        priority: 300 + i,
+        direction: "Inbound",
+        access: "Deny",
+        protocol: p.protocol,
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: String(p.port),
+    }));
+    const host = hostSecurityRules(allowedClientCidrs);
+    return [...host.filter((r) => r.access === "Allow"), ...allow, ...deny, ...host.filter((r) => r.access === "Deny")];
 }

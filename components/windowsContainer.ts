@@ -105,6 +105,9 @@ function facts(host: WindowsDockerHost) {
  * (Outputs inside component inputs trip pulumi/pulumi#23953, and secrets must not land there).
  */
 function summary(args: WindowsContainerArgs, plan: WindowsContainerPlan | undefined): pulumi.Inputs {
+    // On a swarm, the host facts the policies compare are those of a node the workload is placed
+    // on (the endpoint's own node may be one it cannot run on, e.g. an older build).
+    const placedOn = plan?.nodes === undefined ? undefined : args.host.swarmNodes?.()?.find((n) => plan.nodes!.includes(n.name));
     return {
         host: args.host.hostName,
         image: args.image,
@@ -112,8 +115,8 @@ function summary(args: WindowsContainerArgs, plan: WindowsContainerPlan | undefi
         requestedIsolation: args.isolation ?? null,
         isolation: plan?.decision.isolation ?? null,
         imageOsBuild: plan?.imageBuild ?? null,
-        hostOsBuild: args.host.osBuild,
-        hostHypervCapable: args.host.hypervCapable,
+        hostOsBuild: placedOn?.osBuild ?? args.host.osBuild,
+        hostHypervCapable: placedOn?.hypervCapable ?? args.host.hypervCapable,
         replicas: plan?.replicas ?? null,
     };
 }

@@ -12,4 +12,5 @@ export const AZURE_SECURITY_RULE_TYPE = "azure-native:network:SecurityRule";
 export const HOST_COMPONENT_TYPES: readonly string[] = [
     "windows-isolation:index:ExistingDockerHost",
     "windows-isolation:index:ContainerHost",
+    "windows-isolation:index:ContainerHostPool",
 ];

@@ -7,9 +7,9 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { gzipSync } from "zlib";
 import { DockerRelease, dockerStaticUrl } from "../dockerRelease";
-import { DOCKER_TLS_PORT } from "../windows";
+import { DOCKER_TLS_PORT, SWARM_PORTS } from "../windows";
 
-export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "wait-ready.ps1"] as const;
+export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-labels.ps1"] as const;
 export type BootstrapScript = (typeof BOOTSTRAP_SCRIPTS)[number];
 
 /** The text of one bootstrap script, as committed. */
@@ -67,12 +67,29 @@ export function daemonJson(certDir: string = HOST_CERT_DIR): string {
     return JSON.stringify(daemonConfig(certDir), null, 2) + "\n";
 }
 
+/**
+ * A pool node's part in the bootstrap: the first node inits the swarm at boot, the others wait
+ * to be joined by the pool's Run Command; every node opens the swarm ports to the pool's subnet
+ * only (Windows firewall; the NSG does the same in Azure).
+ */
+export interface SwarmBootstrap {
+    readonly role: "init" | "join";
+    /** The pool subnet's address prefix, the only source the swarm ports accept. */
+    readonly subnetCidr: string;
+}
+
 /** settings.json for phase 2: only public facts (the key travels separately). */
-export function phase2Settings(release: DockerRelease): string {
+export function phase2Settings(release: DockerRelease, swarm?: SwarmBootstrap): string {
     return JSON.stringify({
         dockerVersion: release.version,
         dockerSha256: release.sha256.toLowerCase(),
         dockerUrl: release.url ?? dockerStaticUrl(release.version),
+        // Only for pool nodes, so a ContainerHost's settings (and its fingerprint) stay as they were.
+        ...(swarm === undefined ? {} : {
+            swarmRole: swarm.role,
+            swarmSubnet: swarm.subnetCidr,
+            swarmPorts: SWARM_PORTS.map((p) => ({ port: p.port, protocol: p.protocol.toUpperCase() })),
+        }),
     }, null, 2) + "\n";
 }
 
@@ -81,6 +98,8 @@ export interface PublicBootstrapMaterial {
     readonly caPem: string;
     readonly serverCertPem: string;
     readonly docker: DockerRelease;
+    /** A pool node's swarm part; absent for a ContainerHost. */
+    readonly swarm?: SwarmBootstrap;
 }
 
 /** A PowerShell single-quoted here-string holding `text` verbatim. */
@@ -117,7 +136,7 @@ export function bundleFiles(m: PublicBootstrapMaterial): [string, string][] {
     return [
         ["phase1.ps1", stripComments(bootstrapScript("phase1.ps1"))],
         ["phase2.ps1", stripComments(bootstrapScript("phase2.ps1"))],
-        ["settings.json", phase2Settings(m.docker)],
+        ["settings.json", phase2Settings(m.docker, m.swarm)],
         ["daemon.json", daemonJson()],
         ["ca.pem", m.caPem],
         ["server-cert.pem", m.serverCertPem],
@@ -195,3 +214,10 @@ export function bootstrapFingerprint(m: PublicBootstrapMaterial): string {
     for (const [name, text] of bundleFiles(m)) h.update(name).update("\0").update(text).update("\0");
     return h.digest("hex").slice(0, 16);
 }
+
+/** Base64 of the JSON Run Command parameters carry (no quoting trouble on the way to PowerShell). */
+export function base64Json(value: unknown): string {
+    return Buffer.from(JSON.stringify(value), "utf8").toString("base64");
+}
+export { parseSwarmTokens, SWARM_TOKENS_MARKER } from "./swarmTokens";
+export type { SwarmJoinTokens } from "./swarmTokens";

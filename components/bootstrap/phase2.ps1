@@ -6,6 +6,9 @@
     (npipe + tcp 0.0.0.0:2376 with mutual TLS, default isolation hyperv), opens 2376 in the
     Windows firewall, registers and starts dockerd, initialises a one-node swarm on the private
     IP and writes a ready marker with facts from `docker info`.
+    On a ContainerHostPool node, settings.json also carries swarmRole, swarmSubnet and swarmPorts:
+    the swarm ports are opened to the pool's subnet only, and a node whose role is 'join' leaves
+    the swarm alone (the pool's swarm-join Run Command joins it once the leader is ready).
     Idempotent: each step checks the state first, so running it at every boot converges.
 #>
 [CmdletBinding()]
@@ -121,6 +124,17 @@ try {
         Write-Log 'firewall rule for TCP 2376 added'
     }
 
+    # 3b. Pool nodes: the swarm ports, from the pool's subnet only.
+    if ($settings.swarmSubnet) {
+        foreach ($p in $settings.swarmPorts) {
+            $name = 'windows-isolation-swarm-{0}-{1}' -f $p.port, $p.protocol.ToLowerInvariant()
+            $existing = Get-NetFirewallRule -Name $name -ErrorAction SilentlyContinue
+            if ($existing) { Remove-NetFirewallRule -Name $name }
+            New-NetFirewallRule -Name $name -DisplayName ('Docker swarm {0}/{1} (pool subnet only)' -f $p.port, $p.protocol) -Direction Inbound -Protocol $p.protocol -LocalPort $p.port -RemoteAddress $settings.swarmSubnet -Action Allow | Out-Null
+        }
+        Write-Log ("swarm ports open to {0} only" -f $settings.swarmSubnet)
+    }
+
     # 4. dockerd as a Windows service.
     $service = Get-Service -Name docker -ErrorAction SilentlyContinue
     if (-not $service) {
@@ -147,8 +161,11 @@ try {
     Write-Log 'dockerd answers on npipe'
 
     # 5. A one-node swarm: workloads are swarm services, the only API with a per-task isolation field.
+    #    A pool node with role 'join' is joined by the pool's Run Command instead.
     $swarmState = (Invoke-Docker info --format '{{.Swarm.LocalNodeState}}' | Select-Object -First 1).ToString().Trim()
-    if ($swarmState -eq 'inactive') {
+    if ($settings.swarmRole -eq 'join') {
+        Write-Log "swarm state is $swarmState; this pool node is joined by the pool's swarm-join Run Command"
+    } elseif ($swarmState -eq 'inactive') {
         $ip = Get-PrivateIPv4
         Invoke-Docker swarm init --advertise-addr $ip --listen-addr ('{0}:2377' -f $ip) | Out-Null
         Write-Log "swarm initialised, advertising $ip"

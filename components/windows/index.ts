@@ -13,3 +13,4 @@ export * from "./network";
 export * from "./workloadRules";
 export * from "./placement";
 export * from "./capacity";
+export * from "./swarmPool";

@@ -116,7 +116,10 @@ export function decidePoolIsolation(nodes: readonly PoolNode[], req: Omit<Isolat
     }
     if (results.length === 0) return { ok: false, error: { field: "host", value: [], message: "the pool has no nodes; give it at least one node" } };
     const messages = new Set(results.map((r) => (r.result.ok ? "" : r.result.error.message)));
-    if (messages.size === 1) return results[0].result;
+    if (messages.size === 1 && !results[0].result.ok) {
+        const e = results[0].result.error;
+        return { ok: false, error: { ...e, message: `${e.message} (the same on every node of the pool: ${nodes.map(describeNode).join(", ")})` } };
+    }
     const why = results.map((r) => `${r.group.map((n) => n.name).join(", ")}: ${r.result.ok ? "" : r.result.error.message}`).join(" | ");
     return { ok: false, error: { field: "host", value: nodes.map((n) => n.name), message: `no node of the pool can run this workload (${why})` } };
 }

@@ -31,6 +31,8 @@ export function installMocks(opts: {
     preview?: boolean;
     /** Extra output properties the cloud would compute (e.g. an assigned IP), merged over the inputs. */
     outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+    /** What a cloud function (invoke) returns, merged over its inputs (e.g. a Run Command's instance view). */
+    callResults?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown> | undefined;
 } = {}): MockedEngine {
     const resources: RecordedResource[] = [];
     let pendingDependencies: string[] = [];
@@ -42,7 +44,7 @@ export function installMocks(opts: {
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...(opts.outputs?.(args) ?? {}) } };
             },
             call(args: pulumi.runtime.MockCallArgs) {
-                return args.inputs;
+                return { ...args.inputs, ...(opts.callResults?.(args) ?? {}) };
             },
         },
         opts.project ?? "windows-isolation",

@@ -1,0 +1,62 @@
+<#
+.SYNOPSIS
+    Run Command script on a pool node: joins it to the pool's swarm as a manager or a worker.
+.DESCRIPTION
+    The join token arrives as a protected parameter (encrypted by Azure, never logged here).
+    Idempotent: a node that is already part of a swarm is left as it is. Joins on the node's
+    private IP, then waits, bounded, until the node reports the swarm active.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory = $true)][string]$ManagerAddress,
+    [Parameter(Mandatory = $true)][ValidateSet('manager', 'worker')][string]$Role,
+    [Parameter(Mandatory = $true)][string]$JoinToken,
+    [int]$TimeoutSeconds = 300
+)
+
+$ErrorActionPreference = 'Stop'
+$Docker = Join-Path $env:ProgramFiles 'docker\docker.exe'
+$Log = Join-Path $env:ProgramData 'windows-isolation\bootstrap.log'
+
+function Write-Log {
+    param([Parameter(Mandatory = $true)][string]$Message)
+    $line = '{0:u} swarm-join {1}' -f (Get-Date), $Message
+    Add-Content -LiteralPath $Log -Value $line
+    Write-Output $line
+}
+
+function Get-SwarmState {
+    $state = & $Docker info --format '{{.Swarm.LocalNodeState}}' 2>&1
+    if ($LASTEXITCODE -ne 0) { throw ("docker info failed: {0}" -f ($state -join ' ')) }
+    return ($state | Select-Object -First 1).ToString().Trim()
+}
+
+function Get-PrivateIPv4 {
+    # The address of the interface that carries the default route: the VM's NIC in its subnet.
+    $route = Get-NetRoute -DestinationPrefix '0.0.0.0/0' | Sort-Object -Property RouteMetric | Select-Object -First 1
+    $address = Get-NetIPAddress -AddressFamily IPv4 -InterfaceIndex $route.InterfaceIndex | Select-Object -First 1
+    return $address.IPAddress
+}
+
+try {
+    $state = Get-SwarmState
+    if ($state -eq 'active') {
+        Write-Log 'already part of a swarm; nothing to do'
+        exit 0
+    }
+    if ($state -ne 'inactive') { throw "swarm state is '$state'; leave it (docker swarm leave --force) and run pulumi up again" }
+    $ip = Get-PrivateIPv4
+    # The token goes to docker.exe as an argument and never into the log or the output.
+    $output = & $Docker swarm join --token $JoinToken --advertise-addr $ip --listen-addr ('{0}:2377' -f $ip) ('{0}:2377' -f $ManagerAddress) 2>&1
+    if ($LASTEXITCODE -ne 0) { throw ("docker swarm join failed: {0}" -f (($output -join ' ') -replace 'SWMTKN-[0-9A-Za-z-]+', '<token>')) }
+    $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+    while ((Get-SwarmState) -ne 'active') {
+        if ((Get-Date) -gt $deadline) { throw "the node did not become active in the swarm within $TimeoutSeconds seconds" }
+        Start-Sleep -Seconds 5
+    }
+    Write-Log ("joined the swarm at {0} as a {1}, advertising {2}" -f $ManagerAddress, $Role, $ip)
+    exit 0
+} catch {
+    Write-Log ("FAILED: {0}" -f $_.Exception.Message)
+    exit 1
+}
