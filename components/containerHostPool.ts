@@ -21,18 +21,21 @@ import { ContainerHostPoolArgs, planPoolNodes, PoolNodePlan, validateContainerHo
 import { createCertificateAuthority } from "./containerHostPki";
 import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
 import { createOwnSubnet, OWN_SUBNET_CIDR } from "./ownNetwork";
-import { CONTAINER_HOST_TAG, nodeLabels, PoolNode } from "./windows";
+import { CONTAINER_HOST_TAG, nodeLabels, PoolNode, SwarmRole } from "./windows";
 
 export * from "./containerHostPoolArgs";
 
 /** How long the leader waits for every node to appear before labelling, in seconds. */
 const LABEL_WAIT_SECONDS = 600;
 
+/** What a preview shows (as a secret) for tokens that only exist once the leader runs. */
+const PREVIEW_TOKENS: SwarmJoinTokens = { manager: "(read from the leader during the deployment)", worker: "(read from the leader during the deployment)" };
+
 /** One node of the pool, as the pool's outputs show it. */
 export interface PoolNodeOutputs {
     /** The swarm node's hostname (the VM's computer name). */
     readonly name: string;
-    readonly role: "init" | "manager" | "worker";
+    readonly role: SwarmRole;
     readonly osBuild: number;
     readonly vmSize: string;
     readonly zone?: string;
@@ -219,7 +222,10 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
             runCommandName: tokenCommand.name,
             expand: "instanceView",
         }, { parent: this });
-        const tokens: pulumi.Output<SwarmJoinTokens> = pulumi.secret(view.instanceView.apply((v) => parseSwarmTokens(v?.output, `${name}-swarm-tokens`)));
+        // In a preview the leader may not exist yet, so there is nothing to read; a deployment
+        // without the tokens fails (parseSwarmTokens) before any node tries to join.
+        const tokens: pulumi.Output<SwarmJoinTokens> = pulumi.secret(view.instanceView.apply((v) =>
+            v?.output === undefined && pulumi.runtime.isDryRun() ? PREVIEW_TOKENS : parseSwarmTokens(v?.output, `${name}-swarm-tokens`)));
 
         const joins: pulumi.Resource[] = [];
         let lastManagerJoin: pulumi.Resource | undefined;

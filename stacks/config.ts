@@ -34,7 +34,34 @@ export interface AzureHostSettings {
     readonly allowUnlistedVmSize?: boolean;
 }
 
-export type HostSettings = ExistingHostSettings | AzureHostSettings;
+/** One host of a pool as the stack lists it (checked by ContainerHostPool). */
+export interface PoolHostSettings {
+    readonly windowsVersion: string;
+    readonly vmSize?: string;
+    readonly zone?: string;
+}
+
+/** Stack settings for a ContainerHostPool the stack provisions on Azure (the `pool` host kind). */
+export interface PoolSettings {
+    readonly kind: "pool";
+    readonly location: string;
+    readonly resourceGroupName?: string;
+    /** Identical hosts: a count with windowsVersion; or poolHosts, one by one. */
+    readonly count?: number;
+    readonly windowsVersion?: string;
+    readonly hosts?: PoolHostSettings[];
+    readonly vmSize?: string;
+    readonly zones?: string[];
+    readonly subnetId?: string;
+    readonly subnetAddressPrefix?: string;
+    readonly allowedClientCidrs?: string[];
+    readonly dnsLabel?: string;
+    readonly adminUsername?: string;
+    readonly dockerVersion?: { version: string; sha256: string; url?: string };
+    readonly allowOvercommit?: boolean;
+}
+
+export type HostSettings = ExistingHostSettings | AzureHostSettings | PoolSettings;
 
 export interface StackSettings {
     readonly host: HostSettings;
@@ -95,7 +122,7 @@ function readExistingHost(config: pulumi.Config): ExistingHostSettings {
     };
 }
 
-function readAzureHost(config: pulumi.Config): AzureHostSettings {
+function readAzureHost(config: pulumi.Config, requireVersion = true): AzureHostSettings {
     const docker = config.getObject<{ version: string; sha256: string; url?: string }>("dockerVersion");
     if (docker !== undefined && (typeof docker !== "object" || docker === null || Array.isArray(docker))) {
         throw configError("dockerVersion", docker, "must be an object { version, sha256, url? }");
@@ -104,7 +131,7 @@ function readAzureHost(config: pulumi.Config): AzureHostSettings {
         kind: "azure",
         location: config.require("azureLocation"),
         resourceGroupName: config.get("azureResourceGroup"),
-        windowsVersion: config.require("windowsVersion"),
+        windowsVersion: requireVersion ? config.require("windowsVersion") : config.get("windowsVersion") ?? "",
         vmSize: config.get("vmSize"),
         subnetId: config.get("subnetId"),
         allowedClientCidrs: stringList(config, "allowedClientCidrs"),
@@ -117,11 +144,41 @@ function readAzureHost(config: pulumi.Config): AzureHostSettings {
     };
 }
 
+function poolHostList(config: pulumi.Config, key: string): PoolHostSettings[] | undefined {
+    const value = config.getObject<unknown>(key);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "object" && v !== null && !Array.isArray(v))) {
+        throw configError(key, value, "must be a list of { windowsVersion, vmSize?, zone? }");
+    }
+    return value as PoolHostSettings[];
+}
+
+function readPool(config: pulumi.Config): PoolSettings {
+    const azure = readAzureHost(config, false);
+    return {
+        kind: "pool",
+        location: azure.location,
+        resourceGroupName: azure.resourceGroupName,
+        count: wholeNumber(config, "poolCount", false),
+        windowsVersion: config.get("windowsVersion"),
+        hosts: poolHostList(config, "poolHosts"),
+        vmSize: azure.vmSize,
+        zones: stringList(config, "zones"),
+        subnetId: azure.subnetId,
+        subnetAddressPrefix: config.get("subnetAddressPrefix"),
+        allowedClientCidrs: azure.allowedClientCidrs,
+        dnsLabel: azure.dnsLabel,
+        adminUsername: azure.adminUsername,
+        dockerVersion: azure.dockerVersion,
+        allowOvercommit: optionalBool(config, "allowOvercommit"),
+    };
+}
+
 /** Reads and type-checks the stack's config; the components then check the rules. */
 export function readStackSettings(config: pulumi.Config = new pulumi.Config("windows-isolation")): StackSettings {
     const kind = config.get("hostKind") ?? "existing";
-    if (kind !== "existing" && kind !== "azure") throw configError("hostKind", kind, "must be 'existing' or 'azure'");
-    const host = kind === "azure" ? readAzureHost(config) : readExistingHost(config);
+    if (kind !== "existing" && kind !== "azure" && kind !== "pool") throw configError("hostKind", kind, "must be 'existing', 'azure' or 'pool'");
+    const host = kind === "azure" ? readAzureHost(config) : kind === "pool" ? readPool(config) : readExistingHost(config);
     const isolation = config.getObject<Record<string, IsolationMode>>("isolation") ?? {};
     if (typeof isolation !== "object" || Array.isArray(isolation)) {
         throw configError("isolation", isolation, "must be a map of workload name to 'process' or 'hyperv'");

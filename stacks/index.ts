@@ -1,12 +1,12 @@
 /**
- * Example stack: one Windows host (or, in `prod`, a swarm of several), three workloads.
+ * Example stack: one Windows host (or, in `prod`, a pool of three as one swarm), three workloads.
  * - `web`: a trusted IIS site on an image that matches the host, so it runs process isolated;
  * - `customer-job`: untrusted code, always Hyper-V isolated;
  * - `legacy-app`: a trusted ltsc2019 app on a 2022 host: only Hyper-V isolation can run it.
  */
 import * as resources from "@pulumi/azure-native/resources";
-import { ContainerHost, ExistingDockerHost, WindowsContainer, WindowsDockerHost, WindowsServerVersion } from "../components";
-import { AzureHostSettings, ExistingHostSettings, readStackSettings } from "./config";
+import { ContainerHost, ContainerHostPool, ExistingDockerHost, WindowsContainer, WindowsDockerHost, WindowsServerVersion } from "../components";
+import { AzureHostSettings, ExistingHostSettings, PoolSettings, readStackSettings } from "./config";
 
 const settings = readStackSettings();
 
@@ -41,7 +41,27 @@ function azureHost(s: AzureHostSettings): ContainerHost {
     });
 }
 
-const host: WindowsDockerHost = settings.host.kind === "azure" ? azureHost(settings.host) : existingHost(settings.host);
+function pool(s: PoolSettings): ContainerHostPool {
+    const resourceGroupName = s.resourceGroupName ?? new resources.ResourceGroup("winpool-rg", { location: s.location }).name;
+    return new ContainerHostPool("winpool", {
+        resourceGroupName,
+        location: s.location,
+        count: s.count,
+        windowsVersion: s.windowsVersion as WindowsServerVersion | undefined,
+        // Passed as given: ContainerHostPool refuses an unknown release or size with a clear message.
+        hosts: s.hosts?.map((h) => ({ ...h, windowsVersion: h.windowsVersion as WindowsServerVersion })),
+        vmSize: s.vmSize,
+        zones: s.zones,
+        subnetId: s.subnetId,
+        subnetAddressPrefix: s.subnetAddressPrefix,
+        publicEndpoint: s.allowedClientCidrs === undefined ? undefined : { allowedClientCidrs: s.allowedClientCidrs, dnsLabel: s.dnsLabel },
+        adminUsername: s.adminUsername,
+        dockerVersion: s.dockerVersion,
+        allowOvercommit: s.allowOvercommit,
+    });
+}
+
+const host: WindowsDockerHost = settings.host.kind === "azure" ? azureHost(settings.host) : settings.host.kind === "pool" ? pool(settings.host) : existingHost(settings.host);
 
 const web = new WindowsContainer("web", {
     host,
@@ -76,10 +96,13 @@ const legacyApp = new WindowsContainer("legacy-app", {
 /** How to reach the Docker engine (for an Azure host: its address and the client TLS material). */
 // What `npm run verify -- --stack-outputs <file>` reads (pulumi stack output --json --show-secrets).
 // The client key stays a secret; on an existing host the operator already holds the TLS files.
-export const dockerEndpoint = host instanceof ContainerHost ? host.dockerEndpoint : settings.host.kind === "existing" ? settings.host.endpoint : undefined;
-export const dockerCaPem = host instanceof ContainerHost ? host.caCertPem : undefined;
-export const dockerCertPem = host instanceof ContainerHost ? host.clientCertPem : undefined;
-export const dockerKeyPem = host instanceof ContainerHost ? host.clientKeyPem : undefined;
+const provisioned = host instanceof ContainerHost || host instanceof ContainerHostPool ? host : undefined;
+export const dockerEndpoint = provisioned ? provisioned.dockerEndpoint : settings.host.kind === "existing" ? settings.host.endpoint : undefined;
+export const dockerCaPem = provisioned?.caCertPem;
+export const dockerCertPem = provisioned?.clientCertPem;
+export const dockerKeyPem = provisioned?.clientKeyPem;
+/** On a pool: every node's engine, since verify proves the containers of one engine at a time. */
+export const nodeEndpoints = host instanceof ContainerHostPool ? Object.fromEntries(host.nodes.map((n) => [n.name, n.dockerEndpoint])) : undefined;
 
 export const isolation = {
     web: web.isolation,

@@ -37,8 +37,12 @@ export function swarmManagerCount(hostCount: number): 1 | 3 {
     return hostCount >= 3 ? 3 : 1;
 }
 
-/** A node's part in the swarm: the first inits it, managers and workers join it. */
-export type SwarmRole = "init" | "manager" | "worker";
+/**
+ * A node's part in the swarm: the first inits it, managers and workers join it. A const object
+ * plus a type of its values: Pulumi's component schema analyzer reads this shape as an enum.
+ */
+export const SwarmRole = { Init: "init", Manager: "manager", Worker: "worker" } as const;
+export type SwarmRole = (typeof SwarmRole)[keyof typeof SwarmRole];
 
 /** Roles of the pool's nodes in order: node 0 inits, the next managers join as managers. */
 export function swarmRoles(hostCount: number): SwarmRole[] {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { gunzipSync } from "zlib";
 import {
     BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, bundleFiles, customScriptCommand,
-    daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, loaderScript, phase2Settings, stripComments, WINDOWS_DAEMON_CONFIG_KEYS,
+    daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, loaderScript, parseSwarmTokens, phase2Settings, stripComments, WINDOWS_DAEMON_CONFIG_KEYS,
 } from "../../components/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../components/dockerRelease";
 import { parsePowerShell } from "../helpers/powershell";
@@ -20,8 +20,8 @@ const material = {
 };
 
 describe("the .ps1 files parse as PowerShell", () => {
-    test("the bootstrap folder has exactly the three scripts the component uses", () => {
-        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "wait-ready.ps1"]);
+    test("the bootstrap folder has exactly the scripts the components use", () => {
+        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-labels.ps1"]);
     });
 
     test.each([...BOOTSTRAP_SCRIPTS])("%s parses without an error node", async (name) => {
@@ -96,6 +96,45 @@ describe("what the scripts do (the design's traps)", () => {
         expect(phase2).toMatch(/if \(\$swarmState -eq 'inactive'\)/);
     });
 
+    test("phase 2 on a pool node: swarm ports opened to the pool subnet only; a joining node never inits", () => {
+        expect(phase2).toMatch(/if \(\$settings\.swarmSubnet\) \{/);
+        expect(phase2).toMatch(/New-NetFirewallRule -Name \$name .*-Protocol \$p\.protocol -LocalPort \$p\.port -RemoteAddress \$settings\.swarmSubnet -Action Allow/);
+        // The join branch comes before the init branch, so a joining node never reaches swarm init.
+        const join = phase2.indexOf("if ($settings.swarmRole -eq 'join') {");
+        const init = phase2.indexOf("} elseif ($swarmState -eq 'inactive') {");
+        expect(join).toBeGreaterThan(0);
+        expect(init).toBeGreaterThan(join);
+        expect(phase2.slice(join, init)).not.toMatch(/swarm (init|join)/);
+    });
+
+    test("swarm-tokens prints the tokens on one marked line and refuses on a node that is not a manager", () => {
+        const tokens = bootstrapScript("swarm-tokens.ps1");
+        expect(tokens).toMatch(/Write-Output \('WI-SWARM-TOKENS ' \+ \(\$tokens \| ConvertTo-Json -Compress\)\)/);
+        expect(tokens).toMatch(/if \(\$state -ne 'active true'\)/);
+        expect(tokens).toMatch(/swarm join-token --quiet manager/);
+        expect(tokens).toMatch(/swarm join-token --quiet worker/);
+        expect(tokens.match(/Write-Output/g)).toHaveLength(3);
+    });
+
+    test("swarm-join takes the token as a parameter, never logs or prints it, and is idempotent", () => {
+        const join = bootstrapScript("swarm-join.ps1");
+        expect(join).toMatch(/\[Parameter\(Mandatory = \$true\)\]\[string\]\$JoinToken/);
+        expect(join).toMatch(/\[ValidateSet\('manager', 'worker'\)\]\[string\]\$Role/);
+        expect(join).toMatch(/if \(\$state -eq 'active'\) \{/);
+        expect(join).toMatch(/swarm join --token \$JoinToken --advertise-addr \$ip --listen-addr/);
+        // The only uses of the token: the parameter and the docker argument.
+        expect(join.match(/\$JoinToken/g)).toHaveLength(2);
+        expect(join).toMatch(/-replace 'SWMTKN-\[0-9A-Za-z-\]\+', '<token>'/);
+    });
+
+    test("swarm-labels waits, bounded, for every node and labels by hostname case-insensitively", () => {
+        const labels = bootstrapScript("swarm-labels.ps1");
+        expect(labels).toMatch(/FromBase64String\(\$NodeLabels\)/);
+        expect(labels).toMatch(/if \(\(Get-Date\) -gt \$deadline\) \{ throw \("nodes never joined the swarm/);
+        expect(labels).toMatch(/ToLowerInvariant\(\)/);
+        expect(labels).toMatch(/node update --label-add/);
+    });
+
     test("the wait is bounded, requires default isolation hyperv, and prints the log tail on failure", () => {
         expect(wait).toMatch(/\[int\]\$TimeoutSeconds/);
         expect(wait).toMatch(/while \(\(Get-Date\) -lt \$deadline\)/);
@@ -154,6 +193,22 @@ describe("what the extension and the user data carry", () => {
         expect(JSON.parse(phase2Settings({ version: "1.2.3", sha256: "AB".repeat(32), url: "https://mirror.example/d.zip" })).dockerUrl).toBe("https://mirror.example/d.zip");
     });
 
+    test("a pool node's settings add its swarm role, the pool subnet and the swarm ports; a ContainerHost's stay as they were", () => {
+        expect(JSON.parse(phase2Settings(DEFAULT_DOCKER_RELEASE, { role: "join", subnetCidr: "10.40.0.0/24" }))).toEqual({
+            dockerVersion: "29.4.3",
+            dockerSha256: "993b582d09f511a5a260f69a97163472459ecf8ac11a209e87ef6ea0cdb4203b",
+            dockerUrl: "https://download.docker.com/win/static/stable/x86_64/docker-29.4.3.zip",
+            swarmRole: "join",
+            swarmSubnet: "10.40.0.0/24",
+            swarmPorts: [{ port: 2377, protocol: "TCP" }, { port: 7946, protocol: "TCP" }, { port: 7946, protocol: "UDP" }, { port: 4789, protocol: "UDP" }],
+        });
+        expect(Object.keys(JSON.parse(phase2Settings(DEFAULT_DOCKER_RELEASE)))).toEqual(["dockerVersion", "dockerSha256", "dockerUrl"]);
+        const host = bootstrapFingerprint(publicMaterial);
+        expect(bootstrapFingerprint({ ...publicMaterial, swarm: { role: "init", subnetCidr: "10.40.0.0/24" } })).not.toBe(host);
+        expect(bootstrapFingerprint({ ...publicMaterial, swarm: { role: "join", subnetCidr: "10.40.0.0/24" } }))
+            .not.toBe(bootstrapFingerprint({ ...publicMaterial, swarm: { role: "init", subnetCidr: "10.40.0.0/24" } }));
+    });
+
     test("the bundle writes each public file verbatim, no key, and runs phase 1 with its exit code", () => {
         const bundle = bootstrapBundle(publicMaterial);
         expect(bundleFiles(publicMaterial).map(([name]) => name)).toEqual(["phase1.ps1", "phase2.ps1", "settings.json", "daemon.json", "ca.pem", "server-cert.pem"]);
@@ -203,5 +258,35 @@ describe("what the extension and the user data carry", () => {
             const key = /FromBase64String\('([A-Za-z0-9+/=]+)'\)/.exec(customScriptCommand(c))![1];
             return userDataBundle(bootstrapUserData(bundle)) === bundle && Buffer.from(key, "base64").toString("utf8") === c;
         }), { numRuns: 100 });
+    });
+});
+
+describe("the swarm join tokens from the leader's output", () => {
+    const v1 = (c: string) => `SWMTKN-1-${c.repeat(50)}-${"x".repeat(25)}`;
+    const ok = `log line\r\nWI-SWARM-TOKENS {"manager":"${v1("a")}","worker":"${v1("b")}"}\r\n`;
+
+    test("parses the marked line (CRLF as Run Command returns it) and accepts v2 (FIPS) tokens", () => {
+        expect(parseSwarmTokens(ok, "rc")).toEqual({ manager: v1("a"), worker: v1("b") });
+        const v2 = `SWMTKN-2-1-${"c".repeat(50)}-${"d".repeat(25)}`;
+        expect(parseSwarmTokens(`WI-SWARM-TOKENS {"manager":"${v2}","worker":"${v2}"}`, "rc").worker).toBe(v2);
+    });
+
+    test.each([
+        ["no output", undefined, /the Run Command rc returned no output \(Azure returns it with \$expand=instanceView\)/],
+        ["empty output", "  \n", /returned no output/],
+        ["no marker", `this node is not an active swarm manager ${v1("a")}`, /printed no 'WI-SWARM-TOKENS' line/],
+        ["not JSON", `WI-SWARM-TOKENS {manager: ${v1("a")}`, /printed a 'WI-SWARM-TOKENS' line that is not JSON/],
+        ["missing worker", `WI-SWARM-TOKENS {"manager":"${v1("a")}"}`, /printed no valid worker join token/],
+        ["short token", `WI-SWARM-TOKENS {"manager":"SWMTKN-1-abc-def","worker":"${v1("b")}"}`, /printed no valid manager join token/],
+        ["upper case", `WI-SWARM-TOKENS {"manager":"${v1("A")}","worker":"${v1("b")}"}`, /printed no valid manager join token/],
+    ])("%s is an error that never repeats the output", (_label, output, message) => {
+        let error: Error | undefined;
+        try {
+            parseSwarmTokens(output as string | undefined, "rc");
+        } catch (e) {
+            error = e as Error;
+        }
+        expect(error?.message).toMatch(message);
+        expect(error?.message).not.toMatch(/SWMTKN-1-[a-zA-Z]{5}/);
     });
 });

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, plainStrings, RecordedResource, unwrap } from "../helpers/pulumiMocks";
-import { azureMockOutputs } from "../helpers/azureMockOutputs";
+import { azureMockCalls, azureMockOutputs, MOCK_SWARM_TOKENS } from "../helpers/azureMockOutputs";
 
-// Tokens in Docker's format (50 + 25 base-36 characters); the test checks they never appear plain.
-const MANAGER_TOKEN = `SWMTKN-1-${"m".repeat(48)}01-${"a".repeat(25)}`;
-const WORKER_TOKEN = `SWMTKN-1-${"m".repeat(48)}01-${"b".repeat(25)}`;
+// The test checks these never appear plain.
+const MANAGER_TOKEN = MOCK_SWARM_TOKENS.manager;
+const WORKER_TOKEN = MOCK_SWARM_TOKENS.worker;
 const calls: pulumi.runtime.MockCallArgs[] = [];
-let tokenOutput = `checking the swarm\nWI-SWARM-TOKENS {"manager":"${MANAGER_TOKEN}","worker":"${WORKER_TOKEN}"}\n`;
 
 // What Azure would compute: a private IP per NIC (pool-<i>-nic gets 10.40.0.<10+i>), and the
 // token Run Command's output in its instance view.
@@ -21,15 +20,15 @@ const engine = installMocks({
     },
     callResults: (a) => {
         calls.push(a);
-        if (a.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine") return { instanceView: { output: tokenOutput, exitCode: 0 } };
-        return undefined;
+        return azureMockCalls(a);
     },
 });
 
+import fc from "fast-check";
 import { gunzipSync } from "zlib";
-import { ContainerHostPool, ContainerHostPoolArgs, poolComputerName, validateContainerHostPoolArgs, WindowsContainer } from "../../components";
+import { ContainerHostPool, ContainerHostPoolArgs, poolComputerName, poolSecurityRules, validateContainerHostPoolArgs, WindowsContainer } from "../../components";
 import { bootstrapScript } from "../../components/bootstrap";
-import { CONTAINER_HOST_TAG } from "../../components/windows";
+import { CONTAINER_HOST_TAG, exposedManagementPorts, isInternetSource, SWARM_PORTS } from "../../components/windows";
 
 const base: ContainerHostPoolArgs = { resourceGroupName: "rg-pool", location: "westeurope", count: 3, windowsVersion: "ltsc2022" };
 const SECRETS = [MANAGER_TOKEN, WORKER_TOKEN, "GENERATED-PASSWORD-1a!", "PRIVATE-KEY-OF-"];
@@ -263,6 +262,33 @@ describe("the pool's NSG: swarm ports between pool nodes only", () => {
         ]);
         expect(rules.filter((r: { access: string }) => r.access === "Allow").every((r: { destinationAddressPrefix: string }) => r.destinationAddressPrefix === "10.40.0.0/24")).toBe(true);
         for (let i = 0; i < 3; i++) expect(byName(`net-${i}-nic`).inputs.networkSecurityGroup).toEqual({ id: "net-nsg-id" });
+    });
+});
+
+describe("no pool argument combination exposes a management or swarm port beyond its place", () => {
+    const cidr = fc.oneof(
+        fc.constantFrom("*", "0.0.0.0/0", "Internet", "Any", "10.40.0.0/24", "VirtualNetwork", "20.0.0.0/8", "192.168.0.0/16"),
+        fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([ip, p]) => `${ip}/${p}`),
+    );
+    const argsArb = fc.record({
+        publicEndpoint: fc.option(fc.record({ allowedClientCidrs: fc.array(cidr, { maxLength: 4 }) }), { nil: undefined }),
+        subnet: fc.option(cidr, { nil: undefined }),
+    });
+
+    test("property (pure): valid arguments give rules where only the pool subnet may reach swarm ports and nothing from the Internet reaches a management port", () => {
+        fc.assert(fc.property(argsArb, ({ publicEndpoint, subnet }) => {
+            const args: ContainerHostPoolArgs = { ...base, publicEndpoint, ...(subnet === undefined ? {} : { subnetId: "/subscriptions/s/subnets/x", subnetAddressPrefix: subnet }) };
+            if (validateContainerHostPoolArgs(args).length > 0) return true;
+            const prefix = subnet ?? "10.40.0.0/24";
+            const rules = poolSecurityRules(publicEndpoint?.allowedClientCidrs, prefix);
+            const management = rules.flatMap((r) => exposedManagementPorts(r));
+            const swarmAllows = rules.filter((r) => r.access === "Allow" && SWARM_PORTS.some((p) => r.destinationPortRange === String(p.port)));
+            const swarmDenies = SWARM_PORTS.every((p) => rules.some((r) => r.access === "Deny" && r.sourceAddressPrefix === "*" && r.protocol === p.protocol && r.destinationPortRange === String(p.port)
+                && swarmAllows.every((a) => a.priority < r.priority)));
+            // No other Allow rule reaches a swarm port (the client rule is 2376 only).
+            const otherAllows = rules.filter((r) => r.access === "Allow" && !swarmAllows.includes(r)).every((r) => r.destinationPortRange === "2376");
+            return management.length === 0 && swarmAllows.length === 4 && swarmAllows.every((r) => r.sourceAddressPrefix === prefix && !isInternetSource(prefix)) && swarmDenies && otherAllows;
+        }), { numRuns: 3000 });
     });
 });
 

@@ -27,3 +27,17 @@ export function azureMockOutputs(a: pulumi.runtime.MockResourceArgs): Record<str
             return undefined;
     }
 }
+
+/** Join tokens in Docker's format (50 + 25 base-36 characters), as the leader's Run Command would print them. */
+export const MOCK_SWARM_TOKENS = {
+    manager: `SWMTKN-1-${"m".repeat(48)}01-${"a".repeat(25)}`,
+    worker: `SWMTKN-1-${"m".repeat(48)}01-${"b".repeat(25)}`,
+};
+
+/** What Azure functions return: the token Run Command's instance view (read with $expand=instanceView). */
+export function azureMockCalls(a: pulumi.runtime.MockCallArgs): Record<string, unknown> | undefined {
+    if (a.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine") {
+        return { instanceView: { output: `WI-SWARM-TOKENS ${JSON.stringify(MOCK_SWARM_TOKENS)}\n`, exitCode: 0 } };
+    }
+    return undefined;
+}

@@ -35,7 +35,7 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
     test("is the windows-isolation package, at the npm version, with one resource per exported component", () => {
         expect(schema.name).toBe("windows-isolation");
         expect(schema.version).toBe(manifest.version);
-        expect(componentNames).toEqual(["ContainerHost", "ExistingDockerHost", "WindowsContainer"]);
+        expect(componentNames).toEqual(["ContainerHost", "ContainerHostPool", "ExistingDockerHost", "WindowsContainer"]);
         expect(Object.keys(schema.resources).sort()).toEqual(componentNames.map(token));
         for (const resource of Object.values(schema.resources)) expect(resource.isComponent).toBe(true);
     });
@@ -96,6 +96,23 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
         }
         expect(h.properties.vm.$ref).toBe("/azure-native/v3.28.0/schema.json#/resources/azure-native:compute:VirtualMachine");
         for (const live of ["provider", "readyResources", "publishedPorts"]) expect(Object.keys(h.properties)).not.toContain(live);
+    });
+
+    test("ContainerHostPool: count or typed host specs; outputs carry every node's endpoint and the client material", () => {
+        const p = schema.resources[token("ContainerHostPool")];
+        expect(p.requiredInputs).toEqual(["resourceGroupName"]);
+        expect(p.inputProperties.count).toMatchObject({ type: "number", plain: true });
+        expect(enumValues(p.inputProperties.windowsVersion.$ref)).toEqual(["ltsc2022", "ltsc2025"]);
+        const spec = schema.types[p.inputProperties.hosts.items!.$ref!.replace("#/types/", "")];
+        expect(spec.required).toEqual(["windowsVersion"]);
+        expect(enumValues(spec.properties!.windowsVersion.$ref)).toEqual(["ltsc2022", "ltsc2025"]);
+        for (const out of ["hostName", "osBuild", "hypervCapable", "nodes", "subnetAddressPrefix", "dockerEndpoint", "caCertPem", "clientCertPem", "clientKeyPem"]) {
+            expect(p.required).toContain(out);
+        }
+        const node = schema.types[p.properties.nodes.items!.$ref!.replace("#/types/", "")];
+        expect(Object.keys(node.properties!).sort()).toEqual(["adminPassword", "dockerEndpoint", "name", "osBuild", "privateIp", "role", "vmSize", "zone"]);
+        expect(enumValues(node.properties!.role.$ref)).toEqual(["init", "manager", "worker"]);
+        for (const live of ["provider", "readyResources", "publishedPorts", "swarmNodes", "swarmCapacity"]) expect(Object.keys(p.properties)).not.toContain(live);
     });
 
     test("every reference resolves: local types exist, external ones name a declared dependency", () => {

@@ -1,12 +1,13 @@
 /**
  * The committed stack files, run as `pulumi up` would run them (under mocks): `dev` provisions a
- * ContainerHost on Azure, `onprem` keeps the ExistingDockerHost. Both carry the three workloads.
+ * ContainerHost on Azure, `onprem` keeps the ExistingDockerHost, `prod` provisions a
+ * ContainerHostPool of three. All carry the three workloads.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "fs";
 import { join } from "path";
 import { load } from "js-yaml";
-import { azureMockOutputs } from "../helpers/azureMockOutputs";
+import { azureMockCalls, azureMockOutputs, MOCK_SWARM_TOKENS } from "../helpers/azureMockOutputs";
 import { installMocks, plainStrings, unwrap } from "../helpers/pulumiMocks";
 
 /** A Pulumi.<stack>.yaml as the CLI hands it to the program: strings, JSON for structured values, secrets marked. */
@@ -26,7 +27,7 @@ function stackConfig(stack: string): { config: Record<string, string>; secretKey
 }
 
 async function runStack(stack: string, override: Record<string, string> = {}, remove: string[] = []) {
-    const engine = installMocks({ stack, outputs: azureMockOutputs });
+    const engine = installMocks({ stack, outputs: azureMockOutputs, callResults: azureMockCalls });
     const { config, secretKeys } = stackConfig(stack);
     const merged: Record<string, string> = { ...config, ...override };
     for (const key of remove) delete merged[key];
@@ -140,24 +141,57 @@ test("onprem: a non-numeric host build in config is a config error naming the ke
     );
 });
 
-test("prod: a swarm of three mixed nodes; each workload gets its isolation and placement from the nodes", async () => {
+test("prod: a pool of three mixed hosts as one swarm; each workload gets its isolation and placement from the nodes", async () => {
     const { engine, outputs } = await runStack("prod");
-    expect(engine.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type} ${r.name}`).sort()).toEqual([
-        ...workloads.slice(0, 3),
-        "pulumi:providers:docker winhost-docker",
-        "windows-isolation:index:ExistingDockerHost winhost",
-        ...workloads.slice(3),
+    const names = engine.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => `${r.type} ${r.name}`);
+    expect(names).toEqual(expect.arrayContaining([
+        "azure-native:resources:ResourceGroup winpool-rg",
+        "windows-isolation:index:ContainerHostPool winpool",
+        "azure-native:compute:VirtualMachine winpool-0-vm",
+        "azure-native:compute:VirtualMachine winpool-1-vm",
+        "azure-native:compute:VirtualMachine winpool-2-vm",
+        "azure-native:network:PublicIPAddress winpool-0-pip",
+        "azure-native:compute:VirtualMachineRunCommandByVirtualMachine winpool-swarm-labels",
+        "pulumi:providers:docker winpool-docker",
+        ...workloads,
+    ]));
+    // Pool 11 + tokens 1 + joins 2 + 3 nodes x 8 + the leader's public IP, a resource group, 6 workload resources.
+    expect(names).toHaveLength(11 + 1 + 2 + 24 + 1 + 1 + 6);
+    const vms = engine.ofType("azure-native:compute:VirtualMachine").sort((a, b) => a.name.localeCompare(b.name));
+    expect(vms.map((r) => `${r.name} ${r.inputs.storageProfile.imageReference.sku} zone ${r.inputs.zones}`)).toEqual([
+        "winpool-0-vm 2022-datacenter-azure-edition zone 1",
+        "winpool-1-vm 2025-datacenter-azure-edition zone 2",
+        "winpool-2-vm 2025-datacenter-azure-edition zone 3",
     ]);
     expect(outputs.isolation).toEqual({ web: "process", customerJob: "hyperv", legacyApp: "hyperv" });
     const constraints = (name: string) => engine.resources.find((r) => r.name === `${name}-service`)!.inputs.taskSpec.placement.constraints;
-    // web (trusted ltsc2022): process isolation on every node; the Hyper-V workloads stay off win-2.
+    // web (trusted ltsc2022): process isolation on every node (2025 hosts run ltsc2022 images
+    // process-isolated: the stable ABI rule); the Hyper-V workloads on any Hyper-V node.
     expect(constraints("web")).toEqual(["node.platform.os==windows"]);
     expect(constraints("customer-job")).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true"]);
     expect(constraints("legacy-app")).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true"]);
-    expect(engine.resources.find((r) => r.name === "winhost")!.inputs.swarmNodes.map((n: { name: string }) => n.name)).toEqual(["win-0", "win-1", "win-2"]);
-    expect(engine.resources.flatMap((r) => plainStrings(r.inputs)).filter((s) => s.startsWith("SECRET-VALUE-OF-"))).toEqual([]);
+    expect(engine.resources.find((r) => r.name === "winpool")!.inputs.swarmNodes.map((n: { name: string; osBuild: number }) => `${n.name} ${n.osBuild}`)).toEqual(["winpool-0 20348", "winpool-1 26100", "winpool-2 26100"]);
+    const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
+    expect(plain.filter((s) => s.includes("PRIVATE-KEY") || s.includes("GENERATED-PASSWORD") || s.includes(MOCK_SWARM_TOKENS.manager) || s.includes(MOCK_SWARM_TOKENS.worker))).toEqual([]);
+    const out = outputs as Record<string, pulumi.Output<unknown>>;
+    expect(await unwrap(out.dockerEndpoint)).toEqual({ value: "tcp://20.50.60.70:2376", secret: false });
+    expect(await unwrap(out.dockerKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winpool-client-key", secret: true });
+    expect((await unwrap(pulumi.output(out.nodeEndpoints))).value).toEqual({ "winpool-0": "tcp://20.50.60.70:2376", "winpool-1": "tcp://10.40.0.4:2376", "winpool-2": "tcp://10.40.0.4:2376" });
 });
 
-test("prod: swarmNodes that is not a list of objects is refused by the stack config reader", async () => {
-    await expect(runStack("prod", { "windows-isolation:swarmNodes": JSON.stringify(["win-0"]) })).rejects.toThrow(/stack config windows-isolation:swarmNodes = \["win-0"\]: must be a list of/);
+test("prod: poolHosts that is not a list of objects is refused by the stack config reader", async () => {
+    await expect(runStack("prod", { "windows-isolation:poolHosts": JSON.stringify(["ltsc2022"]) })).rejects.toThrow(/stack config windows-isolation:poolHosts = \["ltsc2022"\]: must be a list of \{ windowsVersion, vmSize\?, zone\? \}/);
+});
+
+test("prod: a host release the pool does not know is refused by the component", async () => {
+    await expect(runStack("prod", { "windows-isolation:poolHosts": JSON.stringify([{ windowsVersion: "ltsc2019" }]) })).rejects.toThrow(/ContainerHostPool 'winpool': hosts\[0\]\.windowsVersion 'ltsc2019' is not a Windows Server release/);
+});
+
+test("an ExistingDockerHost swarm you run, from config: swarmNodes on the existing host kind", async () => {
+    const nodes = [{ name: "win-0", osBuild: 20348, hypervCapable: true }, { name: "win-2", osBuild: 26100, hypervCapable: false }];
+    const { engine } = await runStack("onprem", { "windows-isolation:swarmNodes": JSON.stringify(nodes) });
+    const constraints = (name: string) => engine.resources.find((r) => r.name === `${name}-service`)!.inputs.taskSpec.placement.constraints;
+    expect(constraints("customer-job")).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true"]);
+    expect(engine.resources.find((r) => r.name === "winhost")!.inputs.swarmNodes).toEqual(nodes);
+    await expect(runStack("onprem", { "windows-isolation:swarmNodes": JSON.stringify(["win-0"]) })).rejects.toThrow(/stack config windows-isolation:swarmNodes = \["win-0"\]: must be a list of/);
 });
