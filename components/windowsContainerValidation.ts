@@ -3,7 +3,7 @@ import {
     describeBuild,
     imageOsBuild,
     IsolationDecision,
-    checkPoolCapacity,
+    checkAdditionalDemand,
     decidePoolIsolation,
     IsolationMode,
     isReservedLabel,
@@ -197,7 +197,7 @@ export function validateWindowsContainer(name: string, spec: WindowsContainerSpe
     const sized = spec.host.nodes?.flatMap((n) => (n.cpuCount !== undefined && n.memoryMb !== undefined ? [{ name: n.name, vcpus: n.cpuCount, memoryMb: n.memoryMb }] : []));
     if (decision && nodes && spec.host.capacity && sized && sized.length === spec.host.nodes!.length && problems.length === 0) {
         demand = { name, isolation: decision.isolation, replicas, memoryMb: spec.memoryMb, cpus: spec.cpus, nodes };
-        const report = checkPoolCapacity(sized, [...spec.host.capacity.demands, demand], spec.host.capacity.options);
+        const report = checkAdditionalDemand(sized, spec.host.capacity.demands, demand, spec.host.capacity.options);
         for (const p of report.problems) problems.push(`capacity of host '${spec.host.hostName}': ${p}`);
     }
     const ports = validatePorts(name, spec, problems);

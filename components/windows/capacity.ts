@@ -68,38 +68,84 @@ export function replicaMemoryMb(w: Pick<WorkloadDemand, "isolation" | "memoryMb"
     return (w.memoryMb ?? 0) + (w.isolation === "hyperv" ? hypervOverheadMb : 0);
 }
 
-export function checkPoolCapacity(nodes: readonly NodeCapacity[], workloads: readonly WorkloadDemand[], options: CapacityOptions = {}): CapacityReport {
-    const overhead = options.hypervOverheadMb ?? HYPERV_UVM_OVERHEAD_MB;
-    const problems: string[] = [];
-    if (!Number.isFinite(overhead) || overhead < 0) {
-        problems.push(`hypervOverheadMb ${JSON.stringify(options.hypervOverheadMb)} must be a number of MiB >= 0`);
-    }
-    const capacity = {
-        memoryMb: nodes.reduce((s, n) => s + n.memoryMb, 0),
-        vcpus: nodes.reduce((s, n) => s + n.vcpus, 0),
-    };
+/** Declared memory (utility VM allowance included) and CPUs of workloads, in total. */
+export interface DemandTotals {
+    readonly memoryMb: number;
+    readonly cpus: number;
+}
+
+export function demandTotals(workloads: readonly WorkloadDemand[], hypervOverheadMb = HYPERV_UVM_OVERHEAD_MB): DemandTotals {
     let memoryMb = 0;
     let cpus = 0;
     for (const w of workloads) {
-        const perReplica = replicaMemoryMb(w, overhead);
-        memoryMb += perReplica * w.replicas;
+        memoryMb += replicaMemoryMb(w, hypervOverheadMb) * w.replicas;
         cpus += (w.cpus ?? 0) * w.replicas;
-        const eligible = w.nodes === undefined ? nodes : nodes.filter((n) => w.nodes!.includes(n.name));
-        const biggestMemory = Math.max(0, ...eligible.map((n) => n.memoryMb));
-        const biggestCpus = Math.max(0, ...eligible.map((n) => n.vcpus));
-        if (perReplica > biggestMemory) {
-            problems.push(`workload '${w.name}' needs ${perReplica} MiB per replica${w.isolation === "hyperv" ? ` (incl. ${overhead} MiB utility VM allowance)` : ""}, more than any node that may run it has (${biggestMemory} MiB); lower memoryMb or add a larger node`);
-        }
-        if (w.cpus !== undefined && w.cpus > biggestCpus) {
-            problems.push(`workload '${w.name}' needs ${w.cpus} CPUs per replica, more than any node that may run it has (${biggestCpus}); lower cpus or add a larger node`);
-        }
     }
+    return { memoryMb, cpus };
+}
+
+/** Problems of one workload's replica against the largest node that may run it. */
+function replicaProblems(nodes: readonly NodeCapacity[], w: WorkloadDemand, overhead: number): string[] {
+    const problems: string[] = [];
+    const perReplica = replicaMemoryMb(w, overhead);
+    const allowed = w.nodes === undefined ? undefined : new Set(w.nodes);
+    let biggestMemory = 0;
+    let biggestCpus = 0;
+    for (const n of nodes) {
+        if (allowed !== undefined && !allowed.has(n.name)) continue;
+        biggestMemory = Math.max(biggestMemory, n.memoryMb);
+        biggestCpus = Math.max(biggestCpus, n.vcpus);
+    }
+    if (perReplica > biggestMemory) {
+        problems.push(`workload '${w.name}' needs ${perReplica} MiB per replica${w.isolation === "hyperv" ? ` (incl. ${overhead} MiB utility VM allowance)` : ""}, more than any node that may run it has (${biggestMemory} MiB); lower memoryMb or add a larger node`);
+    }
+    if (w.cpus !== undefined && w.cpus > biggestCpus) {
+        problems.push(`workload '${w.name}' needs ${w.cpus} CPUs per replica, more than any node that may run it has (${biggestCpus}); lower cpus or add a larger node`);
+    }
+    return problems;
+}
+
+function poolCapacity(nodes: readonly NodeCapacity[]): { memoryMb: number; vcpus: number } {
+    return { memoryMb: nodes.reduce((s, n) => s + n.memoryMb, 0), vcpus: nodes.reduce((s, n) => s + n.vcpus, 0) };
+}
+
+function overheadOf(options: CapacityOptions, problems: string[]): number {
+    const overhead = options.hypervOverheadMb ?? HYPERV_UVM_OVERHEAD_MB;
+    if (!Number.isFinite(overhead) || overhead < 0) {
+        problems.push(`hypervOverheadMb ${JSON.stringify(options.hypervOverheadMb)} must be a number of MiB >= 0`);
+    }
+    return overhead;
+}
+
+function report(problems: string[], capacity: { memoryMb: number; vcpus: number }, totals: DemandTotals, overhead: number, options: CapacityOptions): CapacityReport {
     // CPU sums of fractions (0.1 + 0.2) must not fail on floating-point noise.
-    const over = memoryMb > capacity.memoryMb || cpus > capacity.vcpus + 1e-9;
+    const over = totals.memoryMb > capacity.memoryMb || totals.cpus > capacity.vcpus + 1e-9;
     if (over && !options.allowOvercommit) {
-        problems.push(`workloads declare ${memoryMb} MiB and ${round(cpus)} CPUs in total (Hyper-V replicas with ${overhead} MiB utility VM allowance each), the pool has ${capacity.memoryMb} MiB and ${capacity.vcpus} vCPUs; add nodes, lower the declared resources, or set allowOvercommit: true`);
+        problems.push(`workloads declare ${totals.memoryMb} MiB and ${round(totals.cpus)} CPUs in total (Hyper-V replicas with ${overhead} MiB utility VM allowance each), the pool has ${capacity.memoryMb} MiB and ${capacity.vcpus} vCPUs; add nodes, lower the declared resources, or set allowOvercommit: true`);
     }
-    return { ok: problems.length === 0, problems, demand: { memoryMb, cpus: round(cpus) }, capacity };
+    return { ok: problems.length === 0, problems, demand: { memoryMb: totals.memoryMb, cpus: round(totals.cpus) }, capacity };
+}
+
+export function checkPoolCapacity(nodes: readonly NodeCapacity[], workloads: readonly WorkloadDemand[], options: CapacityOptions = {}): CapacityReport {
+    const problems: string[] = [];
+    const overhead = overheadOf(options, problems);
+    for (const w of workloads) problems.push(...replicaProblems(nodes, w, overhead));
+    return report(problems, poolCapacity(nodes), demandTotals(workloads, overhead), overhead, options);
+}
+
+/**
+ * checkPoolCapacity for one more workload on top of workloads that already passed it: only the
+ * new workload's replicas are checked against the nodes (the earlier ones did not change), and
+ * the totals with it. Same verdict, without re-checking every earlier workload (a pool of 1,000
+ * workloads would otherwise do that a million times).
+ */
+export function checkAdditionalDemand(nodes: readonly NodeCapacity[], before: readonly WorkloadDemand[], w: WorkloadDemand, options: CapacityOptions = {}): CapacityReport {
+    const problems: string[] = [];
+    const overhead = overheadOf(options, problems);
+    problems.push(...replicaProblems(nodes, w, overhead));
+    const earlier = demandTotals(before, overhead);
+    const added = demandTotals([w], overhead);
+    return report(problems, poolCapacity(nodes), { memoryMb: earlier.memoryMb + added.memoryMb, cpus: earlier.cpus + added.cpus }, overhead, options);
 }
 
 function round(n: number): number {

@@ -8,6 +8,8 @@ export interface VerifyArgs {
     readonly endpoint?: string;
     readonly tlsDir?: string;
     readonly stackOutputs?: string;
+    /** With stackOutputs: verify this node's engine (stack output nodeEndpoints.<node>) instead of dockerEndpoint. */
+    readonly node?: string;
     readonly format: OutputFormat;
     /** Whole-run deadline in milliseconds; every request is bounded by it too. */
     readonly timeoutMs: number;
@@ -16,7 +18,7 @@ export interface VerifyArgs {
 
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
-export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file>]
+export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file> [--node <name>]]
                         [--json | --sarif] [--timeout <seconds>]
 
 Asks a Docker engine which isolation each running container really got and compares it with
@@ -27,6 +29,8 @@ or the engine cannot be reached.
   --tls-dir <dir>         ca.pem, cert.pem, key.pem for a tcp endpoint (mutual TLS, always verified)
   --stack-outputs <file>  JSON from 'pulumi stack output --json --show-secrets'; reads dockerEndpoint
                           and, for tcp, dockerCaPem, dockerCertPem, dockerKeyPem
+  --node <name>           with --stack-outputs of a pool: verify node <name> (output nodeEndpoints.<name>);
+                          a swarm task runs on one node, so verify every node of a pool
   --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
   --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
 
@@ -36,7 +40,7 @@ DOCKER_HOST: unix:///var/run/docker.sock.`;
 
 export type Parsed = { readonly ok: true; readonly args: VerifyArgs } | { readonly ok: false; readonly error: string };
 
-const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--timeout"] as const;
+const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout"] as const;
 
 export function parseArgs(argv: readonly string[]): Parsed {
     const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
@@ -66,6 +70,9 @@ export function parseArgs(argv: readonly string[]): Parsed {
     if (values["--tls-dir"] !== undefined && values["--stack-outputs"] !== undefined) {
         return { ok: false, error: "--tls-dir and --stack-outputs exclude each other; the stack outputs carry the certificates" };
     }
+    if (values["--node"] !== undefined && values["--stack-outputs"] === undefined) {
+        return { ok: false, error: "--node picks a node's engine from the stack output nodeEndpoints; give --stack-outputs <file> too (or --endpoint with --tls-dir)" };
+    }
     let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
     if (values["--timeout"] !== undefined) {
         const seconds = Number(values["--timeout"]);
@@ -80,6 +87,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
             endpoint: values["--endpoint"],
             tlsDir: values["--tls-dir"],
             stackOutputs: values["--stack-outputs"],
+            node: values["--node"],
             format: formats[0] ?? "table",
             timeoutMs,
             help,

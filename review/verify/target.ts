@@ -28,6 +28,8 @@ export const STACK_OUTPUT_KEYS = {
     ca: "dockerCaPem",
     cert: "dockerCertPem",
     key: "dockerKeyPem",
+    /** A pool's `{ <node name>: <endpoint> }`, read with --node. */
+    nodes: "nodeEndpoints",
 } as const;
 
 export const DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
@@ -75,7 +77,7 @@ function readTlsDir(dir: string, from: string): TlsMaterial | string {
     return { ca: read.ca!, cert: read.cert!, key: read.key!, caSource: files.ca, certSource: files.cert };
 }
 
-function fromStackOutputs(file: string): Resolved {
+function fromStackOutputs(file: string, node: string | undefined): Resolved {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -98,9 +100,23 @@ function fromStackOutputs(file: string): Resolved {
         if (typeof v !== "string" || v === "") return { error: `--stack-outputs '${file}' has no string output ${key}; export it from the stack (keys read: ${Object.values(STACK_OUTPUT_KEYS).join(", ")})` };
         return v;
     };
-    const endpoint = get(STACK_OUTPUT_KEYS.endpoint);
+    let endpoint: string | { error: string };
+    let endpointKey: string = STACK_OUTPUT_KEYS.endpoint;
+    if (node === undefined) {
+        endpoint = get(STACK_OUTPUT_KEYS.endpoint);
+    } else {
+        const nodes = o[STACK_OUTPUT_KEYS.nodes];
+        endpointKey = `${STACK_OUTPUT_KEYS.nodes}.${node}`;
+        if (typeof nodes !== "object" || nodes === null || Array.isArray(nodes)) {
+            endpoint = { error: `--stack-outputs '${file}' has no object output ${STACK_OUTPUT_KEYS.nodes}; --node works with a stack whose host is a ContainerHostPool` };
+        } else if (typeof (nodes as Record<string, unknown>)[node] !== "string") {
+            endpoint = { error: `--stack-outputs '${file}': output ${STACK_OUTPUT_KEYS.nodes} has no node '${node}'; its nodes are ${Object.keys(nodes).join(", ") || "none"}` };
+        } else {
+            endpoint = (nodes as Record<string, string>)[node];
+        }
+    }
     if (typeof endpoint !== "string") return { ok: false, error: endpoint.error };
-    const parsed = parseEndpoint(endpoint, `--stack-outputs '${file}' output ${STACK_OUTPUT_KEYS.endpoint}`);
+    const parsed = parseEndpoint(endpoint, `--stack-outputs '${file}' output ${endpointKey}`);
     if (!parsed.ok) return parsed;
     if (parsed.kind !== "tcp") return { ok: true, target: { kind: parsed.kind, endpoint, socketPath: parsed.socketPath } };
     const pems: string[] = [];
@@ -124,7 +140,7 @@ function fromStackOutputs(file: string): Resolved {
 
 /** One target from the arguments, else the stack outputs, else the DOCKER_* environment. */
 export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv): Resolved {
-    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs);
+    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs, args.node);
     const fromFlag = args.endpoint !== undefined;
     const endpoint = args.endpoint ?? (env.DOCKER_HOST || DEFAULT_ENDPOINT);
     const from = fromFlag ? "--endpoint" : env.DOCKER_HOST ? "DOCKER_HOST" : "default endpoint";

@@ -22,12 +22,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("parseArgs", () => {
     test("defaults: table, 10 s", () => {
-        expect(parseArgs([])).toEqual({ ok: true, args: { endpoint: undefined, tlsDir: undefined, stackOutputs: undefined, format: "table", timeoutMs: 10000, help: false } });
+        expect(parseArgs([])).toEqual({ ok: true, args: { endpoint: undefined, tlsDir: undefined, stackOutputs: undefined, node: undefined, format: "table", timeoutMs: 10000, help: false } });
     });
     test("flags with separate and = values", () => {
         expect(parseArgs(["--endpoint", "tcp://h:2376", "--tls-dir=/c", "--sarif", "--timeout", "2.5"])).toEqual({
             ok: true,
-            args: { endpoint: "tcp://h:2376", tlsDir: "/c", stackOutputs: undefined, format: "sarif", timeoutMs: 2500, help: false },
+            args: { endpoint: "tcp://h:2376", tlsDir: "/c", stackOutputs: undefined, node: undefined, format: "sarif", timeoutMs: 2500, help: false },
         });
     });
     test.each([
@@ -38,6 +38,7 @@ describe("parseArgs", () => {
         [["--endpoint", "unix:///a", "--endpoint", "unix:///b"], "--endpoint given twice; give it once"],
         [["--endpoint", "unix:///a", "--stack-outputs", "f.json"], "--endpoint and --stack-outputs exclude each other; the stack outputs already name the endpoint"],
         [["--tls-dir", "/c", "--stack-outputs", "f.json"], "--tls-dir and --stack-outputs exclude each other; the stack outputs carry the certificates"],
+        [["--node", "winpool-1"], "--node picks a node's engine from the stack output nodeEndpoints; give --stack-outputs <file> too (or --endpoint with --tls-dir)"],
         [["--timeout", "0"], "--timeout '0' is not a number of seconds between 0 and 600; e.g. --timeout 10"],
         [["--timeout", "soon"], "--timeout 'soon' is not a number of seconds between 0 and 600; e.g. --timeout 10"],
     ])("%j is refused", (argv, error) => {
@@ -106,7 +107,16 @@ describe("resolveTarget", () => {
                     tls: { ca: PEM("CERTIFICATE"), cert: PEM("CERTIFICATE"), key: PEM("PRIVATE KEY"), caSource: "stack output dockerCaPem", certSource: "stack output dockerCertPem" },
                 },
             });
-            expect(STACK_OUTPUT_KEYS).toEqual({ endpoint: "dockerEndpoint", ca: "dockerCaPem", cert: "dockerCertPem", key: "dockerKeyPem" });
+            expect(STACK_OUTPUT_KEYS).toEqual({ endpoint: "dockerEndpoint", ca: "dockerCaPem", cert: "dockerCertPem", key: "dockerKeyPem", nodes: "nodeEndpoints" });
+        });
+        test("--node reads that node's endpoint from a pool's nodeEndpoints, with the pool's TLS material", () => {
+            const pems = { dockerCaPem: PEM("CERTIFICATE"), dockerCertPem: PEM("CERTIFICATE"), dockerKeyPem: PEM("PRIVATE KEY") };
+            const f = write("pool.json", JSON.stringify({ dockerEndpoint: "tcp://20.1.2.3:2376", nodeEndpoints: { "winpool-0": "tcp://20.1.2.3:2376", "winpool-1": "tcp://10.40.0.5:2376" }, ...pems }));
+            expect(parseArgs(["--stack-outputs", f, "--node", "winpool-1"])).toMatchObject({ ok: true, args: { stackOutputs: f, node: "winpool-1" } });
+            expect(resolveTarget(args({ stackOutputs: f, node: "winpool-1" }), {})).toMatchObject({ ok: true, target: { kind: "tcp", endpoint: "tcp://10.40.0.5:2376", host: "10.40.0.5", tls: { caSource: "stack output dockerCaPem" } } });
+            expect(resolveTarget(args({ stackOutputs: f, node: "winpool-7" }), {})).toEqual({ ok: false, error: `--stack-outputs '${f}': output nodeEndpoints has no node 'winpool-7'; its nodes are winpool-0, winpool-1` });
+            const single = write("single.json", JSON.stringify({ dockerEndpoint: "tcp://20.1.2.3:2376", ...pems }));
+            expect(resolveTarget(args({ stackOutputs: single, node: "winpool-1" }), {})).toEqual({ ok: false, error: `--stack-outputs '${single}' has no object output nodeEndpoints; --node works with a stack whose host is a ContainerHostPool` });
         });
         test("a local endpoint needs no PEMs", () => {
             const f = write("npipe.json", JSON.stringify({ dockerEndpoint: "npipe:////./pipe/docker_engine" }));
@@ -116,7 +126,7 @@ describe("resolveTarget", () => {
             ["missing.json", null, (f: string) => `--stack-outputs '${f}': cannot read it (ENOENT)`],
             ["text.json", "not json", (f: string) => `--stack-outputs '${f}' is not JSON; write it with: pulumi stack output --json --show-secrets > ${f}`],
             ["array.json", "[]", (f: string) => `--stack-outputs '${f}' is not a JSON object of stack outputs`],
-            ["noendpoint.json", "{}", (f: string) => `--stack-outputs '${f}' has no string output dockerEndpoint; export it from the stack (keys read: dockerEndpoint, dockerCaPem, dockerCertPem, dockerKeyPem)`],
+            ["noendpoint.json", "{}", (f: string) => `--stack-outputs '${f}' has no string output dockerEndpoint; export it from the stack (keys read: dockerEndpoint, dockerCaPem, dockerCertPem, dockerKeyPem, nodeEndpoints)`],
             ["secret.json", JSON.stringify({ dockerEndpoint: "tcp://h:2376", dockerCaPem: "[secret]" }), (f: string) => `--stack-outputs '${f}': output dockerCaPem is '[secret]'; write the file with --show-secrets`],
             ["notpem.json", JSON.stringify({ dockerEndpoint: "tcp://h:2376", dockerCaPem: "abc", dockerCertPem: "x", dockerKeyPem: "y" }), (f: string) => `--stack-outputs '${f}': output dockerCaPem is not PEM`],
         ])("%s is refused with a message naming the file", (name, body, error) => {

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { checkPoolCapacity, HYPERV_UVM_OVERHEAD_MB, NodeCapacity, replicaMemoryMb, vmSizeCapacity, WorkloadDemand } from "../../components/windows";
+import { checkAdditionalDemand, checkPoolCapacity, HYPERV_UVM_OVERHEAD_MB, NodeCapacity, replicaMemoryMb, vmSizeCapacity, WorkloadDemand } from "../../components/windows";
 
 describe("vmSizeCapacity", () => {
     test("vCPUs from the name, memory from the series' GiB per vCPU", () => {
@@ -94,5 +94,29 @@ describe("checkPoolCapacity", () => {
             }),
             { numRuns: 1000 },
         );
+    });
+
+    test("property: one more workload on top of accepted ones gets the same verdict and problems as checking them all", () => {
+        const workload = fc.record({
+            isolation: fc.constantFrom("process" as const, "hyperv" as const),
+            replicas: fc.integer({ min: 1, max: 12 }),
+            memoryMb: fc.option(fc.integer({ min: 6, max: 40000 }), { nil: undefined }),
+            cpus: fc.option(fc.integer({ min: 1, max: 1000 }).map((c) => c / 100), { nil: undefined }),
+            nodes: fc.option(fc.subarray(["vm-0", "vm-1", "vm-2"], { minLength: 1 }), { nil: undefined }),
+        });
+        const pool: NodeCapacity[] = [{ name: "vm-0", vcpus: 4, memoryMb: 16384 }, { name: "vm-1", vcpus: 8, memoryMb: 32768 }, { name: "vm-2", vcpus: 2, memoryMb: 8192 }];
+        fc.assert(fc.property(fc.array(workload, { maxLength: 10 }), workload, fc.boolean(), fc.option(fc.integer({ min: 0, max: 4096 }), { nil: undefined }), (ws, next, allow, overhead) => {
+            const options = { allowOvercommit: allow, hypervOverheadMb: overhead };
+            // The earlier workloads are the ones WindowsContainer accepted, one after the other.
+            const accepted: WorkloadDemand[] = [];
+            ws.forEach((w, i) => {
+                const d = { name: `w${i}`, ...w };
+                if (checkPoolCapacity(pool, [...accepted, d], options).ok) accepted.push(d);
+            });
+            const d = { name: "next", ...next };
+            const incremental = checkAdditionalDemand(pool, accepted, d, options);
+            const full = checkPoolCapacity(pool, [...accepted, d], options);
+            expect(incremental).toEqual(full);
+        }), { numRuns: 2000 });
     });
 });

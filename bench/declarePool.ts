@@ -1,0 +1,129 @@
+/**
+ * One run in its own process: a ContainerHostPool of H Azure hosts (alternating ltsc2022 and
+ * ltsc2025) with N workloads, through the components (pool validation, WindowsContainer's
+ * isolation decision over the nodes, placement constraints, capacity bookkeeping) or as the same
+ * resources declared raw: the same per-node resources at the stack's root (built by the same
+ * node builder, so the inputs are byte for byte the same), the pool's NSG, network, CA, Run
+ * Commands and provider, and docker.Service resources with the constraints written by hand.
+ * Under Pulumi's mock monitor (preview); prints wall time as JSON.
+ * Usage: declarePool.ts <component|raw> <N> <H>
+ */
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { installCountingMocks } from "./countingMocks";
+
+const [mode, nArg, hArg] = process.argv.slice(2);
+const n = Number(nArg);
+const hosts = Number(hArg);
+
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded after the mocks are installed */
+async function main(): Promise<void> {
+    const mocks = await installCountingMocks();
+    const lib = require("../components") as typeof import("../components");
+    const start = process.hrtime.bigint();
+    const hostSpecs = Array.from({ length: hosts }, (_, i) => ({ windowsVersion: i % 2 === 0 ? "ltsc2022" as const : "ltsc2025" as const }));
+    const poolArgs = { resourceGroupName: "rg", location: "westeurope", hosts: hostSpecs };
+    let provider: docker.Provider;
+    let ready: pulumi.Resource[];
+    let pool: InstanceType<typeof lib.ContainerHostPool> | undefined;
+    if (mode === "component") {
+        pool = new lib.ContainerHostPool("pool", poolArgs);
+        provider = pool.provider;
+        ready = pool.readyResources;
+    } else {
+        ({ provider, ready } = declareRawPool(lib, poolArgs));
+    }
+    // Half untrusted ltsc2025 jobs (hyperv, 26100 nodes only), half trusted ltsc2022 web apps (process, any node).
+    for (let i = 0; i < n; i++) {
+        const name = `w${i}`;
+        const job = i % 2 === 0;
+        const image = job ? "mcr.microsoft.com/windows/servercore:ltsc2025" : "mcr.microsoft.com/windows/servercore:ltsc2022";
+        if (pool) {
+            new lib.WindowsContainer(name, { host: pool, image, trust: job ? "untrusted" : "trusted" });
+        } else {
+            const isolation = job ? "hyperv" : "process";
+            const labels = [
+                { label: "windows-isolation.trust", value: job ? "untrusted" : "trusted" },
+                { label: "windows-isolation.isolation", value: isolation },
+                { label: "windows-isolation.workload", value: name },
+            ];
+            const constraints = job
+                ? ["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true", "node.labels.windows-isolation.os-build!=20348"]
+                : ["node.platform.os==windows"];
+            new docker.Service(`${name}-service`, {
+                name,
+                labels,
+                taskSpec: { containerSpec: { image, isolation, labels }, placement: { constraints, platforms: [{ os: "windows", architecture: "amd64" }] } },
+                mode: { replicated: { replicas: 1 } },
+                updateConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "rollback", order: "stop-first" },
+                rollbackConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "pause", order: "stop-first" },
+            }, { provider, dependsOn: ready });
+        }
+    }
+    // Pool: NSG, VNet, subnet, 5 CA/client resources, tokens, labels, provider (+ the component),
+    // 8 per node, a join per node but the first; then the workloads.
+    const poolResources = 11 + 8 * hosts + (hosts - 1) + (mode === "component" ? 1 : 0);
+    const expected = poolResources + (mode === "component" ? 2 * n : n);
+    await mocks.waitFor(expected);
+    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+    console.log(JSON.stringify({ mode, n, hosts, resources: mocks.registered(), wallMs }));
+    process.exit(0);
+}
+
+/** The pool's resources without the component: what a program would declare by hand. */
+function declareRawPool(lib: typeof import("../components"), args: { resourceGroupName: string; location: string; hosts: { windowsVersion: "ltsc2022" | "ltsc2025" }[] }) {
+    const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
+    const network = require("@pulumi/azure-native/network") as typeof import("@pulumi/azure-native/network");
+    const { createHostNode } = require("../components/containerHostNode") as typeof import("../components/containerHostNode");
+    const { createCertificateAuthority } = require("../components/containerHostPki") as typeof import("../components/containerHostPki");
+    const { createOwnSubnet } = require("../components/ownNetwork") as typeof import("../components/ownNetwork");
+    const bootstrap = require("../components/bootstrap") as typeof import("../components/bootstrap");
+    const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { "windows-isolation:container-host": "hyperv" } };
+    const subnetPrefix = "10.40.0.0/24";
+    // A stand-in parent argument: the node builder only passes it on as `parent` (undefined = the stack).
+    const root = undefined as unknown as pulumi.Resource;
+    const nsg = new network.NetworkSecurityGroup("pool-nsg", { ...common, securityRules: lib.poolSecurityRules(undefined, subnetPrefix) });
+    const subnetId = createOwnSubnet("pool", common, root);
+    const ca = createCertificateAuthority("pool", root);
+    const nodes = args.hosts.map((h, i) => createHostNode(`pool-${i}`, {
+        ...common,
+        zone: String((i % 3) + 1),
+        subnetId,
+        networkSecurityGroupId: nsg.id,
+        resolved: lib.resolveContainerHostArgs({ resourceGroupName: args.resourceGroupName, windowsVersion: h.windowsVersion }),
+        computerName: `pool-${i}`,
+        ca,
+        swarm: { role: i === 0 ? "init" : "join", subnetCidr: subnetPrefix },
+        owner: "raw",
+    }, root));
+    const leader = nodes[0];
+    const tokens = new compute.VirtualMachineRunCommandByVirtualMachine("pool-swarm-tokens", {
+        ...common, vmName: leader.vm.name, source: { script: bootstrap.bootstrapScript("swarm-tokens.ps1") }, asyncExecution: false, timeoutInSeconds: 300, treatFailureAsDeploymentFailure: true,
+    }, { dependsOn: [leader.wait], additionalSecretOutputs: ["instanceView"] });
+    const view = compute.getVirtualMachineRunCommandByVirtualMachineOutput({ resourceGroupName: common.resourceGroupName, vmName: leader.vm.name, runCommandName: tokens.name, expand: "instanceView" });
+    const token = pulumi.secret(view.instanceView.apply((v) => v?.output ?? "preview"));
+    let lastManager: pulumi.Resource | undefined;
+    const joins = nodes.slice(1).map((node, k) => {
+        const role = k < 2 ? "manager" : "worker";
+        const join = new compute.VirtualMachineRunCommandByVirtualMachine(`pool-${k + 1}-swarm-join`, {
+            ...common, vmName: node.vm.name, source: { script: bootstrap.bootstrapScript("swarm-join.ps1") },
+            parameters: [{ name: "ManagerAddress", value: leader.privateIp }, { name: "Role", value: role }],
+            protectedParameters: [{ name: "JoinToken", value: token }],
+            asyncExecution: false, timeoutInSeconds: 600, treatFailureAsDeploymentFailure: true,
+        }, { dependsOn: [node.wait, tokens, ...(lastManager ? [lastManager] : [])], additionalSecretOutputs: ["protectedParameters"] });
+        if (role === "manager") lastManager = join;
+        return join;
+    });
+    const labels = new compute.VirtualMachineRunCommandByVirtualMachine("pool-swarm-labels", {
+        ...common, vmName: leader.vm.name, source: { script: bootstrap.bootstrapScript("swarm-labels.ps1") },
+        parameters: [{ name: "NodeLabels", value: bootstrap.base64Json(args.hosts.map((h, i) => ({ hostname: `pool-${i}`, labels: lib.windows.nodeLabels({ osBuild: h.windowsVersion === "ltsc2022" ? 20348 : 26100, hypervCapable: true }) }))) }],
+        asyncExecution: false, timeoutInSeconds: 720, treatFailureAsDeploymentFailure: true,
+    }, { dependsOn: [leader.wait, ...joins] });
+    const provider = new docker.Provider("pool-docker", { host: leader.dockerEndpoint, caMaterial: ca.caCertPem, certMaterial: ca.clientCertPem, keyMaterial: ca.clientKeyPem }, { dependsOn: [labels] });
+    return { provider, ready: [labels] as pulumi.Resource[] };
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(2);
+});
