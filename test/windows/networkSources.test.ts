@@ -41,8 +41,17 @@ test("property: IPv6 ranges wider than /16 outside fc00::/7 and fe80::/10 are In
     fc.assert(fc.property(fc.ipV6(), fc.integer({ min: 0, max: 15 }), (ip, prefix) => {
         const parsed = parseCidr(`${ip}/${prefix}`);
         fc.pre(parsed !== undefined && parsed.address !== 0n);
-        return isInternetSource(`${ip}/${prefix}`) === !(prefix >= 7 && (BigInt(parsed!.address) >> 121n) === 0x7en);
+        const address = BigInt(parsed!.address);
+        const uniqueLocal = prefix >= 7 && address >> 121n === 0x7en;
+        const linkLocal = prefix >= 10 && address >> 118n === 0x3fan;
+        return isInternetSource(`${ip}/${prefix}`) === !(uniqueLocal || linkLocal);
     }), { numRuns: 1000 });
+});
+
+test("fe80::/10 (link local) is not Internet; a wider range around it is", () => {
+    // The counterexample fast-check found for an oracle that forgot link-local addresses.
+    expect(isInternetSource("fe80::0:0/10")).toBe(false);
+    expect(isInternetSource("fe80::/9")).toBe(true);
 });
 
 describe("checkAllowedClientCidrs", () => {
