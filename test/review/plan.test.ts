@@ -27,6 +27,26 @@ describe("the example stack (stacks/, --stack dev)", () => {
     }, 120_000);
 });
 
+describe("the pool stack (--stack prod: a ContainerHostPool of three mixed hosts)", () => {
+    test("exits 0 and shows, per workload, the pool nodes its constraints admit; no join token reaches the reports", async () => {
+        const run = await runPlan(["--stack", "prod"]);
+        expect(withoutProgress(run.stderr)).toEqual([]);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(/^workload\s+host\s+image\s+image build\s+host build\s+trust\s+requested\s+effective\s+placement\s+verdicts$/m);
+        const report = readJson(path.join(run.out, "plan.json"));
+        expect(report.workloads.map((w: any) => [w.workload, w.host, w.effectiveIsolation, w.placement])).toEqual([
+            ["web", "winpool", "process", "winpool-0, winpool-1, winpool-2"],
+            ["customer-job", "winpool", "hyperv", "winpool-0, winpool-1, winpool-2"],
+            ["legacy-app", "winpool", "hyperv", "winpool-0, winpool-1, winpool-2"],
+        ]);
+        expect(report.summary).toEqual({ mandatory: 0, advisory: 0, exempted: 0 });
+        for (const f of ["plan.md", "plan.json", "plan.sarif"]) {
+            const text = fs.readFileSync(path.join(run.out, f), "utf8");
+            expect(text).not.toMatch(/SWMTKN|read from the leader|GENERATED|PRIVATE KEY/);
+        }
+    }, 120_000);
+});
+
 describe("bad-raw-service: untrusted + process through a raw docker.Service", () => {
     let run: Awaited<ReturnType<typeof runPlan>>;
     beforeAll(async () => {
