@@ -11,6 +11,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { installCountingMocks } from "./countingMocks";
+import { benchWorkload, rawService } from "./mixedWorkloads";
 
 const [mode, nArg, hArg] = process.argv.slice(2);
 const n = Number(nArg);
@@ -33,32 +34,10 @@ async function main(): Promise<void> {
     } else {
         ({ provider, ready } = declareRawPool(lib, poolArgs));
     }
-    // Half untrusted ltsc2025 jobs (hyperv, 26100 nodes only), half trusted ltsc2022 web apps (process, any node).
     for (let i = 0; i < n; i++) {
-        const name = `w${i}`;
-        const job = i % 2 === 0;
-        const image = job ? "mcr.microsoft.com/windows/servercore:ltsc2025" : "mcr.microsoft.com/windows/servercore:ltsc2022";
-        if (pool) {
-            new lib.WindowsContainer(name, { host: pool, image, trust: job ? "untrusted" : "trusted" });
-        } else {
-            const isolation = job ? "hyperv" : "process";
-            const labels = [
-                { label: "windows-isolation.trust", value: job ? "untrusted" : "trusted" },
-                { label: "windows-isolation.isolation", value: isolation },
-                { label: "windows-isolation.workload", value: name },
-            ];
-            const constraints = job
-                ? ["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true", "node.labels.windows-isolation.os-build!=20348"]
-                : ["node.platform.os==windows"];
-            new docker.Service(`${name}-service`, {
-                name,
-                labels,
-                taskSpec: { containerSpec: { image, isolation, labels }, placement: { constraints, platforms: [{ os: "windows", architecture: "amd64" }] } },
-                mode: { replicated: { replicas: 1 } },
-                updateConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "rollback", order: "stop-first" },
-                rollbackConfig: { parallelism: 1, delay: "10s", monitor: "30s", failureAction: "pause", order: "stop-first" },
-            }, { provider, dependsOn: ready });
-        }
+        const w = benchWorkload(i);
+        if (pool) new lib.WindowsContainer(w.name, { host: pool, image: w.image, trust: w.trust });
+        else rawService(w, { provider, dependsOn: ready });
     }
     // Pool: NSG, VNet, subnet, 5 CA/client resources, tokens, labels, provider (+ the component),
     // 8 per node, a join per node but the first; then the workloads.
