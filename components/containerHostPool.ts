@@ -7,7 +7,8 @@
  *
  * Order of events: pool NSG, subnet and CA -> every node (VM, bootstrap, wait) -> the leader's
  * join tokens (a Run Command's output, read back as a secret) -> managers join one by one ->
- * workers join -> the leader labels every node -> docker provider -> workloads.
+ * workers join -> the leader labels every node (and promotes a node that should be a manager)
+ * -> docker provider -> workloads.
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
@@ -64,7 +65,7 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
     public get provider(): docker.Provider {
         return live.get(this)!.provider;
     }
-    /** The labelling Run Command: workloads are created after it. */
+    /** The Run Command that labels the nodes: workloads are created after it. */
     public get readyResources(): pulumi.Resource[] {
         return live.get(this)!.readyResources;
     }
@@ -149,13 +150,13 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
 
         const joins = this.joinNodes(name, common, leader, built.slice(1));
 
-        // Labels on every node, set on the leader once every node has joined.
-        const labels = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-swarm-labels`, {
+        // Labels and roles of every node, set on the leader once every node has joined.
+        const labels = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-swarm-nodes`, {
             ...common,
             vmName: leader.vm.name,
-            source: { script: bootstrapScript("swarm-labels.ps1") },
+            source: { script: bootstrapScript("swarm-nodes.ps1") },
             parameters: [
-                { name: "NodeLabels", value: base64Json(plans.map((p) => ({ hostname: p.computerName, labels: nodeLabels(p.node) }))) },
+                { name: "Nodes", value: base64Json(plans.map((p) => ({ hostname: p.computerName, role: p.role === "worker" ? "worker" : "manager", labels: nodeLabels(p.node) }))) },
                 { name: "TimeoutSeconds", value: String(LABEL_WAIT_SECONDS) },
             ],
             asyncExecution: false,

@@ -21,7 +21,7 @@ const material = {
 
 describe("the .ps1 files parse as PowerShell", () => {
     test("the bootstrap folder has exactly the scripts the components use", () => {
-        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-labels.ps1"]);
+        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"]);
     });
 
     test.each([...BOOTSTRAP_SCRIPTS])("%s parses without an error node", async (name) => {
@@ -127,9 +127,11 @@ describe("what the scripts do (the design's traps)", () => {
         expect(join).toMatch(/-replace 'SWMTKN-\[0-9A-Za-z-\]\+', '<token>'/);
     });
 
-    test("swarm-labels waits, bounded, for every node and labels by hostname case-insensitively", () => {
-        const labels = bootstrapScript("swarm-labels.ps1");
-        expect(labels).toMatch(/FromBase64String\(\$NodeLabels\)/);
+    test("swarm-nodes waits, bounded, for every node, labels by hostname case-insensitively, promotes but never demotes", () => {
+        const labels = bootstrapScript("swarm-nodes.ps1");
+        expect(labels).toMatch(/FromBase64String\(\$Nodes\)/);
+        expect(labels).toMatch(/if \(\$node\.role -eq 'manager' -and \$role -eq 'worker'\) \{\s+Invoke-Docker node promote \$id/);
+        expect(labels).not.toMatch(/node demote|Invoke-Docker node update --role/);
         expect(labels).toMatch(/if \(\(Get-Date\) -gt \$deadline\) \{ throw \("nodes never joined the swarm/);
         expect(labels).toMatch(/ToLowerInvariant\(\)/);
         expect(labels).toMatch(/node update --label-add/);

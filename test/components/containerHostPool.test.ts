@@ -68,7 +68,7 @@ const poolResources = (pool: string) => [
     `azure-native:network:Subnet ${pool}-subnet`,
     `azure-native:network:VirtualNetwork ${pool}-vnet`,
     `pulumi:providers:docker ${pool}-docker`,
-    `${RC} ${pool}-swarm-labels`,
+    `${RC} ${pool}-swarm-nodes`,
     `tls:index/certRequest:CertRequest ${pool}-client-csr`,
     `tls:index/locallySignedCert:LocallySignedCert ${pool}-client-cert`,
     `tls:index/privateKey:PrivateKey ${pool}-ca-key`,
@@ -126,15 +126,15 @@ describe.each([
         expect(Array.from({ length: count }, (_, i) => byName(`${name}-${i}-vm`).inputs.zones)).toEqual(zones.map((z) => [z]));
     });
 
-    test("the leader labels every node with its build and Hyper-V capability, after every join", () => {
-        const labels = byName(`${name}-swarm-labels`);
+    test("the leader labels every node with its build and Hyper-V capability and gives it its role, after every join", () => {
+        const labels = byName(`${name}-swarm-nodes`);
         expect(labels.inputs.vmName).toBe(`${name}-0-vm-azure`);
-        expect(labels.inputs.source).toEqual({ script: bootstrapScript("swarm-labels.ps1") });
-        expect(JSON.parse(Buffer.from(param(labels, "NodeLabels"), "base64").toString("utf8"))).toEqual(
-            Array.from({ length: count }, (_, i) => ({ hostname: `${name}-${i}`, labels: { "windows-isolation.os-build": "20348", "windows-isolation.hyperv": "true" } })));
+        expect(labels.inputs.source).toEqual({ script: bootstrapScript("swarm-nodes.ps1") });
+        expect(JSON.parse(Buffer.from(param(labels, "Nodes"), "base64").toString("utf8"))).toEqual(
+            Array.from({ length: count }, (_, i) => ({ hostname: `${name}-${i}`, role: managers.includes(`${name}-${i}`) ? "manager" : "worker", labels: { "windows-isolation.os-build": "20348", "windows-isolation.hyperv": "true" } })));
         const joinUrns = Array.from({ length: count - 1 }, (_, i) => urnOf(`${name}-${i + 1}-swarm-join`));
         expect(labels.dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-0-wait-ready`), ...joinUrns]));
-        expect(byName(`${name}-docker`).dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-swarm-labels`)]));
+        expect(byName(`${name}-docker`).dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-swarm-nodes`)]));
         expect(pool.readyResources).toHaveLength(1);
     });
 
@@ -210,7 +210,7 @@ describe("mixed hosts, a subnet you bring, a public endpoint", () => {
         expect(byName("mix-2-nic").inputs.ipConfigurations[0].subnet).toEqual({ id: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/pool" });
         expect(settingsOf(byName("mix-2-vm")).swarmSubnet).toBe("10.8.4.0/24");
         expect(pool.cpuCount).toBe(8);
-        const labels = JSON.parse(Buffer.from(param(byName("mix-swarm-labels"), "NodeLabels"), "base64").toString("utf8"));
+        const labels = JSON.parse(Buffer.from(param(byName("mix-swarm-nodes"), "Nodes"), "base64").toString("utf8"));
         expect(labels.map((l: { labels: Record<string, string> }) => l.labels["windows-isolation.os-build"])).toEqual(["20348", "26100", "26100"]);
         expect(byName("mix").inputs).toEqual({
             count: 3,
@@ -303,7 +303,7 @@ describe("workloads on a pool (WindowsContainer unchanged)", () => {
         expect(svc("web").inputs.taskSpec.placement.constraints).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.os-build!=20348"]);
         expect(svc("job").inputs.taskSpec.placement.constraints).toEqual(["node.platform.os==windows", "node.labels.windows-isolation.hyperv==true"]);
         expect(svc("web").provider).toMatch(/::wl-docker::wl-docker-id$/);
-        expect(svc("web").dependencies).toEqual(expect.arrayContaining([urnOf("wl-swarm-labels")]));
+        expect(svc("web").dependencies).toEqual(expect.arrayContaining([urnOf("wl-swarm-nodes")]));
         // The policies compare against a node the workload is placed on, not the 2022 leader.
         expect(byName("web").inputs).toMatchObject({ hostOsBuild: 26100, hostHypervCapable: true });
         expect(byName("job").inputs).toMatchObject({ hostOsBuild: 20348 });

@@ -151,7 +151,7 @@ test("prod: a pool of three mixed hosts as one swarm; each workload gets its iso
         "azure-native:compute:VirtualMachine winpool-1-vm",
         "azure-native:compute:VirtualMachine winpool-2-vm",
         "azure-native:network:PublicIPAddress winpool-0-pip",
-        "azure-native:compute:VirtualMachineRunCommandByVirtualMachine winpool-swarm-labels",
+        "azure-native:compute:VirtualMachineRunCommandByVirtualMachine winpool-swarm-nodes",
         "pulumi:providers:docker winpool-docker",
         ...workloads,
     ]));

@@ -1,15 +1,19 @@
 <#
 .SYNOPSIS
-    Run Command script on a pool's first node: labels every node with its Windows build and
-    Hyper-V capability, which the workloads' placement constraints compare.
+    Run Command script on a pool's first node: gives every node its labels (Windows build,
+    Hyper-V capability, which the workloads' placement constraints compare) and its role.
 .DESCRIPTION
-    NodeLabels is base64 of JSON: [{ "hostname": "pool-0", "labels": { "windows-isolation.os-build": "20348", ... } }].
+    Nodes is base64 of JSON:
+    [{ "hostname": "pool-0", "role": "manager", "labels": { "windows-isolation.os-build": "20348", ... } }].
     Waits, bounded, until every listed node has joined, then sets each label (docker node update
-    --label-add is idempotent). Exits 1 naming the nodes that never appeared.
+    --label-add is idempotent) and promotes a worker that should be a manager (a pool that grew
+    to three hosts). It never demotes: a manager the pool no longer wants is reported, and left
+    for a person to demote, because demoting the wrong manager can cost the swarm its quorum.
+    Exits 1 naming the nodes that never appeared.
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory = $true)][string]$NodeLabels,
+    [Parameter(Mandatory = $true)][string]$Nodes,
     [int]$TimeoutSeconds = 600
 )
 
@@ -34,7 +38,7 @@ function Get-NodeIds {
 }
 
 try {
-    $wanted = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($NodeLabels)) | ConvertFrom-Json
+    $wanted = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Nodes)) | ConvertFrom-Json
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
     while ($true) {
         $ids = Get-NodeIds
@@ -48,10 +52,17 @@ try {
         foreach ($label in $node.labels.PSObject.Properties) {
             Invoke-Docker node update --label-add ('{0}={1}' -f $label.Name, $label.Value) $id | Out-Null
         }
-        Write-Output ("labelled {0} ({1})" -f $node.hostname, $id)
+        $role = (Invoke-Docker node inspect --format '{{.Spec.Role}}' $id | Select-Object -First 1).ToString().Trim()
+        if ($node.role -eq 'manager' -and $role -eq 'worker') {
+            Invoke-Docker node promote $id | Out-Null
+            $role = 'manager (promoted)'
+        } elseif ($node.role -eq 'worker' -and $role -eq 'manager') {
+            $role = 'manager (the pool wants a worker here; demote it by hand if that is safe)'
+        }
+        Write-Output ("{0} ({1}): labelled, {2}" -f $node.hostname, $id, $role)
     }
     exit 0
 } catch {
-    Write-Output ("labelling the swarm nodes failed: {0}" -f $_.Exception.Message)
+    Write-Output ("setting up the swarm nodes failed: {0}" -f $_.Exception.Message)
     exit 1
 }
