@@ -47,7 +47,7 @@ const TYPES = [DOCKER_PROVIDER_TYPE, AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE];
 
 export const dockerApiTlsOnly: StackValidationPolicy = {
     name: "docker-api-tls-only",
-    description: "Docker endpoints on tcp use mutual TLS, and no NSG rule exposes 2375/2376/3389/5985/5986 to the Internet.",
+    description: "Docker endpoints on tcp use mutual TLS, and no NSG rule exposes 2375/2376/3389/5985/5986 or the swarm ports 2377/7946/4789 to the Internet.",
     enforcementLevel: "mandatory",
     configSchema: exemptionSchema(),
     validateStack: (args, report) => {

@@ -7,6 +7,17 @@
  * Internet is decided once, in networkSources.ts.
  */
 import { isInternetSource, MANAGEMENT_PORTS } from "./networkSources";
+import { SWARM_PORTS } from "./swarmPool";
+
+/**
+ * Ports no NSG rule may open to the Internet: the management ports, and the swarm ports (2377
+ * lets a token holder join and manage the swarm; 4789 carries unauthenticated VXLAN into the
+ * overlay networks). Any protocol counts: a rule's protocol does not narrow the check (fail closed).
+ */
+export const NEVER_FROM_INTERNET_PORTS: Readonly<Record<number, string>> = {
+    ...MANAGEMENT_PORTS,
+    ...Object.fromEntries(SWARM_PORTS.map((p) => [p.port, `Docker ${p.use}`])),
+};
 
 /** Whether an NSG port range (`*`, `3389`, `3000-4000`) includes `port`. Unparseable ranges count as including it (fail closed). */
 export function portRangeIncludes(range: string, port: number): boolean {
@@ -41,12 +52,12 @@ export function exposedManagementPorts(rule: SecurityRuleFacts): { port: number;
     if (internet.length === 0) return [];
     const ranges = [rule.destinationPortRange, ...(rule.destinationPortRanges ?? [])].filter((r): r is string => typeof r === "string");
     const exposed: { port: number; message: string }[] = [];
-    for (const port of Object.keys(MANAGEMENT_PORTS).map(Number)) {
+    for (const port of Object.keys(NEVER_FROM_INTERNET_PORTS).map(Number)) {
         const range = ranges.find((r) => portRangeIncludes(r, port));
         if (range === undefined) continue;
         exposed.push({
             port,
-            message: `inbound Allow from '${internet[0]}' on port range '${range}' exposes ${port} (${MANAGEMENT_PORTS[port]}) to the Internet; restrict the source to your management network or use Azure Bastion / a VPN`,
+            message: `inbound Allow from '${internet[0]}' on port range '${range}' exposes ${port} (${NEVER_FROM_INTERNET_PORTS[port]}) to the Internet; restrict the source to your management network or use Azure Bastion / a VPN`,
         });
     }
     return exposed;

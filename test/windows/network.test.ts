@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { exposedManagementPorts, MANAGEMENT_PORTS, portRangeIncludes } from "../../components/windows";
+import { exposedManagementPorts, MANAGEMENT_PORTS, NEVER_FROM_INTERNET_PORTS, portRangeIncludes } from "../../components/windows";
 
 describe("portRangeIncludes", () => {
     test("single ports, spans, the wildcard", () => {
@@ -35,9 +35,16 @@ describe("exposedManagementPorts", () => {
         expect(exposedManagementPorts({ ...rdpOpen, sourceAddressPrefix: "0.0.0.0/1" })).toHaveLength(1);
         expect(exposedManagementPorts({ ...rdpOpen, destinationPortRange: "443" })).toEqual([]);
     });
-    test("a wildcard port range exposes all five management ports; prefixes lists count too", () => {
+    test("a wildcard port range exposes all five management ports and the three swarm ports; prefixes lists count too", () => {
         const all = exposedManagementPorts({ access: "Allow", direction: "Inbound", sourceAddressPrefixes: ["10.1.0.0/16", "*"], destinationPortRanges: ["*"] });
-        expect(all.map((e) => e.port)).toEqual(Object.keys(MANAGEMENT_PORTS).map(Number));
-        expect(all.map((e) => e.port)).toEqual([2375, 2376, 3389, 5985, 5986]);
+        expect(all.map((e) => e.port)).toEqual(Object.keys(NEVER_FROM_INTERNET_PORTS).map(Number));
+        expect(all.map((e) => e.port)).toEqual([2375, 2376, 2377, 3389, 4789, 5985, 5986, 7946]);
+        expect(Object.keys(MANAGEMENT_PORTS).every((p) => Object.keys(NEVER_FROM_INTERNET_PORTS).includes(p))).toBe(true);
+    });
+    test("the swarm ports from the Internet are exposures too, whatever the rule's protocol", () => {
+        const vxlan = exposedManagementPorts({ access: "Allow", direction: "Inbound", sourceAddressPrefix: "Internet", destinationPortRange: "4789" });
+        expect(vxlan).toEqual([{ port: 4789, message: expect.stringMatching(/exposes 4789 \(Docker overlay network traffic \(VXLAN\)\) to the Internet/) }]);
+        expect(exposedManagementPorts({ access: "Allow", direction: "Inbound", sourceAddressPrefix: "0.0.0.0/0", destinationPortRange: "2000-3000" }).map((e) => e.port)).toEqual([2375, 2376, 2377]);
+        expect(exposedManagementPorts({ access: "Allow", direction: "Inbound", sourceAddressPrefix: "10.40.0.0/24", destinationPortRange: "2377" })).toEqual([]);
     });
 });
