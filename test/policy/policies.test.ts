@@ -132,6 +132,15 @@ describe("docker-api-tls-only", () => {
         const stack = replace(happyStack(), nsg("winhost-nsg", [rule({ name: "rdp", destinationPortRange: "3389" })]));
         expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-nsg", expect.stringMatching(/security rule 'rdp': inbound Allow from 'Internet'.*3389 \(RDP\)/)]]);
     });
+    test("an NSG rule opening the swarm's VXLAN port 4789/udp to the Internet: violation", async () => {
+        const stack = replace(happyStack(), nsg("winhost-nsg", [rule({ name: "vxlan", protocol: "Udp", destinationPortRange: "4789" })]));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-nsg", expect.stringMatching(/security rule 'vxlan': .*4789 \(Docker overlay network traffic \(VXLAN\)\) to the Internet/)]]);
+    });
+    test("a pool's NSG (swarm ports from its own subnet only) passes", async () => {
+        const { poolSecurityRules } = await import("../../components");
+        const stack = replace(happyStack(), nsg("winhost-nsg", poolSecurityRules(["203.0.113.10/32"], "10.40.0.0/24")));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([]);
+    });
     test("a standalone SecurityRule opening 5986 to *: violation", async () => {
         const stack = [...happyStack(), resource("azure-native:network:SecurityRule", "winrm", rule({ sourceAddressPrefix: "*", destinationPortRange: "5986" }))];
         expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winrm", expect.stringMatching(/5986 \(WinRM over HTTPS\)/)]]);
