@@ -29,9 +29,6 @@ export const SWARM_PORTS: readonly SwarmPort[] = [
     { port: 4789, protocol: "Udp", use: "overlay network traffic (VXLAN)" },
 ];
 
-/** The swarm's management port, where managers listen and other nodes join. */
-export const SWARM_MANAGEMENT_PORT = 2377;
-
 /** Managers for a pool of `hostCount` hosts: 1 below three hosts, else 3. */
 export function swarmManagerCount(hostCount: number): 1 | 3 {
     return hostCount >= 3 ? 3 : 1;
