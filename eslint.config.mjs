@@ -12,10 +12,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ["components/windows/**/*.ts"],
+    files: ["rules/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", {
-        patterns: [{ group: ["@pulumi/*"], message: "components/windows/ is pure knowledge: no Pulumi import." }],
+        patterns: [{ group: ["@pulumi/*"], message: "rules/ is pure knowledge: no Pulumi import." }],
       }],
     },
   },

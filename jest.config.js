@@ -9,15 +9,15 @@ module.exports = {
   testTimeout: 60000,
   reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
   projects: [
-    { ...base, displayName: "unit", roots: ["<rootDir>/test"], testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/test/engine/"] },
+    { ...base, displayName: "unit", roots: ["<rootDir>/test"], testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["\\.engine\\.test\\.ts$"] },
     // One real Docker engine for all engine tests; started only when one of them runs.
     {
       ...base,
       displayName: "engine",
-      roots: ["<rootDir>/test/engine"],
-      testMatch: ["**/*.test.ts"],
-      globalSetup: "<rootDir>/test/engine/globalSetup.ts",
-      globalTeardown: "<rootDir>/test/engine/globalTeardown.ts",
+      roots: ["<rootDir>/test"],
+      testMatch: ["**/*.engine.test.ts"],
+      globalSetup: "<rootDir>/test/helpers/engine/globalSetup.ts",
+      globalTeardown: "<rootDir>/test/helpers/engine/globalTeardown.ts",
     },
   ],
 };

@@ -53,10 +53,10 @@ async function main(): Promise<void> {
 function declareRawPool(lib: typeof import("../components"), args: { resourceGroupName: string; location: string; hosts: { windowsVersion: "ltsc2022" | "ltsc2025" }[] }) {
     const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
     const network = require("@pulumi/azure-native/network") as typeof import("@pulumi/azure-native/network");
-    const { createHostNode } = require("../components/containerHostNode") as typeof import("../components/containerHostNode");
-    const { createCertificateAuthority } = require("../components/containerHostPki") as typeof import("../components/containerHostPki");
-    const { createOwnSubnet } = require("../components/ownNetwork") as typeof import("../components/ownNetwork");
-    const bootstrap = require("../components/bootstrap") as typeof import("../components/bootstrap");
+    const { createHostNode } = require("../components/azure/containerHostNode") as typeof import("../components/azure/containerHostNode");
+    const { createCertificateAuthority } = require("../components/azure/containerHostPki") as typeof import("../components/azure/containerHostPki");
+    const { createOwnSubnet } = require("../components/azure/ownNetwork") as typeof import("../components/azure/ownNetwork");
+    const bootstrap = require("../components/azure/bootstrap") as typeof import("../components/azure/bootstrap");
     const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: { "windows-isolation:container-host": "hyperv" } };
     const subnetPrefix = "10.40.0.0/24";
     // A stand-in parent argument: the node builder only passes it on as `parent` (undefined = the stack).

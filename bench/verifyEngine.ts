@@ -2,7 +2,7 @@
  * Benchmark (not a test): how long the real test engine takes to start, and how long one
  * in-process verify run takes over its unix socket and over mutual TLS. `npm run bench:verify`.
  */
-import { startEngine, stopEngine } from "../test/engine/engine";
+import { startEngine, stopEngine } from "../test/helpers/engine/engine";
 import { runVerify } from "../review/verify/main";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);

@@ -5,7 +5,7 @@
  * provider is in the stack.
  */
 import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { dockerEndpointProblem, exposedManagementPorts, SecurityRuleFacts, UNKNOWN_UNTIL_DEPLOY } from "../components/windows";
+import { dockerEndpointProblem, exposedManagementPorts, SecurityRuleFacts, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE, DOCKER_PROVIDER_TYPE } from "./types";
 

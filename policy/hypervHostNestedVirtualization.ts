@@ -5,7 +5,7 @@
  */
 import * as compute from "@pulumi/azure-native/compute";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { CONTAINER_HOST_TAG, containerHostVmProblems } from "../components/windows";
+import { CONTAINER_HOST_TAG, containerHostVmProblems } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 
 interface HostConfig extends ExemptionConfig {

@@ -6,7 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { imageHostVerdict } from "../components/windows";
+import { imageHostVerdict } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
 

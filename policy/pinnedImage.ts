@@ -5,7 +5,7 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { imageFromRegistry, unpinnedImageProblem } from "../components/windows";
+import { imageFromRegistry, unpinnedImageProblem } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
 

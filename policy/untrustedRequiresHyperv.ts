@@ -6,7 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { containerResourceProblem, parseTrust, trustFromLabels, untrustedIsolationProblem } from "../components/windows";
+import { containerResourceProblem, parseTrust, trustFromLabels, untrustedIsolationProblem } from "../rules";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
 
 const service = validateResourceOfType(docker.Service, (svc, _args, report) => {

@@ -11,7 +11,7 @@ const out = path.join(root, "build");
 
 /** Non-TypeScript files the package needs at run time: [folder, file name pattern]. */
 const ASSETS = [
-    ["components/bootstrap", /\.ps1$/],   // host bootstrap scripts read by ContainerHost
+    ["components/azure/bootstrap", /\.ps1$/],   // host bootstrap scripts read by ContainerHost
     ["policy", /^PulumiPolicy\.yaml$/],    // the policy pack's manifest (--policy-pack <dir>)
 ];
 

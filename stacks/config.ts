@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IsolationMode, PoolNode } from "../components/windows";
+import { IsolationMode, PoolNode } from "../rules";
 
 /** Stack settings for a Docker engine you already run (the `existing` host kind). */
 export interface ExistingHostSettings {

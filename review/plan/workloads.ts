@@ -2,9 +2,9 @@
 /**
  * One row per workload for the plan table: our components, and raw docker.Service /
  * docker.Container resources that bypass them. Facts come from the recorded inputs through the
- * same rules in components/windows the policies use; verdicts come from the analyzer.
+ * same rules in rules/ the policies use; verdicts come from the analyzer.
  */
-import { nodeLabels, nodeMatchesConstraints, resolveImageBuild, trustFromLabels } from "../../components/windows";
+import { nodeLabels, nodeMatchesConstraints, resolveImageBuild, trustFromLabels } from "../../rules";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
 

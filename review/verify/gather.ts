@@ -3,7 +3,7 @@
  * requests are bounded by the client (connect.ts) and the deadline (errors.ts).
  */
 import Docker from "dockerode";
-import { ContainerFacts, EngineFacts, HostFacts, TaskFacts } from "../../components/windows";
+import { ContainerFacts, EngineFacts, HostFacts, TaskFacts } from "../../rules";
 import { EngineError } from "./errors";
 
 function str(v: unknown): string | undefined {

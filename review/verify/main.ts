@@ -1,8 +1,8 @@
 /**
- * `npm run verify`: gather facts from one engine, judge them with components/windows/attestation,
+ * `npm run verify`: gather facts from one engine, judge them with rules/attestation,
  * print. Exit 0 all proven, 1 a finding, 2 bad arguments or the engine cannot be reached.
  */
-import { attest, Attestation } from "../../components/windows";
+import { attest, Attestation } from "../../rules";
 import { parseArgs, USAGE } from "./args";
 import { dockerFor } from "./connect";
 import { describeEngineError, withDeadline } from "./errors";

@@ -2,7 +2,7 @@
  * SARIF 2.1.0 log of one verify run (self-contained; `plan` writes its own). Runtime objects have
  * no source file, so each result points at a logical location: the engine, a container or a task.
  */
-import { Attestation, Finding, VERIFY_RULES, VerifyRuleId } from "../../components/windows";
+import { Attestation, Finding, VERIFY_RULES, VerifyRuleId } from "../../rules";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const VERIFY_TOOL_NAME = "windows-isolation verify";

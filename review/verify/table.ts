@@ -1,5 +1,5 @@
 /** The human report: engine line, one row per running container, then the findings. */
-import { Attestation, ContainerVerdict, EngineVerdict } from "../../components/windows";
+import { Attestation, ContainerVerdict, EngineVerdict } from "../../rules";
 
 function engineLine(e: EngineVerdict): string {
     const os = [e.osType, e.operatingSystem, e.osBuildName ? `build ${e.osBuildName}` : e.kernelVersion ? `kernel ${e.kernelVersion}` : undefined]

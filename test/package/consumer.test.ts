@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { gunzipSync } from "zlib";
-import { bootstrapScript, stripComments } from "../../components/bootstrap";
+import { bootstrapScript, stripComments } from "../../components/azure/bootstrap";
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
@@ -91,7 +91,7 @@ afterAll(() => {
 
 describe("the packed tarball", () => {
     test("holds the compiled library, declarations and the command, and nothing from the repository's sources, tests or stacks", () => {
-        for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "build/index.js", "build/index.d.ts", "build/bin/windows-isolation.js", "build/components/windowsContainer.js", "build/components/windowsContainer.d.ts"]) {
+        for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "build/index.js", "build/index.d.ts", "build/bin/windows-isolation.js", "build/components/workload/windowsContainer.js", "build/components/workload/windowsContainer.d.ts"]) {
             expect(packedFiles).toContain(f);
         }
         const outside = packedFiles.filter((f) => !f.startsWith("build/") && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
@@ -102,7 +102,7 @@ describe("the packed tarball", () => {
 
     test("carries every bootstrap script and the policy pack's manifest at their source-relative paths", () => {
         const list = (dir: string, pattern: RegExp) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((n) => pattern.test(n)).map((n) => `build/${dir}/${n}`) : []);
-        expect(packedFiles.filter((f) => f.endsWith(".ps1"))).toEqual(list("components/bootstrap", /\.ps1$/).sort());
+        expect(packedFiles.filter((f) => f.endsWith(".ps1"))).toEqual(list("components/azure/bootstrap", /\.ps1$/).sort());
         // The policy pack's own files: its manifest and the package.json the build writes for it.
         const packFiles = fs.existsSync(path.join(root, "policy")) ? ["build/policy/PulumiPolicy.yaml", "build/policy/package.json"] : [];
         expect(packedFiles.filter((f) => f.startsWith("build/policy/") && !/\.(js|d\.ts)$/.test(f))).toEqual(packFiles);
@@ -191,7 +191,7 @@ const program = require("./bin/index.js");
 
     test("a ContainerHost from the installed package reads its bootstrap scripts from the package", () => {
         // Not the README program: a second program, only to show the .ps1 files are found next to
-        // the installed code (build/components/bootstrap/) and are the repository's scripts.
+        // the installed code (build/components/azure/bootstrap/) and are the repository's scripts.
         const harness = `
 const pulumi = require("@pulumi/pulumi");
 const resources = [];
@@ -228,8 +228,8 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         }
         const wait = all.find((r) => r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")!;
         expect(wait.inputs.source.script).toBe(bootstrapScript("wait-ready.ps1"));
-        expect(fs.readdirSync(path.join(project, "node_modules", "windows-isolation", "build", "components", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort())
-            .toEqual(fs.readdirSync(path.join(root, "components", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort());
+        expect(fs.readdirSync(path.join(project, "node_modules", "windows-isolation", "build", "components", "azure", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort())
+            .toEqual(fs.readdirSync(path.join(root, "components", "azure", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort());
     });
 
     test("npx windows-isolation runs the installed command", () => {

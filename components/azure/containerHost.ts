@@ -1,0 +1,144 @@
+/**
+ * ContainerHost: a Windows Server VM on Azure with nested virtualization, bootstrapped to a
+ * Docker engine (swarm manager) that listens on 2376 with mutual TLS and runs anything without
+ * an explicit isolation mode under Hyper-V.
+ *
+ * Order of events: VM -> Custom Script Extension (phase 1: roles, TLS files, startup task, one
+ * delayed restart) -> restart -> phase 2 (engine, daemon.json, firewall, swarm, ready marker)
+ * -> Run Command waits for the marker -> docker provider -> workloads.
+ */
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerHostArgs, computerNameFor, resolveContainerHostArgs, validateContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
+import { hostSecurityRules } from "./containerHostNetwork";
+import { createHostNode } from "./containerHostNode";
+import { createCertificateAuthority } from "./containerHostPki";
+import { createOwnSubnet } from "./ownNetwork";
+import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "../host/host";
+import { CONTAINER_HOST_TAG } from "../../rules";
+
+export * from "./containerHostArgs";
+
+/** Value of the CONTAINER_HOST_TAG on the VM: the engine's default isolation. */
+export const CONTAINER_HOST_TAG_VALUE = "hyperv";
+
+export { OWN_SUBNET_CIDR, OWN_VNET_CIDR } from "./ownNetwork";
+
+/**
+ * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
+ * publishes as outputs to other languages, and a provider object or registry cannot cross.
+ */
+const live = new WeakMap<ContainerHost, LiveHostParts>();
+
+export class ContainerHost extends pulumi.ComponentResource implements WindowsDockerHost {
+    public readonly hostName: string;
+    public readonly osBuild: number;
+    public readonly hypervCapable: boolean = true;
+    public readonly cpuCount?: number;
+
+    /** Provider for the engine, ready after the bootstrap wait (TypeScript only: it cannot cross languages). */
+    public get provider(): docker.Provider {
+        return live.get(this)!.provider;
+    }
+    /** The bootstrap wait: workloads are created after it. */
+    public get readyResources(): pulumi.Resource[] {
+        return live.get(this)!.readyResources;
+    }
+    /** Published ports claimed by workloads on this host. */
+    public get publishedPorts(): PublishedPortRegistry {
+        return live.get(this)!.publishedPorts;
+    }
+
+    /** The VM. */
+    public readonly vm: compute.VirtualMachine;
+    /** The private IP of the host's NIC. */
+    public readonly privateIp: pulumi.Output<string>;
+    /** The public IP, when publicEndpoint was given. */
+    public readonly publicIp?: pulumi.Output<string>;
+    /** `tcp://<address>:2376`: the public IP with a public endpoint, else the private IP. */
+    public readonly dockerEndpoint: pulumi.Output<string>;
+    /** CA certificate that signed the engine's certificate (public). */
+    public readonly caCertPem: pulumi.Output<string>;
+    /** Client certificate the engine trusts (public). */
+    public readonly clientCertPem: pulumi.Output<string>;
+    /** Client private key: a secret. */
+    public readonly clientKeyPem: pulumi.Output<string>;
+    /** Generated local administrator password: a secret. */
+    public readonly adminPassword: pulumi.Output<string>;
+
+    constructor(name: string, args: ContainerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        // What policies see: a plain summary, never a secret.
+        super("windows-isolation:index:ContainerHost", name, {
+            vmSize: args?.vmSize,
+            windowsVersion: args?.windowsVersion,
+            publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
+            securityType: args?.securityType ?? "Standard",
+            encryptionAtHost: args?.encryptionAtHost ?? false,
+            dockerVersion: args?.dockerVersion?.version,
+            // The host facts the policies read (as on ExistingDockerHost).
+            osBuild: WINDOWS_SERVER_IMAGES[args?.windowsVersion as keyof typeof WINDOWS_SERVER_IMAGES]?.osBuild,
+            hypervCapable: true,
+        }, opts);
+        const problems = validateContainerHostArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`ContainerHost '${name}': ${problems.join("; ")}`, this);
+        }
+        const r = resolveContainerHostArgs(args);
+        this.hostName = name;
+        this.osBuild = r.osBuild;
+        this.cpuCount = r.vcpus;
+        const parent = { parent: this };
+        const location = args.location;
+        const resourceGroupName = args.resourceGroupName;
+        const tags = { ...(args.tags ?? {}), [CONTAINER_HOST_TAG]: CONTAINER_HOST_TAG_VALUE };
+
+        // Network: an NSG on the NIC (works for our subnet and for one you bring).
+        const nsg = new network.NetworkSecurityGroup(`${name}-nsg`, {
+            resourceGroupName, location, tags,
+            securityRules: hostSecurityRules(args.publicEndpoint?.allowedClientCidrs),
+        }, parent);
+        const subnetId = args.subnetId ?? createOwnSubnet(name, { resourceGroupName, location, tags }, this);
+        const ca = createCertificateAuthority(name, this);
+        const node = createHostNode(name, {
+            resourceGroupName, location, tags,
+            zone: args.zone,
+            subnetId,
+            networkSecurityGroupId: nsg.id,
+            publicEndpoint: args.publicEndpoint,
+            resolved: r,
+            computerName: computerNameFor(name),
+            ca,
+            owner: `ContainerHost '${name}'`,
+        }, this);
+        this.vm = node.vm;
+        this.privateIp = node.privateIp;
+        this.publicIp = node.publicIp;
+        this.adminPassword = node.adminPassword;
+        this.caCertPem = ca.caCertPem;
+        this.clientCertPem = ca.clientCertPem;
+        this.clientKeyPem = ca.clientKeyPem;
+        this.dockerEndpoint = node.dockerEndpoint;
+        const wait = node.wait;
+        const provider = new docker.Provider(`${name}-docker`, {
+            host: this.dockerEndpoint,
+            caMaterial: ca.caCertPem,
+            certMaterial: ca.clientCertPem,
+            keyMaterial: ca.clientKeyPem,
+        }, { parent: this, dependsOn: [wait] });
+        live.set(this, { provider, readyResources: [wait], publishedPorts: new PublishedPortRegistry() });
+
+        this.registerOutputs({
+            osBuild: this.osBuild,
+            hypervCapable: this.hypervCapable,
+            cpuCount: this.cpuCount,
+            privateIp: this.privateIp,
+            publicIp: this.publicIp,
+            dockerEndpoint: this.dockerEndpoint,
+            caCertPem: this.caCertPem,
+            clientCertPem: this.clientCertPem,
+            clientKeyPem: this.clientKeyPem,
+        });
+    }
+}

@@ -1,0 +1,150 @@
+/**
+ * One bootstrapped Windows engine VM: NIC (and a public IP when asked), admin password, server
+ * certificate, VM, Custom Script Extension and the Run Command that waits for the engine.
+ * ContainerHost builds one; ContainerHostPool builds one per node. Network security, the VNet
+ * and the CA belong to the caller, which shares them between nodes.
+ */
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, customScriptCommand, SwarmBootstrap } from "./bootstrap";
+import { PublicEndpointArgs, ResolvedContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
+import { CertificateAuthority, createServerCertificate } from "./containerHostPki";
+import { DOCKER_TLS_PORT } from "../../rules";
+
+export interface HostNodeArgs {
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly location?: pulumi.Input<string>;
+    readonly tags: Record<string, string>;
+    readonly zone?: string;
+    readonly subnetId: pulumi.Input<string>;
+    readonly networkSecurityGroupId: pulumi.Input<string>;
+    readonly publicEndpoint?: PublicEndpointArgs;
+    readonly resolved: ResolvedContainerHostArgs;
+    /** The Windows computer name, which is also the swarm node's hostname. */
+    readonly computerName: string;
+    readonly ca: CertificateAuthority;
+    /** The node's part in a pool's swarm; without it the node inits a swarm of its own. */
+    readonly swarm?: SwarmBootstrap;
+    /** Who the node belongs to, for messages ("ContainerHost 'h'"). */
+    readonly owner: string;
+}
+
+export interface HostNode {
+    readonly vm: compute.VirtualMachine;
+    readonly privateIp: pulumi.Output<string>;
+    readonly publicIp?: pulumi.Output<string>;
+    /** `tcp://<address>:2376`: the public IP with a public endpoint, else the private IP. */
+    readonly dockerEndpoint: pulumi.Output<string>;
+    /** Secret. */
+    readonly adminPassword: pulumi.Output<string>;
+    /** The Run Command that returns once the engine is ready. */
+    readonly wait: compute.VirtualMachineRunCommandByVirtualMachine;
+}
+
+/** Creates the node's resources as children of `parent`, named from `name`. */
+export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.Resource): HostNode {
+    const r = args.resolved;
+    const image = WINDOWS_SERVER_IMAGES[r.windowsVersion];
+    const { resourceGroupName, location, tags } = args;
+    const zones = args.zone === undefined ? undefined : [args.zone];
+    const opts = { parent };
+
+    let publicIpResource: network.PublicIPAddress | undefined;
+    if (args.publicEndpoint !== undefined) {
+        publicIpResource = new network.PublicIPAddress(`${name}-pip`, {
+            resourceGroupName, location, tags, zones,
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            dnsSettings: args.publicEndpoint.dnsLabel === undefined ? undefined : { domainNameLabel: args.publicEndpoint.dnsLabel },
+        }, opts);
+    }
+    const nic = new network.NetworkInterface(`${name}-nic`, {
+        resourceGroupName, location, tags,
+        networkSecurityGroup: { id: args.networkSecurityGroupId },
+        ipConfigurations: [{
+            name: "primary",
+            primary: true,
+            subnet: { id: args.subnetId },
+            privateIPAllocationMethod: "Dynamic",
+            publicIPAddress: publicIpResource === undefined ? undefined : { id: publicIpResource.id },
+        }],
+    }, opts);
+    const privateIp = nic.ipConfigurations.apply((c) => {
+        const ip = c?.[0]?.privateIPAddress;
+        if (!ip && !pulumi.runtime.isDryRun()) throw new pulumi.ResourceError(`${args.owner}: the NIC ${name}-nic has no private IP`, parent);
+        return ip ?? "";
+    });
+    const publicIp = publicIpResource?.ipAddress.apply((ip) => ip ?? "");
+    const publicFqdn = publicIpResource?.dnsSettings.apply((d) => d?.fqdn ?? "");
+
+    // A generated admin password: no RDP/WinRM is opened; it is for the serial console.
+    const password = new random.RandomPassword(`${name}-admin-password`, {
+        length: 24, special: true, overrideSpecial: "!#%*-_=+", minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1,
+    }, opts);
+    const adminPassword = pulumi.secret(password.result);
+
+    // The server certificate covers every address a client may dial.
+    const server = createServerCertificate(name, args.ca, {
+        ipAddresses: pulumi.all([privateIp, publicIp ?? ""]).apply(([a, b]) => [a, b].filter((x) => x !== "")),
+        dnsNames: (publicFqdn ?? pulumi.output("")).apply((fqdn) => (fqdn === "" ? [] : [fqdn])),
+    }, parent);
+
+    // Public bootstrap files travel as user data; only the engine's key goes through the
+    // extension's protected settings (and cmd.exe's 8191-character command line stays far away).
+    const material = pulumi.all([args.ca.caCertPem, server.serverCertPem]).apply(([caPem, serverCertPem]) => ({ caPem, serverCertPem, docker: r.docker, swarm: args.swarm }));
+    const userData = material.apply((m) => bootstrapUserData(bootstrapBundle(m)));
+
+    const vm = new compute.VirtualMachine(`${name}-vm`, {
+        resourceGroupName, location, tags, zones,
+        hardwareProfile: { vmSize: r.vmSize },
+        storageProfile: {
+            imageReference: { ...image.image },
+            osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "StandardSSD_LRS" }, deleteOption: "Delete" },
+        },
+        osProfile: {
+            computerName: args.computerName,
+            adminUsername: r.adminUsername,
+            adminPassword,
+            windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true },
+        },
+        networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
+        // Standard, explicitly: newer Compute APIs default Gen2 images to Trusted Launch.
+        securityProfile: { securityType: r.securityType, encryptionAtHost: r.encryptionAtHost },
+        identity: { type: "SystemAssigned" },
+        diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+        userData,
+    }, opts);
+
+    const fingerprint = material.apply(bootstrapFingerprint);
+    const commandToExecute = pulumi.secret(server.serverKeyPem.apply(customScriptCommand));
+    const extension = new compute.VirtualMachineExtension(`${name}-bootstrap`, {
+        resourceGroupName, location, tags,
+        vmName: vm.name,
+        publisher: "Microsoft.Compute",
+        type: "CustomScriptExtension",
+        typeHandlerVersion: "1.10",
+        autoUpgradeMinorVersion: true,
+        forceUpdateTag: fingerprint,
+        settings: {},
+        protectedSettings: { commandToExecute },
+    }, { parent, dependsOn: [vm] });
+
+    const wait = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-wait-ready`, {
+        resourceGroupName, location, tags,
+        vmName: vm.name,
+        source: { script: bootstrapScript("wait-ready.ps1") },
+        parameters: [
+            { name: "TimeoutSeconds", value: String(r.bootstrapTimeoutSeconds) },
+            { name: "BootstrapFingerprint", value: fingerprint },
+        ],
+        asyncExecution: false,
+        timeoutInSeconds: r.bootstrapTimeoutSeconds + 120,
+        treatFailureAsDeploymentFailure: true,
+    }, { parent, dependsOn: [extension] });
+
+    const address = publicIp ?? privateIp;
+    return { vm, privateIp, publicIp, dockerEndpoint: pulumi.interpolate`tcp://${address}:${DOCKER_TLS_PORT}`, adminPassword, wait };
+}

@@ -1,0 +1,255 @@
+/**
+ * ContainerHostPool: several ContainerHost-like Windows VMs on Azure forming one Docker swarm.
+ * The first node inits the swarm; up to two more join as managers (three managers once the pool
+ * has three hosts), the rest as workers. Each node is labelled with its Windows build and
+ * Hyper-V capability, so WindowsContainer's placement constraints keep every workload on nodes
+ * able to run it. The pool satisfies WindowsDockerHost: WindowsContainer works on it unchanged.
+ *
+ * Order of events: pool NSG, subnet and CA -> every node (VM, bootstrap, wait) -> the leader's
+ * join tokens (a Run Command's output, read back as a secret) -> managers join one by one ->
+ * workers join -> the leader labels every node (and promotes a node that should be a manager)
+ * -> docker provider -> workloads.
+ */
+import * as compute from "@pulumi/azure-native/compute";
+import * as network from "@pulumi/azure-native/network";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { base64Json, bootstrapScript, parseSwarmTokens, SwarmJoinTokens } from "./bootstrap";
+import { CONTAINER_HOST_TAG_VALUE } from "./containerHost";
+import { poolSecurityRules } from "./containerHostNetwork";
+import { createHostNode, HostNode } from "./containerHostNode";
+import { ContainerHostPoolArgs, planPoolNodes, PoolNodePlan, validateContainerHostPoolArgs } from "./containerHostPoolArgs";
+import { createCertificateAuthority } from "./containerHostPki";
+import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "../host/host";
+import { createOwnSubnet, OWN_SUBNET_CIDR } from "./ownNetwork";
+import { CONTAINER_HOST_TAG, nodeLabels, PoolNode, SwarmRole } from "../../rules";
+
+export * from "./containerHostPoolArgs";
+
+/** How long the leader waits for every node to appear before labelling, in seconds. */
+const LABEL_WAIT_SECONDS = 600;
+
+/** What a preview shows (as a secret) for tokens that only exist once the leader runs. */
+const PREVIEW_TOKENS: SwarmJoinTokens = { manager: "(read from the leader during the deployment)", worker: "(read from the leader during the deployment)" };
+
+/** One node of the pool, as the pool's outputs show it. */
+export interface PoolNodeOutputs {
+    /** The swarm node's hostname (the VM's computer name). */
+    readonly name: string;
+    readonly role: SwarmRole;
+    readonly osBuild: number;
+    readonly vmSize: string;
+    readonly zone?: string;
+    readonly privateIp: pulumi.Output<string>;
+    /** `tcp://<private IP>:2376` (the first node's public IP with a public endpoint): where `verify` asks this node. */
+    readonly dockerEndpoint: pulumi.Output<string>;
+    /** Generated local administrator password: a secret. */
+    readonly adminPassword: pulumi.Output<string>;
+}
+
+/** Live parts and swarm bookkeeping kept outside the instance (see ContainerHost for why). */
+const live = new WeakMap<ContainerHostPool, LiveHostParts>();
+const nodesOf = new WeakMap<ContainerHostPool, readonly PoolNode[]>();
+const capacityOf = new WeakMap<ContainerHostPool, SwarmCapacity>();
+
+export class ContainerHostPool extends pulumi.ComponentResource implements WindowsDockerHost {
+    public readonly hostName: string;
+    /** Build of the first node, which the pool's Docker provider reaches. */
+    public readonly osBuild: number;
+    /** Every node of a pool runs Hyper-V. */
+    public readonly hypervCapable: boolean = true;
+    /** vCPUs of the largest node: `cpus` above it can run nowhere in the pool. */
+    public readonly cpuCount?: number;
+
+    /** Provider for the swarm, through the first manager, ready once every node is labelled (TypeScript only). */
+    public get provider(): docker.Provider {
+        return live.get(this)!.provider;
+    }
+    /** The Run Command that labels the nodes: workloads are created after it. */
+    public get readyResources(): pulumi.Resource[] {
+        return live.get(this)!.readyResources;
+    }
+    /** Published ports claimed by workloads on the pool (swarm publishes on every node). */
+    public get publishedPorts(): PublishedPortRegistry {
+        return live.get(this)!.publishedPorts;
+    }
+    /** The pool's nodes, labelled with their build and Hyper-V capability. */
+    public swarmNodes(): readonly PoolNode[] | undefined {
+        return nodesOf.get(this);
+    }
+    /** Capacity bookkeeping of the nodes (TypeScript only). */
+    public swarmCapacity(): SwarmCapacity | undefined {
+        return capacityOf.get(this);
+    }
+
+    /** The nodes in order; node 0 inits the swarm. */
+    public readonly nodes: PoolNodeOutputs[];
+    /** The pool's subnet prefix: the only source the swarm ports accept. */
+    public readonly subnetAddressPrefix: string;
+    /** `tcp://<address>:2376` of the first node, where the pool's Docker provider points. */
+    public readonly dockerEndpoint: pulumi.Output<string>;
+    /** CA certificate that signed every node's engine certificate (public). */
+    public readonly caCertPem: pulumi.Output<string>;
+    /** Client certificate every node's engine trusts (public). */
+    public readonly clientCertPem: pulumi.Output<string>;
+    /** Client private key: a secret. */
+    public readonly clientKeyPem: pulumi.Output<string>;
+
+    constructor(name: string, args: ContainerHostPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = validateContainerHostPoolArgs(args);
+        const plans = problems.length === 0 ? planPoolNodes(name, args) : [];
+        const swarmNodes = plans.map((p) => p.node);
+        // What policies and plan see: plain facts, never a secret.
+        super("windows-isolation:index:ContainerHostPool", name, {
+            count: plans.length,
+            nodes: plans.map((p) => ({ name: p.computerName, role: p.role, windowsVersion: p.resolved.windowsVersion, vmSize: p.resolved.vmSize, zone: p.zone ?? null })),
+            swarmNodes,
+            osBuild: plans[0]?.resolved.osBuild,
+            hypervCapable: true,
+            publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
+            subnetAddressPrefix: args?.subnetAddressPrefix ?? OWN_SUBNET_CIDR,
+            securityType: args?.securityType ?? "Standard",
+            dockerVersion: args?.dockerVersion?.version,
+        }, opts);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${problems.join("; ")}`, this);
+        }
+        this.hostName = name;
+        this.osBuild = plans[0].resolved.osBuild;
+        const cpuCounts = plans.flatMap((p) => (p.resolved.vcpus === undefined ? [] : [p.resolved.vcpus]));
+        this.cpuCount = cpuCounts.length === plans.length ? Math.max(...cpuCounts) : undefined;
+        this.subnetAddressPrefix = args.subnetAddressPrefix ?? OWN_SUBNET_CIDR;
+        const { resourceGroupName, location } = args;
+        const tags = { ...(args.tags ?? {}), [CONTAINER_HOST_TAG]: CONTAINER_HOST_TAG_VALUE };
+        const common = { resourceGroupName, location, tags };
+
+        const nsg = new network.NetworkSecurityGroup(`${name}-nsg`, {
+            ...common,
+            securityRules: poolSecurityRules(args.publicEndpoint?.allowedClientCidrs, this.subnetAddressPrefix),
+        }, { parent: this });
+        const subnetId = args.subnetId ?? createOwnSubnet(name, common, this);
+        const ca = createCertificateAuthority(name, this);
+
+        const built = plans.map((p) => ({
+            plan: p,
+            node: createHostNode(`${name}-${p.index}`, {
+                ...common,
+                zone: p.zone,
+                subnetId,
+                networkSecurityGroupId: nsg.id,
+                // Only the leader is reached from outside (the provider's endpoint).
+                publicEndpoint: p.index === 0 ? args.publicEndpoint : undefined,
+                resolved: p.resolved,
+                computerName: p.computerName,
+                ca,
+                swarm: { role: p.role === "init" ? "init" : "join", subnetCidr: this.subnetAddressPrefix },
+                owner: `ContainerHostPool '${name}'`,
+            }, this),
+        }));
+        const leader = built[0].node;
+
+        const joins = this.joinNodes(name, common, leader, built.slice(1));
+
+        // Labels and roles of every node, set on the leader once every node has joined.
+        const labels = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-swarm-nodes`, {
+            ...common,
+            vmName: leader.vm.name,
+            source: { script: bootstrapScript("swarm-nodes.ps1") },
+            parameters: [
+                { name: "Nodes", value: base64Json(plans.map((p) => ({ hostname: p.computerName, role: p.role === "worker" ? "worker" : "manager", labels: nodeLabels(p.node) }))) },
+                { name: "TimeoutSeconds", value: String(LABEL_WAIT_SECONDS) },
+            ],
+            asyncExecution: false,
+            timeoutInSeconds: LABEL_WAIT_SECONDS + 120,
+            treatFailureAsDeploymentFailure: true,
+        }, { parent: this, dependsOn: [leader.wait, ...joins] });
+
+        this.dockerEndpoint = leader.dockerEndpoint;
+        this.caCertPem = ca.caCertPem;
+        this.clientCertPem = ca.clientCertPem;
+        this.clientKeyPem = ca.clientKeyPem;
+        this.nodes = built.map(({ plan, node }) => ({
+            name: plan.computerName,
+            role: plan.role,
+            osBuild: plan.resolved.osBuild,
+            vmSize: plan.resolved.vmSize,
+            zone: plan.zone,
+            privateIp: node.privateIp,
+            dockerEndpoint: node.dockerEndpoint,
+            adminPassword: node.adminPassword,
+        }));
+
+        const provider = new docker.Provider(`${name}-docker`, {
+            host: this.dockerEndpoint,
+            caMaterial: ca.caCertPem,
+            certMaterial: ca.clientCertPem,
+            keyMaterial: ca.clientKeyPem,
+        }, { parent: this, dependsOn: [labels] });
+        live.set(this, { provider, readyResources: [labels], publishedPorts: new PublishedPortRegistry() });
+        nodesOf.set(this, swarmNodes);
+        capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+
+        this.registerOutputs({
+            osBuild: this.osBuild,
+            hypervCapable: this.hypervCapable,
+            cpuCount: this.cpuCount,
+            nodes: this.nodes,
+            subnetAddressPrefix: this.subnetAddressPrefix,
+            dockerEndpoint: this.dockerEndpoint,
+            caCertPem: this.caCertPem,
+            clientCertPem: this.clientCertPem,
+            clientKeyPem: this.clientKeyPem,
+        });
+    }
+
+    /**
+     * Reads the join tokens from the leader (a Run Command's output, read back with
+     * $expand=instanceView and kept secret), then joins the managers one at a time (Raft grows
+     * by one member at a time) and the workers after them. Returns the join commands.
+     */
+    private joinNodes(name: string, common: { resourceGroupName: pulumi.Input<string>; location?: pulumi.Input<string>; tags: Record<string, string> }, leader: HostNode, others: { plan: PoolNodePlan; node: HostNode }[]): pulumi.Resource[] {
+        if (others.length === 0) return [];
+        const tokenCommand = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-swarm-tokens`, {
+            ...common,
+            vmName: leader.vm.name,
+            source: { script: bootstrapScript("swarm-tokens.ps1") },
+            asyncExecution: false,
+            timeoutInSeconds: 300,
+            treatFailureAsDeploymentFailure: true,
+        }, { parent: this, dependsOn: [leader.wait], additionalSecretOutputs: ["instanceView"] });
+        const view = compute.getVirtualMachineRunCommandByVirtualMachineOutput({
+            resourceGroupName: common.resourceGroupName,
+            vmName: leader.vm.name,
+            runCommandName: tokenCommand.name,
+            expand: "instanceView",
+        }, { parent: this });
+        // In a preview the leader may not exist yet, so there is nothing to read; a deployment
+        // without the tokens fails (parseSwarmTokens) before any node tries to join.
+        const tokens: pulumi.Output<SwarmJoinTokens> = pulumi.secret(view.instanceView.apply((v) =>
+            v?.output === undefined && pulumi.runtime.isDryRun() ? PREVIEW_TOKENS : parseSwarmTokens(v?.output, `${name}-swarm-tokens`)));
+
+        const joins: pulumi.Resource[] = [];
+        let lastManagerJoin: pulumi.Resource | undefined;
+        for (const { plan, node } of others) {
+            const role = plan.role === "manager" ? "manager" : "worker";
+            // Managers join one after the other; workers join once every manager has.
+            const after = lastManagerJoin ? [lastManagerJoin] : [];
+            const join = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-${plan.index}-swarm-join`, {
+                ...common,
+                vmName: node.vm.name,
+                source: { script: bootstrapScript("swarm-join.ps1") },
+                parameters: [
+                    { name: "ManagerAddress", value: leader.privateIp },
+                    { name: "Role", value: role },
+                ],
+                protectedParameters: [{ name: "JoinToken", value: tokens.apply((t) => t[role]) }],
+                asyncExecution: false,
+                timeoutInSeconds: 600,
+                treatFailureAsDeploymentFailure: true,
+            }, { parent: this, dependsOn: [node.wait, tokenCommand, ...after], additionalSecretOutputs: ["protectedParameters"] });
+            if (role === "manager") lastManagerJoin = join;
+            joins.push(join);
+        }
+        return joins;
+    }
+}

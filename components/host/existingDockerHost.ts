@@ -1,0 +1,191 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD, PoolNode } from "../../rules";
+import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
+
+export interface ExistingDockerHostArgs {
+    /**
+     * The engine's endpoint: `tcp://host:2376` (mutual TLS required) or
+     * `npipe:////./pipe/docker_engine` (a local Windows engine). Plain: validated up front.
+     */
+    readonly endpoint: string;
+    /** Windows build of the host (`[System.Environment]::OSVersion.Version.Build`), e.g. 20348. */
+    readonly osBuild: number;
+    /** Whether the host has Hyper-V and can run Hyper-V isolated containers. */
+    readonly hypervCapable: boolean;
+    /** CA certificate (PEM) that signed the engine's server certificate; required for tcp. Kept secret. */
+    readonly caPem?: pulumi.Input<string>;
+    /** Client certificate (PEM) the engine trusts; required for tcp. Kept secret. */
+    readonly certPem?: pulumi.Input<string>;
+    /** Client private key (PEM); required for tcp. Kept secret. */
+    readonly keyPem?: pulumi.Input<string>;
+    /** Logical CPUs of the host, when known: workloads asking for more `cpus` are refused. */
+    readonly cpuCount?: number;
+    /**
+     * For a swarm of several Windows nodes behind this endpoint (a manager): every node, whose
+     * swarm labels you set with `docker node update --label-add windows-isolation.os-build=<build>
+     * --label-add windows-isolation.hyperv=<true|false> <node>`. Workloads then decide isolation
+     * over these nodes and get placement constraints from them; `osBuild`/`hypervCapable` above
+     * still describe the manager the endpoint reaches.
+     */
+    readonly swarmNodes?: PoolNode[];
+    /**
+     * With `cpuCount` and `memoryMb` on every swarm node: let the workloads' declared totals
+     * exceed the nodes' (swarm then leaves tasks pending when nodes run out). Default false.
+     */
+    readonly allowOvercommit?: boolean;
+    /**
+     * Utility VM allowance per Hyper-V replica in MiB for the capacity check; defaults to 1024,
+     * hcsshim's default utility VM memory. Set it from a measurement on your hosts.
+     */
+    readonly hypervOverheadMb?: number;
+}
+
+const TCP_ENDPOINT = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
+const NPIPE_ENDPOINT = /^npipe:\/\/(\/\/\.\/pipe\/|\/\/[A-Za-z0-9.-]+\/pipe\/)[A-Za-z0-9_.-]+$/;
+
+/** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
+export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
+    const problems: string[] = [];
+    const endpoint = args.endpoint;
+    const isTcp = typeof endpoint === "string" && endpoint.startsWith("tcp://");
+    if (typeof endpoint !== "string" || !(TCP_ENDPOINT.test(endpoint) || NPIPE_ENDPOINT.test(endpoint))) {
+        problems.push(`endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
+    } else if (isTcp) {
+        const port = Number(TCP_ENDPOINT.exec(endpoint)![2]);
+        if (port < 1 || port > 65535) problems.push(`endpoint '${endpoint}' has port ${port}, outside 1-65535; use the engine's TLS port (2376)`);
+        const missing = (["caPem", "certPem", "keyPem"] as const).filter((k) => args[k] === undefined || args[k] === "");
+        if (missing.length > 0) {
+            problems.push(`endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
+        }
+    } else if (args.caPem !== undefined || args.certPem !== undefined || args.keyPem !== undefined) {
+        problems.push(`endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
+    }
+    if (!Number.isInteger(args.osBuild) || !knownBuild(args.osBuild)) {
+        problems.push(`osBuild ${JSON.stringify(args.osBuild)} is not a Windows build this project knows; set the host's build, e.g. 17763 (2019), 20348 (2022), 26100 (2025), 22621 (Windows 11 22H2)`);
+    } else if (args.osBuild < MIN_DOCKERD_HOST_BUILD) {
+        problems.push(`osBuild ${describeBuild(args.osBuild)} is older than ${describeBuild(MIN_DOCKERD_HOST_BUILD)}, the oldest host current Docker engines run on; upgrade the host`);
+    }
+    if (typeof args.hypervCapable !== "boolean") {
+        problems.push(`hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
+    }
+    if (args.cpuCount !== undefined && !(Number.isInteger(args.cpuCount) && args.cpuCount >= 1)) {
+        problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
+    }
+    if (args.swarmNodes !== undefined) problems.push(...validateSwarmNodes(args.swarmNodes));
+    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
+        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
+    }
+    if ((args.allowOvercommit !== undefined || args.hypervOverheadMb !== undefined) && args.swarmNodes === undefined) {
+        problems.push("allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
+    }
+    return problems;
+}
+
+/** Problems with a declared list of swarm nodes. */
+export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
+    if (!Array.isArray(nodes) || nodes.length === 0) return ["swarmNodes must list at least one node, or be left out for a single host"];
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const n of nodes) {
+        if (typeof n.name !== "string" || n.name.trim() === "") problems.push(`swarmNodes entry ${JSON.stringify(n)} needs a name (the swarm node's hostname)`);
+        else if (seen.has(n.name)) problems.push(`swarmNodes lists '${n.name}' twice; list each node once`);
+        else seen.add(n.name);
+        if (!Number.isInteger(n.osBuild) || !knownBuild(n.osBuild) || n.osBuild < MIN_DOCKERD_HOST_BUILD) {
+            problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. 17763, 20348 or 26100`);
+        }
+        if (typeof n.hypervCapable !== "boolean") problems.push(`swarmNodes '${n.name}' has hypervCapable ${JSON.stringify(n.hypervCapable)}; use true or false`);
+        for (const field of ["cpuCount", "memoryMb"] as const) {
+            const v = n[field];
+            if (v !== undefined && !(Number.isInteger(v) && v >= 1)) problems.push(`swarmNodes '${n.name}' has ${field} ${JSON.stringify(v)}; use a whole number >= 1 or leave it out`);
+        }
+    }
+    const sized = nodes.filter((n) => n.cpuCount !== undefined && n.memoryMb !== undefined).length;
+    const partly = nodes.filter((n) => n.cpuCount !== undefined || n.memoryMb !== undefined).length;
+    if (partly > 0 && (sized !== nodes.length || partly !== nodes.length)) {
+        problems.push("swarmNodes declare cpuCount/memoryMb on some nodes only; the capacity check needs both on every node (or on none, to skip it)");
+    }
+    return problems;
+}
+
+/**
+ * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
+ * publishes as outputs to other languages, and a provider object or registry cannot cross.
+ */
+const live = new WeakMap<ExistingDockerHost, LiveHostParts>();
+const nodesOf = new WeakMap<ExistingDockerHost, readonly PoolNode[]>();
+const capacityOf = new WeakMap<ExistingDockerHost, SwarmCapacity>();
+
+/** A Docker engine on a Windows host you already run (on-prem server, dev box). */
+export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
+    /** Name used in messages and reports (the resource name). */
+    public readonly hostName: string;
+    /** Windows build of the host. */
+    public readonly osBuild: number;
+    /** Whether the host can run Hyper-V isolated containers. */
+    public readonly hypervCapable: boolean;
+    /** Logical CPUs of the host, when known. */
+    public readonly cpuCount?: number;
+
+    /** Provider for the engine (TypeScript only: a provider object does not cross languages). */
+    public get provider(): docker.Provider {
+        return live.get(this)!.provider;
+    }
+    /** Nothing to wait for: the engine already runs. */
+    public get readyResources(): pulumi.Resource[] {
+        return live.get(this)!.readyResources;
+    }
+    /** Published ports claimed by workloads on this host. */
+    public get publishedPorts(): PublishedPortRegistry {
+        return live.get(this)!.publishedPorts;
+    }
+    /** The declared swarm nodes, when this endpoint manages several. */
+    public swarmNodes(): readonly PoolNode[] | undefined {
+        return nodesOf.get(this);
+    }
+    /** Capacity bookkeeping of the declared swarm nodes (TypeScript only). */
+    public swarmCapacity(): SwarmCapacity | undefined {
+        return capacityOf.get(this);
+    }
+
+    constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(
+            "windows-isolation:index:ExistingDockerHost",
+            name,
+            {
+                endpoint: args.endpoint,
+                osBuild: args.osBuild,
+                hypervCapable: args.hypervCapable,
+                cpuCount: args.cpuCount,
+                // Plain facts policies can read; only present for a swarm of several nodes.
+                ...(args.swarmNodes === undefined ? {} : { swarmNodes: args.swarmNodes }),
+            },
+            opts,
+        );
+        const problems = validateExistingDockerHostArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(`ExistingDockerHost '${name}': ${problems.join("; ")}`, this);
+        }
+        this.hostName = name;
+        this.osBuild = args.osBuild;
+        this.hypervCapable = args.hypervCapable;
+        this.cpuCount = args.cpuCount;
+        const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
+        const provider = new docker.Provider(
+            `${name}-docker`,
+            {
+                host: args.endpoint,
+                caMaterial: secret(args.caPem),
+                certMaterial: secret(args.certPem),
+                keyMaterial: secret(args.keyPem),
+            },
+            { parent: this },
+        );
+        live.set(this, { provider, readyResources: [], publishedPorts: new PublishedPortRegistry() });
+        if (args.swarmNodes !== undefined) {
+            nodesOf.set(this, args.swarmNodes.map((n) => ({ ...n })));
+            capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+        }
+        this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
+    }
+}

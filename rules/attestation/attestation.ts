@@ -1,0 +1,282 @@
+/**
+ * Runtime attestation: which isolation did each running container really get, and does it match
+ * what its labels declare? Pure judgement over facts a Docker engine reported; `review/verify`
+ * gathers the facts and prints, the rules live here.
+ *
+ * Field meanings follow moby's api/swagger.yaml (Engine API v1.42, moby/moby@e753cce):
+ * `SystemInfo.Isolation` is the daemon default ("on Windows server, the default is `process`"),
+ * `HostConfig.Isolation` is "Isolation technology of the container. (Windows only)" with
+ * `default|process|hyperv`. On Windows, dockerd replaces `default` by its own default when it
+ * creates the container (daemon/create_windows.go), so an inspected container normally shows
+ * the mode it runs under; `default` or empty still resolves through the engine default here.
+ */
+import { describeBuild } from "../os/builds";
+import { IsolationMode } from "../os/compatibility";
+import { parseTrust, Trust } from "../os/isolation";
+import { FindingLevel, VERIFY_RULES, VerifyRuleId } from "./attestationRules";
+import { ISOLATION_LABEL, isReservedLabel, TRUST_LABEL, WORKLOAD_LABEL } from "../os/labels";
+
+/** What `GET /info` says about the engine. */
+export interface EngineFacts {
+    /** `OSType`: "windows" or "linux". */
+    readonly osType: string;
+    /** `OperatingSystem`, e.g. "Windows Server 2022 Datacenter". */
+    readonly operatingSystem?: string;
+    /** `KernelVersion`; on Windows "10.0 20348 (20348.1.amd64fre.fe_release.210507-1500)". */
+    readonly kernelVersion?: string;
+    /** `Isolation`: the daemon's default isolation (Windows only). */
+    readonly defaultIsolation?: string;
+    /** `ServerVersion`. */
+    readonly serverVersion?: string;
+    /** `Swarm.LocalNodeState`: inactive, pending, active, error, locked. */
+    readonly swarmState?: string;
+    /** `Swarm.NodeID` of this engine, when in a swarm. */
+    readonly swarmNodeId?: string;
+    /** `Swarm.ControlAvailable`: a manager, which can list services and tasks. */
+    readonly swarmManager?: boolean;
+}
+
+/** What `GET /containers/{id}/json` says about one running container. */
+export interface ContainerFacts {
+    readonly id: string;
+    readonly name: string;
+    readonly image?: string;
+    /** `State.Status`. */
+    readonly state: string;
+    /** `Config.Labels`. */
+    readonly labels: Readonly<Record<string, string>>;
+    /** `HostConfig.Isolation` as the engine reports it. */
+    readonly isolation?: string;
+}
+
+/** A current swarm task (`GET /tasks`), with its service's declared labels. */
+export interface TaskFacts {
+    readonly id: string;
+    readonly serviceName: string;
+    /** Service labels merged with `TaskTemplate.ContainerSpec.Labels` (container labels win). */
+    readonly labels: Readonly<Record<string, string>>;
+    readonly nodeId?: string;
+    readonly desiredState: string;
+    /** `Status.State`. */
+    readonly state: string;
+    /** `Status.Err`, when the engine refused or lost the task. */
+    readonly error?: string;
+    /** `Status.ContainerStatus.ContainerID`. */
+    readonly containerId?: string;
+}
+
+export interface HostFacts {
+    readonly engine: EngineFacts;
+    /** Running containers of this engine. */
+    readonly containers: readonly ContainerFacts[];
+    /** Current tasks (desired state not shutdown/remove); empty unless the engine is a swarm manager. */
+    readonly tasks: readonly TaskFacts[];
+}
+
+/** An isolation mode, or why none can be claimed: `none` (not a Windows engine), `unknown`. */
+export type EffectiveIsolation = IsolationMode | "none" | "unknown";
+
+export interface Subject {
+    readonly kind: "engine" | "container" | "task";
+    readonly id: string;
+    readonly name: string;
+}
+
+export interface Finding {
+    readonly ruleId: VerifyRuleId;
+    readonly level: FindingLevel;
+    readonly subject: Subject;
+    readonly message: string;
+}
+
+export interface EngineVerdict {
+    readonly osType: string;
+    readonly operatingSystem?: string;
+    readonly kernelVersion?: string;
+    /** Windows build parsed from KernelVersion, when it is a Windows engine. */
+    readonly osBuild?: number;
+    readonly osBuildName?: string;
+    readonly serverVersion?: string;
+    /** The raw `Isolation` from info. */
+    readonly reportedDefaultIsolation?: string;
+    readonly defaultIsolation: EffectiveIsolation;
+    readonly swarmState: string;
+}
+
+export interface Declaration {
+    readonly labelled: boolean;
+    readonly trust: Trust;
+    readonly isolation: IsolationMode;
+    readonly workload?: string;
+    /** Label values that could not be read (each already replaced by its fail-closed value). */
+    readonly problems: readonly string[];
+}
+
+export interface ContainerVerdict {
+    readonly id: string;
+    readonly name: string;
+    readonly image?: string;
+    readonly workload?: string;
+    readonly labelled: boolean;
+    readonly trust: Trust;
+    readonly declared: IsolationMode;
+    /** `HostConfig.Isolation` as reported ("" when absent). */
+    readonly reported: string;
+    readonly effective: EffectiveIsolation;
+    /** Where the effective mode came from. */
+    readonly via: "container" | "engine-default" | "not-windows" | "unreadable";
+    readonly proven: boolean;
+}
+
+export interface Attestation {
+    readonly engine: EngineVerdict;
+    readonly containers: readonly ContainerVerdict[];
+    readonly findings: readonly Finding[];
+    /** True when no finding is an error: every running container proven to run as declared. */
+    readonly proven: boolean;
+}
+
+const MODES: readonly string[] = ["process", "hyperv"];
+
+/** Windows KernelVersion "10.0 20348 (20348.1.amd64fre...)": the build is the second number. */
+export function parseWindowsKernelBuild(kernelVersion: string | undefined): number | undefined {
+    const m = /^\s*10\.0\s+(\d{5})\b/.exec(kernelVersion ?? "");
+    return m ? Number(m[1]) : undefined;
+}
+
+/** The engine's default isolation; only a Windows engine reporting process or hyperv has one. */
+export function engineDefaultIsolation(engine: EngineFacts): EffectiveIsolation {
+    if (engine.osType !== "windows") return "none";
+    const reported = engine.defaultIsolation ?? "";
+    return MODES.includes(reported) ? (reported as IsolationMode) : "unknown";
+}
+
+/**
+ * The isolation a container really runs under. `default` or empty resolves through the engine
+ * default; a non-Windows engine has no Windows isolation at all; anything else is unknown.
+ */
+export function effectiveIsolation(reported: string | undefined, engine: EngineFacts): Pick<ContainerVerdict, "effective" | "via"> {
+    if (engine.osType !== "windows") return { effective: "none", via: "not-windows" };
+    const value = reported ?? "";
+    if (MODES.includes(value)) return { effective: value as IsolationMode, via: "container" };
+    if (value === "" || value === "default") return { effective: engineDefaultIsolation(engine), via: "engine-default" };
+    return { effective: "unknown", via: "unreadable" };
+}
+
+/** What the labels declare; no label at all means untrusted and hyperv (fail closed). */
+export function declaredIsolation(labels: Readonly<Record<string, string>>): Declaration {
+    const labelled = Object.keys(labels).some(isReservedLabel);
+    const problems: string[] = [];
+    const trust = parseTrust(labels[TRUST_LABEL]);
+    if (!trust.ok) problems.push(`${TRUST_LABEL}='${labels[TRUST_LABEL]}' is not 'trusted' or 'untrusted' (read as untrusted)`);
+    const rawIsolation = labels[ISOLATION_LABEL];
+    let isolation: IsolationMode = "hyperv";
+    if (rawIsolation !== undefined) {
+        if (MODES.includes(rawIsolation)) isolation = rawIsolation as IsolationMode;
+        else problems.push(`${ISOLATION_LABEL}='${rawIsolation}' is not 'process' or 'hyperv' (read as hyperv)`);
+    }
+    return {
+        labelled,
+        trust: trust.ok ? trust.value : "untrusted",
+        isolation,
+        workload: labels[WORKLOAD_LABEL],
+        problems,
+    };
+}
+
+function show(mode: EffectiveIsolation): string {
+    return mode === "none" ? "no Windows isolation" : mode === "unknown" ? "an unknown isolation" : `'${mode}'`;
+}
+
+function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: Finding[] } {
+    const defaultIsolation = engineDefaultIsolation(engine);
+    const osBuild = engine.osType === "windows" ? parseWindowsKernelBuild(engine.kernelVersion) : undefined;
+    const verdict: EngineVerdict = {
+        osType: engine.osType,
+        operatingSystem: engine.operatingSystem,
+        kernelVersion: engine.kernelVersion,
+        osBuild,
+        osBuildName: osBuild === undefined ? undefined : describeBuild(osBuild),
+        serverVersion: engine.serverVersion,
+        reportedDefaultIsolation: engine.defaultIsolation,
+        defaultIsolation,
+        swarmState: engine.swarmState || "inactive",
+    };
+    const findings: Finding[] = [];
+    if (defaultIsolation !== "hyperv") {
+        const why =
+            engine.osType !== "windows"
+                ? `is a '${engine.osType}' engine: it has no Windows isolation, so nothing it runs can be proven Hyper-V isolated`
+                : `reports default isolation '${engine.defaultIsolation ?? ""}', so anything started without an explicit mode runs ${defaultIsolation === "process" ? "process-isolated" : "under an unknown isolation"}`;
+        findings.push({
+            ruleId: "engine-default-isolation",
+            level: VERIFY_RULES["engine-default-isolation"].level,
+            subject: { kind: "engine", id: engine.swarmNodeId ?? "engine", name: engine.operatingSystem ?? engine.osType },
+            message: `engine ${why}; set "exec-opts": ["isolation=hyperv"] on a Windows engine`,
+        });
+    }
+    return { verdict, findings };
+}
+
+function judgeContainer(c: ContainerFacts, engine: EngineFacts): { verdict: ContainerVerdict; findings: Finding[] } {
+    const declared = declaredIsolation(c.labels);
+    const { effective, via } = effectiveIsolation(c.isolation, engine);
+    const subject: Subject = { kind: "container", id: c.id, name: c.name };
+    const findings: Finding[] = [];
+    const add = (ruleId: VerifyRuleId, message: string) => findings.push({ ruleId, level: VERIFY_RULES[ruleId].level, subject, message });
+    const reported = c.isolation ?? "";
+    const runs = `runs with ${show(effective)} (HostConfig.Isolation '${reported}'${via === "engine-default" ? `, resolved through the engine default '${engine.defaultIsolation ?? ""}'` : ""})`;
+
+    if (!declared.labelled) add("unlabelled-container", `container ${c.name} has no windows-isolation.* label; treated as untrusted, it ${runs}`);
+    for (const p of declared.problems) add("invalid-label", `container ${c.name}: ${p}`);
+    if (declared.labelled && effective !== declared.isolation) {
+        add("isolation-mismatch", `container ${c.name} declares ${ISOLATION_LABEL}='${declared.isolation}' but ${runs}`);
+    }
+    if (declared.trust === "untrusted" && effective !== "hyperv") {
+        add("untrusted-requires-hyperv", `${declared.labelled ? "untrusted" : "unlabelled (so untrusted)"} container ${c.name} is not Hyper-V isolated: it ${runs}`);
+    }
+    const verdict: ContainerVerdict = {
+        id: c.id,
+        name: c.name,
+        image: c.image,
+        workload: declared.workload,
+        labelled: declared.labelled,
+        trust: declared.trust,
+        declared: declared.isolation,
+        reported,
+        effective,
+        via,
+        proven: findings.every((f) => f.level !== "error"),
+    };
+    return { verdict, findings };
+}
+
+function judgeTask(t: TaskFacts, engine: EngineFacts, running: ReadonlySet<string>): Finding | undefined {
+    if (!Object.keys(t.labels).some(isReservedLabel)) return undefined;
+    if (t.state === "running" && t.containerId && running.has(t.containerId)) return undefined;
+    const elsewhere = t.nodeId && engine.swarmNodeId && t.nodeId !== engine.swarmNodeId;
+    const why = elsewhere
+        ? `runs on node ${t.nodeId}, not on this engine; run verify against that node's engine`
+        : `is '${t.state}' (desired '${t.desiredState}')${t.error ? `: ${t.error}` : ""}, so no container proves its isolation`;
+    return {
+        ruleId: "task-not-verified",
+        level: VERIFY_RULES["task-not-verified"].level,
+        subject: { kind: "task", id: t.id, name: t.serviceName },
+        message: `task ${t.id} of service ${t.serviceName} (declared ${ISOLATION_LABEL}='${t.labels[ISOLATION_LABEL] ?? ""}') ${why}`,
+    };
+}
+
+/** The whole judgement: engine, every running container, every current labelled task. */
+export function attest(facts: HostFacts): Attestation {
+    const engine = judgeEngine(facts.engine);
+    const containers = facts.containers.map((c) => judgeContainer(c, facts.engine));
+    const running = new Set(facts.containers.map((c) => c.id));
+    const taskFindings = facts.tasks.flatMap((t) => judgeTask(t, facts.engine, running) ?? []);
+    const findings = [...engine.findings, ...containers.flatMap((c) => c.findings), ...taskFindings];
+    return {
+        engine: engine.verdict,
+        containers: containers.map((c) => c.verdict),
+        findings,
+        proven: findings.every((f) => f.level !== "error"),
+    };
+}

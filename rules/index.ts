@@ -1,0 +1,16 @@
+/** Pure Windows container knowledge: the one source of truth for components, policies and tools. */
+export * from "./os/builds";
+export * from "./os/imageReference";
+export * from "./os/compatibility";
+export * from "./os/isolation";
+export * from "./os/labels";
+export * from "./azure/vmSizeSeries";
+export * from "./azure/vmSizes";
+export * from "./azure/networkSources";
+export * from "./attestation/attestation";
+export * from "./attestation/attestationRules";
+export * from "./azure/network";
+export * from "./policies/workloadRules";
+export * from "./swarm/placement";
+export * from "./swarm/capacity";
+export * from "./swarm/swarmPool";
