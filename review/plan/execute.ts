@@ -1,6 +1,7 @@
 /**
- * Runs the Pulumi program in a child process (node + ts-node, transpile only), so a program
- * that throws, exits or hangs ends only that process and the plan reports its error.
+ * Runs the Pulumi program in a child process, so a program that throws, exits or hangs ends only
+ * that process and the plan reports its error. TypeScript is transpiled in that process by
+ * typescriptHook (the program's own `typescript`, transpile only, always CommonJS).
  */
 import { fork } from "child_process";
 import * as fs from "fs";
@@ -20,18 +21,20 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
     const resultFile = path.join(work, "result.json");
     fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config }));
     try {
-        // runProgram.ts from source, runProgram.js from the built package; ts-node loads the
-        // user's TypeScript program, with its own tsconfig when it has one, always as CommonJS.
-        const runner = path.join(__dirname, `runProgram${path.extname(__filename)}`);
-        const projectTsconfig = path.join(target.projectDir, "tsconfig.json");
+        // runProgram.ts and typescriptHook.ts from source, their .js from the built package. The
+        // hook is preloaded; from source it is first transpiled on its own (it imports nothing
+        // of ours), so the same hook also loads runProgram.ts and the repository's programs.
+        const ext = path.extname(__filename);
+        const runner = path.join(__dirname, `runProgram${ext}`);
+        const hook = ext === ".ts" ? transpileHook(work) : path.join(__dirname, "typescriptHook.js");
         const child = fork(runner, [requestFile, resultFile], {
             cwd: target.projectDir,
-            execArgv: ["-r", require.resolve("ts-node/register/transpile-only")],
+            execArgv: ["-r", hook],
             stdio: ["ignore", "pipe", "pipe", "ipc"],
             env: {
                 ...process.env,
-                ...(fs.existsSync(projectTsconfig) ? { TS_NODE_PROJECT: projectTsconfig } : {}),
-                TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: "commonjs" }),
+                // The program's own typescript first; ours (when it has one) for the runner from source.
+                WINDOWS_ISOLATION_PLAN_TS: JSON.stringify({ projectDir: target.projectDir, resolveFrom: [target.projectDir, __dirname] }),
             },
         });
         let stderr = "";
@@ -47,4 +50,15 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }
+}
+
+/** From the source tree: typescriptHook.ts as JavaScript in the plan's work folder, transpiled with our own typescript. */
+function transpileHook(work: string): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a dev dependency, only when running from source
+    const ts: typeof import("typescript") = require("typescript");
+    const source = path.join(__dirname, "typescriptHook.ts");
+    const out = ts.transpileModule(fs.readFileSync(source, "utf8"), { fileName: source, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const file = path.join(work, "typescriptHook.js");
+    fs.writeFileSync(file, out.outputText);
+    return file;
 }

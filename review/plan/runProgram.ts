@@ -2,8 +2,7 @@
 /**
  * Child process: runs one Pulumi program under Pulumi's own mock monitor and records every
  * registration exactly as the engine would receive it (the serialized request). Run by the plan
- * tool with `node -r ts-node/register/transpile-only`, so a crashing program only ends this
- * process. Usage: runProgram.ts <request.json> <result.json>
+ * tool with `node -r typescriptHook`, so a crashing program only ends this process. Usage: runProgram.ts <request.json> <result.json>
  */
 import * as fs from "fs";
 import * as path from "path";

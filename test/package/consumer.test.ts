@@ -1,12 +1,15 @@
 /**
- * The package as a user gets it: `npm pack` (its `prepare` script builds), a fresh project, an offline
- * `npm install` of the tarball, the README's program compiled with `tsc --strict` and run under
- * Pulumi's mocks (the engine is what we cannot run here). Everything the project does goes
+ * The package as a user gets it: `npm pack` (its `prepare` script builds), an empty project with
+ * the README's files, the README's own install commands run against the npm registry, the
+ * README's program compiled with `tsc --strict`, run under Pulumi's mocks (the engine is what we
+ * cannot run here) and planned with `npx windows-isolation plan`. Everything the project does goes
  * through the package's public entry point.
  *
- * Offline install: the project lists only @pulumi/pulumi (the peer), typescript and @types/node;
- * its lockfile is this repository's lockfile, so every dependency of the tarball resolves to the
- * exact version the root `npm ci` already put in the npm cache (`npm install --offline`).
+ * The install is what a stranger does (#11): the commands are parsed from the README's "Use it in
+ * your own stack" section, with the packed tarball in place of the name `windows-isolation`; no
+ * lockfile of ours, no `--legacy-peer-deps`, no `--force`. npm resolves every version from
+ * today's registry (the npm cache only saves downloads). A registry that cannot be reached is a
+ * failure of this test, never a skip: then nobody knows whether a user can install the package.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -24,6 +27,8 @@ let work: string;
 let project: string;
 let packedFiles: string[];
 let tarball: string;
+/** What the install resolved, for the report: name -> version. */
+const resolved: Record<string, string> = {};
 
 /** Child processes get our environment minus npm's per-script variables (npm test sets them). */
 function env(): NodeJS.ProcessEnv {
@@ -46,12 +51,30 @@ function mustRun(command: string, args: string[], cwd: string): string {
     return r.stdout;
 }
 
-/** The files of the README's "Use it in your own stack" section: fenced blocks with `title=<file>`. */
-export function readmeProjectFiles(readme: string): Record<string, string> {
+/** The README section a user follows. */
+function readmeSection(readme: string): string {
     const start = readme.indexOf("## Use it in your own stack");
     if (start < 0) throw new Error("README has no '## Use it in your own stack' section");
     const end = readme.indexOf("\n## ", start + 1);
-    const section = readme.slice(start, end < 0 ? undefined : end);
+    return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** The install commands of that section: every `npm install ...` line of its first `sh` block, as argument lists. */
+export function readmeInstallCommands(readme: string): string[][] {
+    const block = /^```sh\n([\s\S]*?)^```$/m.exec(readmeSection(readme));
+    if (!block) throw new Error("README's 'Use it in your own stack' section has no sh block");
+    const commands = block[1]
+        .split("\n")
+        .map((line) => line.replace(/\s+#.*$/, "").trim())
+        .filter((line) => /^npm (install|i) /.test(line))
+        .map((line) => line.split(/\s+/).slice(1));
+    if (commands.length === 0) throw new Error("README's first sh block in 'Use it in your own stack' has no npm install command");
+    return commands;
+}
+
+/** The files of the README's "Use it in your own stack" section: fenced blocks with `title=<file>`. */
+export function readmeProjectFiles(readme: string): Record<string, string> {
+    const section = readmeSection(readme);
     const files: Record<string, string> = {};
     for (const m of section.matchAll(/^```\w+ title=(\S+)\n([\s\S]*?)^```$/gm)) files[m[1]] = m[2];
     return files;
@@ -66,23 +89,28 @@ beforeAll(() => {
     packedFiles = info.files.map((f: { path: string }) => f.path).sort();
     tarball = path.join(packDir, info.filename);
 
+    // An empty project with the README's files, then the README's install commands, as written.
     project = path.join(work, "windows-workloads");
     fs.mkdirSync(project);
-    const rootLock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8"));
-    const pkg = {
-        name: "windows-workloads",
-        version: "1.0.0",
-        private: true,
-        dependencies: { "@pulumi/pulumi": manifest.devDependencies["@pulumi/pulumi"] },
-        devDependencies: { typescript: manifest.devDependencies.typescript, "@types/node": manifest.devDependencies["@types/node"] },
-    };
-    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify(pkg, null, 2));
-    const lock = { ...rootLock, name: pkg.name, version: pkg.version, packages: { ...rootLock.packages, "": { name: pkg.name, version: pkg.version, dependencies: pkg.dependencies, devDependencies: pkg.devDependencies } } };
-    fs.writeFileSync(path.join(project, "package-lock.json"), JSON.stringify(lock, null, 2));
-    for (const [name, text] of Object.entries(readmeProjectFiles(fs.readFileSync(path.join(root, "README.md"), "utf8")))) {
-        fs.writeFileSync(path.join(project, name), text);
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    for (const [name, text] of Object.entries(readmeProjectFiles(readme))) fs.writeFileSync(path.join(project, name), text);
+    for (const args of readmeInstallCommands(readme)) {
+        const withTarball = args.map((a) => (a === manifest.name ? tarball : a));
+        const r = run("npm", [...withTarball, "--no-audit", "--no-fund"], project);
+        if (r.status !== 0) {
+            const unreachable = /ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|network|request to .* failed/i.test(r.stderr);
+            throw new Error(
+                `the README's install command failed: npm ${args.join(" ")} (exit ${r.status})` +
+                    (unreachable ? "\nThe npm registry could not be reached: this test needs it, it installs the package the way a user does.\n" : "\n") +
+                    `${r.stderr}\n${r.stdout}`,
+            );
+        }
     }
-    mustRun("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], project);
+    for (const name of ["typescript", "@pulumi/pulumi", "@types/node", manifest.name]) {
+        resolved[name] = JSON.parse(fs.readFileSync(path.join(project, "node_modules", name, "package.json"), "utf8")).version;
+    }
+    fs.writeFileSync(path.join(work, "resolved.json"), JSON.stringify(resolved, null, 2));
+    console.log(`README install resolved from the registry: ${Object.entries(resolved).map(([k, v]) => `${k}@${v}`).join(", ")}`);
 }, 600_000);
 
 afterAll(() => {
@@ -117,6 +145,18 @@ describe("a fresh project that installed the tarball", () => {
         expect(installed.version).toBe(manifest.version);
         expect(fs.existsSync(path.join(project, "node_modules", "windows-isolation", "node_modules", "@pulumi", "pulumi"))).toBe(false);
         expect(fs.existsSync(path.join(project, "node_modules", "@pulumi", "pulumi", "package.json"))).toBe(true);
+    });
+
+    test("the README's install leaves a consistent tree: every peer met, TypeScript in the supported range", () => {
+        // npm ls exits non-zero on a missing, invalid or extraneous package (an unmet peer included).
+        const ls = run("npm", ["ls", "--all", "--json"], project);
+        expect([ls.status, ls.stderr]).toEqual([0, ""]);
+        const [major] = resolved.typescript.split(".").map(Number);
+        expect(major).toBe(5); // peerDependencies.typescript ">=5.0.0 <6.0.0"
+        expect(manifest.peerDependencies.typescript).toBe(">=5.0.0 <6.0.0");
+        expect(resolved["@pulumi/pulumi"]).toMatch(/^3\./);
+        // The plan's TypeScript runner is our own hook on the project's typescript: no ts-node.
+        expect(fs.existsSync(path.join(project, "node_modules", "ts-node"))).toBe(false);
     });
 
     test("the README program imports only the package root and @pulumi/pulumi, and deep imports are refused", () => {
