@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runVerify } from "../../../review/verify/main";
 import { decodePowerShellText, parseHostProcesses, parseStartTime } from "../../../review/verify/hostProcesses";
+import { readProcProcesses } from "../../../review/verify/procProcesses";
 import { parseTop } from "../../../review/verify/top";
 import { EngineRecording, serveRecording } from "../../helpers/fakeEngine";
 import { validateSarif } from "../../helpers/sarifValidator";
@@ -167,5 +168,36 @@ describe("docker top answers", () => {
     });
     test.each([[undefined], [{ Titles: ["PID"], Processes: [] }], [{ Titles: ["PID", "CMD"], Processes: [["x", "sh"]] }], [{ Titles: ["PID", "CMD"], Processes: "no" }]])("unreadable %j -> no list", (a) => {
         expect(parseTop(a)).toBeUndefined();
+    });
+});
+
+describe("/proc of this machine", () => {
+    test("this test's own process is on the list, with its name and a start time since boot", () => {
+        const list = readProcProcesses();
+        expect(list.source).toBe("/proc of this machine");
+        const me = list.processes.find((p) => p.pid === process.pid)!;
+        expect(me.name).toBe(path.basename(fs.readFileSync("/proc/self/cmdline", "utf8").split("\0")[0]));
+        expect(me.startTimeMs).toBeLessThanOrEqual(Date.now());
+        expect(me.startTimeMs).toBeGreaterThan(Date.now() - os.uptime() * 1000 - 2000);
+    });
+
+    test("stat lines with spaces and parentheses in comm, kernel threads without argv, a process gone mid-read", () => {
+        const proc = path.join(dir, "proc");
+        const pid = (n: number, stat: string, cmdline?: string) => {
+            fs.mkdirSync(path.join(proc, String(n)), { recursive: true });
+            fs.writeFileSync(path.join(proc, String(n), "stat"), stat);
+            if (cmdline !== undefined) fs.writeFileSync(path.join(proc, String(n), "cmdline"), cmdline);
+        };
+        fs.mkdirSync(proc, { recursive: true });
+        fs.writeFileSync(path.join(proc, "stat"), "cpu  1 2 3\nbtime 1733040000\n");
+        // Fields after "(comm) ": state is field 3, starttime field 22.
+        const tail = (start: number) => `S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 ${start} 0 0`;
+        pid(42, `42 (my (odd) name) ${tail(250)}`, "/usr/bin/sleep\x003600\x00");
+        pid(2, `2 (kthreadd) ${tail(1)}`, "");
+        fs.mkdirSync(path.join(proc, "77"));
+        expect(readProcProcesses(proc).processes.sort((a, b) => a.pid - b.pid)).toEqual([
+            { pid: 2, name: "kthreadd", startTimeMs: 1733040000000 + 10 },
+            { pid: 42, name: "sleep", startTimeMs: 1733040000000 + 2500 },
+        ]);
     });
 });
