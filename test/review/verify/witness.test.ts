@@ -195,7 +195,7 @@ describe("/proc of this machine", () => {
         pid(42, `42 (my (odd) name) ${tail(250)}`, "/usr/bin/sleep\x003600\x00");
         pid(2, `2 (kthreadd) ${tail(1)}`, "");
         fs.mkdirSync(path.join(proc, "77"));
-        expect(readProcProcesses(proc).processes.sort((a, b) => a.pid - b.pid)).toEqual([
+        expect([...readProcProcesses(proc).processes].sort((a, b) => a.pid - b.pid)).toEqual([
             { pid: 2, name: "kthreadd", startTimeMs: 1733040000000 + 10 },
             { pid: 42, name: "sleep", startTimeMs: 1733040000000 + 2500 },
         ]);
