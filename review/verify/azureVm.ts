@@ -16,9 +16,12 @@ export const RUN_COMMAND_ID = "RunPowerShellScript";
 export const HOST_PROCESSES_SCRIPT: readonly string[] = [
     "$ErrorActionPreference = 'Stop'",
     "$procs = @(Get-Process)",
-    "$rows = foreach ($p in $procs) { $t = $null; try { if ($p.StartTime) { $t = ([DateTimeOffset]$p.StartTime).ToUnixTimeMilliseconds() } } catch { }; ,@($p.Id, $p.ProcessName, $t) }",
-    "$json = ConvertTo-Json -InputObject @($rows) -Compress",
-    "if ($json.Length -gt 4000) { $json = ConvertTo-Json -InputObject @($procs | ForEach-Object { ,@($_.Id, $_.ProcessName) }) -Compress }",
+    // Rows go into lists, not through the pipeline: Windows PowerShell 5.1 writes a pipeline-wrapped
+    // array as {"value":[...],"Count":n} (the parser reads that too).
+    "$rows = New-Object System.Collections.Generic.List[object]; $short = New-Object System.Collections.Generic.List[object]",
+    "foreach ($p in $procs) { $t = $null; try { if ($p.StartTime) { $t = ([DateTimeOffset]$p.StartTime).ToUnixTimeMilliseconds() } } catch { }; $rows.Add([object[]]@($p.Id, $p.ProcessName, $t)); $short.Add([object[]]@($p.Id, $p.ProcessName)) }",
+    "$json = ConvertTo-Json -InputObject $rows.ToArray() -Compress",
+    "if ($json.Length -gt 4000) { $json = ConvertTo-Json -InputObject $short.ToArray() -Compress }",
     "if ($json.Length -gt 4000) { $json = '{\"error\":\"' + $procs.Count + ' processes do not fit in the 4096 bytes Run Command returns; write the list with --host-processes instead\"}' }",
     "Write-Output $json",
 ];

@@ -41,7 +41,15 @@ export function parseStartTime(v: unknown): number | undefined | { error: string
     return Number.isFinite(t) ? t : { error: `is '${v}', not a date` };
 }
 
-function row(v: unknown, i: number): HostProcess | string {
+/** Windows PowerShell 5.1 writes an array that passed through the pipeline as {"value":[...],"Count":n}. */
+function unwrapArray(v: unknown): unknown {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
+    const o = v as { value?: unknown; Count?: unknown };
+    return Array.isArray(o.value) && typeof o.Count === "number" && Object.keys(o).length === 2 ? o.value : v;
+}
+
+function row(raw: unknown, i: number): HostProcess | string {
+    const v = unwrapArray(raw);
     let id: unknown;
     let name: unknown;
     let start: unknown;
@@ -68,7 +76,8 @@ export function parseHostProcesses(text: string, source: string): ParsedList {
         return { ok: false, error: `${source}: the host reported '${(json as { error: string }).error}'` };
     }
     // ConvertTo-Json writes one process as an object, not as an array of one.
-    const items = Array.isArray(json) ? json : [json];
+    const all = unwrapArray(json);
+    const items = Array.isArray(all) ? all : [all];
     const processes: HostProcess[] = [];
     for (const [i, v] of items.entries()) {
         const p = row(v, i);

@@ -19,6 +19,7 @@ import type { TokenCredential } from "@azure/identity";
 import { runVerify } from "../../../review/verify/main";
 import { AzureOptions, HOST_PROCESSES_SCRIPT } from "../../../review/verify/azureVm";
 import { EngineRecording, serveRecording } from "../../helpers/fakeEngine";
+import { parsePowerShell } from "../../helpers/powershell";
 
 const VM_ID = "/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resourceGroups/crptestar98131/providers/Microsoft.Compute/virtualMachines/vm3036";
 const RUN_COMMAND_PATH = `${VM_ID}/runCommand`;
@@ -193,4 +194,13 @@ test("--azure-vm stack reads hostVmId, or nodeVmIds.<node> with --node, from the
         expect(r).toMatchObject({ code: 2, stdout: "" });
         expect(r.stderr).toBe("verify: --azure-vm '/subscriptions/x/resourceGroups/y/virtualMachines/z' is not a VM resource id; use /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Compute/virtualMachines/<vm> (az vm show --query id)\n");
     });
+});
+
+test("the fixed script parses as PowerShell and only reads: Get-Process, then JSON to stdout", async () => {
+    const source = HOST_PROCESSES_SCRIPT.join("\n");
+    const parsed = await parsePowerShell(source);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.ok).toBe(true);
+    const commands = [...source.matchAll(/\b([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]);
+    expect([...new Set(commands)].sort()).toEqual(["ConvertTo-Json", "Get-Process", "New-Object", "Write-Output"]);
 });

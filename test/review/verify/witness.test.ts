@@ -114,6 +114,7 @@ describe("--host-processes: PowerShell's ConvertTo-Json shapes", () => {
         ["5.1 DateTime with ETS notes", `{"Id":7,"ProcessName":"x","StartTime":{"value":"\\/Date(1000)\\/","DisplayHint":2,"DateTime":"Thursday, January 1, 1970"}}`, [{ pid: 7, name: "x", startTimeMs: 1000 }]],
         ["a local time without offset is no evidence, not a wrong one", `{"Id":7,"ProcessName":"x","StartTime":"2024-12-01T09:00:00"}`, [{ pid: 7, name: "x" }]],
         ["the Run Command script's compact rows", `[[4,"System",null],[2376,"vmwp",1733040000000],[9,"idle"]]`, [{ pid: 4, name: "System" }, { pid: 2376, name: "vmwp", startTimeMs: 1733040000000 }, { pid: 9, name: "idle" }]],
+        ["5.1's pipeline-wrapped arrays {value, Count}, outside and inside", `{"value":[{"value":[2376,"vmwp",null],"Count":3},[4,"System"]],"Count":2}`, [{ pid: 2376, name: "vmwp" }, { pid: 4, name: "System" }]],
     ])("%s", (_what, text, processes) => {
         expect(parseHostProcesses(text, "f")).toEqual({ ok: true, list: { source: "f", processes } });
     });
