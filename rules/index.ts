@@ -9,6 +9,8 @@ export * from "./azure/vmSizes";
 export * from "./azure/networkSources";
 export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
+export * from "./attestation/witness";
+export * from "./attestation/witnessFindings";
 export * from "./azure/network";
 export * from "./policies/workloadRules";
 export * from "./swarm/placement";

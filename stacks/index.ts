@@ -103,6 +103,9 @@ export const dockerCertPem = provisioned?.clientCertPem;
 export const dockerKeyPem = provisioned?.clientKeyPem;
 /** On a pool: every node's engine, since verify proves the containers of one engine at a time. */
 export const nodeEndpoints = host instanceof ContainerHostPool ? Object.fromEntries(host.nodes.map((n) => [n.name, n.dockerEndpoint])) : undefined;
+/** The VMs behind the engines, for `verify --azure-vm stack`: the host's own process list through Run Command. */
+export const hostVmId = host instanceof ContainerHost ? host.vm.id : undefined;
+export const nodeVmIds = host instanceof ContainerHostPool ? Object.fromEntries(host.nodes.map((n) => [n.name, n.vmId])) : undefined;
 
 export const isolation = {
     web: web.isolation,

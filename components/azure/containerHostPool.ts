@@ -45,6 +45,8 @@ export interface PoolNodeOutputs {
     readonly dockerEndpoint: pulumi.Output<string>;
     /** Generated local administrator password: a secret. */
     readonly adminPassword: pulumi.Output<string>;
+    /** The VM's Azure resource id: where `verify --azure-vm` runs its read-only Run Command. */
+    readonly vmId: pulumi.Output<string>;
 }
 
 /** Live parts and swarm bookkeeping kept outside the instance (see ContainerHost for why). */
@@ -177,6 +179,7 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
             privateIp: node.privateIp,
             dockerEndpoint: node.dockerEndpoint,
             adminPassword: node.adminPassword,
+            vmId: node.vm.id,
         }));
 
         const provider = new docker.Provider(`${name}-docker`, {

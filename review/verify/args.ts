@@ -10,6 +10,10 @@ export interface VerifyArgs {
     readonly stackOutputs?: string;
     /** With stackOutputs: verify this node's engine (stack output nodeEndpoints.<node>) instead of dockerEndpoint. */
     readonly node?: string;
+    /** The host's own process list: a file PowerShell wrote, or "/proc" for this machine. */
+    readonly hostProcesses?: string;
+    /** An Azure VM resource id, or "stack" for the stack outputs' hostVmId / nodeVmIds.<node>. */
+    readonly azureVm?: string;
     readonly format: OutputFormat;
     /** Whole-run deadline in milliseconds; every request is bounded by it too. */
     readonly timeoutMs: number;
@@ -17,8 +21,11 @@ export interface VerifyArgs {
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+/** A Run Command takes tens of seconds; with --azure-vm the default deadline is this. */
+export const DEFAULT_AZURE_TIMEOUT_SECONDS = 180;
 
 export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file> [--node <name>]]
+                        [--host-processes <file> | --host-processes /proc | --azure-vm <resource id> | --azure-vm stack]
                         [--json | --sarif] [--timeout <seconds>]
 
 Asks a Docker engine which isolation each running container really got and compares it with
@@ -31,8 +38,16 @@ or the engine cannot be reached.
                           and, for tcp, dockerCaPem, dockerCertPem, dockerKeyPem
   --node <name>           with --stack-outputs of a pool: verify node <name> (output nodeEndpoints.<name>);
                           a swarm task runs on one node, so verify every node of a pool
+  --host-processes <file> a second witness: the host's own process list, written on the host with
+                          Get-Process | Select-Object Id, ProcessName, StartTime | ConvertTo-Json -Compress
+                          | Set-Content -Encoding utf8 host-processes.json; each container's docker top
+                          PIDs are looked up in it (shares-host-kernel / kernel-isolated / inconclusive)
+  --host-processes /proc  the same witness from this machine's /proc (a local Linux engine)
+  --azure-vm <id>         the same witness from an Azure VM: one fixed, read-only Run Command through
+                          Azure's SDK (default credential chain); 'stack' reads the stack output
+                          hostVmId, or nodeVmIds.<node> with --node
   --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
-  --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS})
+  --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
 
 Without --endpoint/--stack-outputs: DOCKER_HOST, with DOCKER_CERT_PATH for tcp (DOCKER_TLS_VERIFY
 is implied: verify never talks to a tcp engine without verifying its certificate); without
@@ -40,7 +55,7 @@ DOCKER_HOST: unix:///var/run/docker.sock.`;
 
 export type Parsed = { readonly ok: true; readonly args: VerifyArgs } | { readonly ok: false; readonly error: string };
 
-const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout"] as const;
+const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout", "--host-processes", "--azure-vm"] as const;
 
 export function parseArgs(argv: readonly string[]): Parsed {
     const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
@@ -73,7 +88,13 @@ export function parseArgs(argv: readonly string[]): Parsed {
     if (values["--node"] !== undefined && values["--stack-outputs"] === undefined) {
         return { ok: false, error: "--node picks a node's engine from the stack output nodeEndpoints; give --stack-outputs <file> too (or --endpoint with --tls-dir)" };
     }
-    let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
+    if (values["--host-processes"] !== undefined && values["--azure-vm"] !== undefined) {
+        return { ok: false, error: "--host-processes and --azure-vm exclude each other; give the host's process list one way" };
+    }
+    if (values["--azure-vm"] === "stack" && values["--stack-outputs"] === undefined) {
+        return { ok: false, error: "--azure-vm stack reads the stack output hostVmId (or nodeVmIds.<node>); give --stack-outputs <file> too, or the VM's resource id" };
+    }
+    let timeoutMs = (values["--azure-vm"] !== undefined ? DEFAULT_AZURE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS) * 1000;
     if (values["--timeout"] !== undefined) {
         const seconds = Number(values["--timeout"]);
         if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
@@ -88,6 +109,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
             tlsDir: values["--tls-dir"],
             stackOutputs: values["--stack-outputs"],
             node: values["--node"],
+            hostProcesses: values["--host-processes"],
+            azureVm: values["--azure-vm"],
             format: formats[0] ?? "table",
             timeoutMs,
             help,

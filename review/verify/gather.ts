@@ -5,6 +5,7 @@
 import Docker from "dockerode";
 import { ContainerFacts, EngineFacts, HostFacts, TaskFacts } from "../../rules";
 import { EngineError } from "./errors";
+import { parseTop } from "./top";
 
 function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
@@ -59,8 +60,26 @@ export function currentTasks(services: readonly Docker.Service[], allTasks: read
     });
 }
 
-/** Facts for `attest`: engine info, every running container inspected, current swarm tasks. */
-export async function gatherFacts(docker: Docker): Promise<HostFacts> {
+/** `GET /containers/{id}/top`; undefined when the container is gone or the answer is unreadable. */
+async function topOf(docker: Docker, id: string) {
+    try {
+        return parseTop(await docker.getContainer(id).top());
+    } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404 || (err as { statusCode?: number }).statusCode === 409) return undefined;
+        throw err;
+    }
+}
+
+function millis(v: unknown): number | undefined {
+    const t = typeof v === "string" ? Date.parse(v) : NaN;
+    return Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+/**
+ * Facts for `attest`: engine info, every running container inspected, current swarm tasks, and
+ * with `withProcesses` each container's process list (for the host-process witness).
+ */
+export async function gatherFacts(docker: Docker, withProcesses = false): Promise<HostFacts> {
     const info = await docker.info();
     if (typeof info !== "object" || info === null || typeof info.OSType !== "string") {
         throw new EngineError("the answer to GET /info is not a Docker engine's (no OSType)");
@@ -89,7 +108,8 @@ export async function gatherFacts(docker: Docker): Promise<HostFacts> {
             }
         }),
     );
-    const containers: ContainerFacts[] = inspected.flatMap((c) =>
+    const processes = withProcesses ? await Promise.all(inspected.map((c) => (c ? topOf(docker, c.Id) : undefined))) : [];
+    const containers: ContainerFacts[] = inspected.flatMap((c, i) =>
         c === undefined
             ? []
             : [{
@@ -99,6 +119,8 @@ export async function gatherFacts(docker: Docker): Promise<HostFacts> {
                   state: c.State?.Status ?? "unknown",
                   labels: labelsOf(c.Config?.Labels),
                   isolation: str((c.HostConfig as { Isolation?: unknown } | undefined)?.Isolation),
+                  startedAtMs: millis(c.State?.StartedAt),
+                  ...(withProcesses ? { processes: processes[i] } : {}),
               }],
     );
 

@@ -53,7 +53,7 @@ export function toSarif(endpoint: string, a: Attestation, exitCode: number, vers
                 },
                 invocations: [{ executionSuccessful: true, exitCode }],
                 results: a.findings.map(result),
-                properties: { endpoint, engine: a.engine, containers: a.containers, proven: a.proven },
+                properties: { endpoint, engine: a.engine, containers: a.containers, ...(a.witness ? { witness: a.witness } : {}), proven: a.proven },
             },
         ],
     };

@@ -15,8 +15,8 @@ function renderRows(header: readonly string[], rows: readonly (readonly string[]
     return [line(header), ...rows.map(line)];
 }
 
-function row(c: ContainerVerdict): string[] {
-    return [
+function row(c: ContainerVerdict, witness: boolean): string[] {
+    const cells = [
         c.name,
         c.workload ?? (c.labelled ? "-" : "(unlabelled)"),
         c.trust,
@@ -25,12 +25,20 @@ function row(c: ContainerVerdict): string[] {
         c.effective + (c.via === "engine-default" ? " (engine default)" : ""),
         c.proven ? "yes" : "NO",
     ];
+    // The witness column sits before PROVEN: it is evidence, PROVEN is the conclusion.
+    if (witness) cells.splice(cells.length - 1, 0, c.witness?.verdict ?? "-");
+    return cells;
 }
 
+const HEADER = ["CONTAINER", "WORKLOAD", "TRUST", "DECLARED", "REPORTED", "EFFECTIVE", "PROVEN"];
+
 export function renderTable(endpoint: string, a: Attestation, exitCode: number): string {
-    const out: string[] = [`Verify ${endpoint}`, engineLine(a.engine), ""];
+    const out: string[] = [`Verify ${endpoint}`, engineLine(a.engine)];
+    if (a.witness) out.push(`Witness: ${a.witness.source} (${a.witness.hostProcessCount} host processes) against each container's GET /containers/{id}/top`);
+    out.push("");
+    const header = a.witness ? [...HEADER.slice(0, -1), "WITNESS", "PROVEN"] : HEADER;
     if (a.containers.length === 0) out.push("No running containers.");
-    else out.push(...renderRows(["CONTAINER", "WORKLOAD", "TRUST", "DECLARED", "REPORTED", "EFFECTIVE", "PROVEN"], a.containers.map(row)));
+    else out.push(...renderRows(header, a.containers.map((c) => row(c, a.witness !== undefined))));
     out.push("");
     if (a.findings.length === 0) out.push("No findings.");
     else {

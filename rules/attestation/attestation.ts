@@ -15,6 +15,8 @@ import { IsolationMode } from "../os/compatibility";
 import { parseTrust, Trust } from "../os/isolation";
 import { FindingLevel, VERIFY_RULES, VerifyRuleId } from "./attestationRules";
 import { ISOLATION_LABEL, isReservedLabel, TRUST_LABEL, WORKLOAD_LABEL } from "../os/labels";
+import { ContainerProcess, HostProcessList, Witness, witnessContainer } from "./witness";
+import { witnessFindings } from "./witnessFindings";
 
 /** What `GET /info` says about the engine. */
 export interface EngineFacts {
@@ -47,6 +49,10 @@ export interface ContainerFacts {
     readonly labels: Readonly<Record<string, string>>;
     /** `HostConfig.Isolation` as the engine reports it. */
     readonly isolation?: string;
+    /** `State.StartedAt` in milliseconds since the epoch. */
+    readonly startedAtMs?: number;
+    /** `GET /containers/{id}/top`, read only when a host process list is given; undefined when the engine gave none. */
+    readonly processes?: readonly ContainerProcess[];
 }
 
 /** A current swarm task (`GET /tasks`), with its service's declared labels. */
@@ -71,6 +77,8 @@ export interface HostFacts {
     readonly containers: readonly ContainerFacts[];
     /** Current tasks (desired state not shutdown/remove); empty unless the engine is a swarm manager. */
     readonly tasks: readonly TaskFacts[];
+    /** The host's own process list (the kernel's witness), when a source was given. */
+    readonly hostProcesses?: HostProcessList;
 }
 
 /** An isolation mode, or why none can be claimed: `none` (not a Windows engine), `unknown`. */
@@ -125,6 +133,8 @@ export interface ContainerVerdict {
     readonly effective: EffectiveIsolation;
     /** Where the effective mode came from. */
     readonly via: "container" | "engine-default" | "not-windows" | "unreadable";
+    /** The host process list's verdict, when one was given. */
+    readonly witness?: Witness;
     readonly proven: boolean;
 }
 
@@ -132,6 +142,8 @@ export interface Attestation {
     readonly engine: EngineVerdict;
     readonly containers: readonly ContainerVerdict[];
     readonly findings: readonly Finding[];
+    /** Where the host's process list came from and how many processes it held, when one was given. */
+    readonly witness?: { readonly source: string; readonly hostProcessCount: number };
     /** True when no finding is an error: every running container proven to run as declared. */
     readonly proven: boolean;
 }
@@ -218,7 +230,7 @@ function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: F
     return { verdict, findings };
 }
 
-function judgeContainer(c: ContainerFacts, engine: EngineFacts): { verdict: ContainerVerdict; findings: Finding[] } {
+function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: HostProcessList | undefined): { verdict: ContainerVerdict; findings: Finding[] } {
     const declared = declaredIsolation(c.labels);
     const { effective, via } = effectiveIsolation(c.isolation, engine);
     const subject: Subject = { kind: "container", id: c.id, name: c.name };
@@ -235,6 +247,10 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts): { verdict: Cont
     if (declared.trust === "untrusted" && effective !== "hyperv") {
         add("untrusted-requires-hyperv", `${declared.labelled ? "untrusted" : "unlabelled (so untrusted)"} container ${c.name} is not Hyper-V isolated: it ${runs}`);
     }
+    const witness = hostProcesses ? witnessContainer(c.processes, c.startedAtMs, hostProcesses) : undefined;
+    if (witness) {
+        for (const f of witnessFindings({ name: c.name, labelled: declared.labelled, trust: declared.trust, reported, effective }, witness)) add(f.ruleId, f.message);
+    }
     const verdict: ContainerVerdict = {
         id: c.id,
         name: c.name,
@@ -246,6 +262,7 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts): { verdict: Cont
         reported,
         effective,
         via,
+        ...(witness ? { witness } : {}),
         proven: findings.every((f) => f.level !== "error"),
     };
     return { verdict, findings };
@@ -269,7 +286,7 @@ function judgeTask(t: TaskFacts, engine: EngineFacts, running: ReadonlySet<strin
 /** The whole judgement: engine, every running container, every current labelled task. */
 export function attest(facts: HostFacts): Attestation {
     const engine = judgeEngine(facts.engine);
-    const containers = facts.containers.map((c) => judgeContainer(c, facts.engine));
+    const containers = facts.containers.map((c) => judgeContainer(c, facts.engine, facts.hostProcesses));
     const running = new Set(facts.containers.map((c) => c.id));
     const taskFindings = facts.tasks.flatMap((t) => judgeTask(t, facts.engine, running) ?? []);
     const findings = [...engine.findings, ...containers.flatMap((c) => c.findings), ...taskFindings];
@@ -277,6 +294,7 @@ export function attest(facts: HostFacts): Attestation {
         engine: engine.verdict,
         containers: containers.map((c) => c.verdict),
         findings,
+        ...(facts.hostProcesses ? { witness: { source: facts.hostProcesses.source, hostProcessCount: facts.hostProcesses.processes.length } } : {}),
         proven: findings.every((f) => f.level !== "error"),
     };
 }

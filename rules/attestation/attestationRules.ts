@@ -8,7 +8,10 @@ export type VerifyRuleId =
     | "engine-default-isolation"
     | "unlabelled-container"
     | "invalid-label"
-    | "task-not-verified";
+    | "task-not-verified"
+    | "witness-contradicts-engine"
+    | "witness-untrusted-shares-kernel"
+    | "witness-inconclusive";
 
 export type FindingLevel = "error" | "warning";
 
@@ -65,5 +68,26 @@ export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
         securitySeverity: 5.0,
         summary: "A labelled swarm task has no running container on this engine to inspect.",
         help: "The task was refused, is not running yet, or runs on another node: its isolation is unproven. Read the task error; for other nodes, run verify against that node's engine.",
+    },
+    "witness-contradicts-engine": {
+        id: "witness-contradicts-engine",
+        level: "error",
+        securitySeverity: 8.0,
+        summary: "The host's process list contradicts the isolation the engine records for a container.",
+        help: "The engine says hyperv but the container's processes are host processes (or the engine says process, yet none of them is on the host). Either the engine's record or the host list is wrong: treat the container as sharing the host kernel until a fresh host list agrees with the engine.",
+    },
+    "witness-untrusted-shares-kernel": {
+        id: "witness-untrusted-shares-kernel",
+        level: "error",
+        securitySeverity: 9.5,
+        summary: "An untrusted or unlabelled container's processes are host processes: it shares the host kernel.",
+        help: "Critical, whatever the engine records: the host's own process list shows the workload's processes, so no Hyper-V boundary stands between it and the host. Stop it and redeploy it with isolation 'hyperv'.",
+    },
+    "witness-inconclusive": {
+        id: "witness-inconclusive",
+        level: "warning",
+        securitySeverity: 3.0,
+        summary: "The host's process list neither proves nor refutes the container's isolation.",
+        help: "No processes to compare, PIDs reused (a host process with the container's PID and name started before the container), only some processes found, or no VM worker process on a host that should run a utility VM. Take a fresh host process list right after verify reads the engine, from the container's own host.",
     },
 };

@@ -11,6 +11,8 @@ export interface EngineRecording {
     readonly inspect: Readonly<Record<string, unknown>>;
     readonly services: readonly unknown[];
     readonly tasks: readonly unknown[];
+    /** `GET /containers/{id}/top` answers, by container id. */
+    readonly top?: Readonly<Record<string, unknown>>;
 }
 
 export interface FakeEngine {
@@ -28,6 +30,8 @@ function answer(rec: EngineRecording, path: string): [number, unknown] {
     if (path === "/tasks") return [200, rec.tasks];
     const m = /^\/containers\/([^/]+)\/json$/.exec(path);
     if (m) return rec.inspect[m[1]] ? [200, rec.inspect[m[1]]] : [404, { message: `No such container: ${m[1]}` }];
+    const t = /^\/containers\/([^/]+)\/top$/.exec(path);
+    if (t) return rec.top?.[t[1]] ? [200, rec.top[t[1]]] : [404, { message: `No such container: ${t[1]}` }];
     return [404, { message: "page not found" }];
 }
 

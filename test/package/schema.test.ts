@@ -110,7 +110,7 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
             expect(p.required).toContain(out);
         }
         const node = schema.types[p.properties.nodes.items!.$ref!.replace("#/types/", "")];
-        expect(Object.keys(node.properties!).sort()).toEqual(["adminPassword", "dockerEndpoint", "name", "osBuild", "privateIp", "role", "vmSize", "zone"]);
+        expect(Object.keys(node.properties!).sort()).toEqual(["adminPassword", "dockerEndpoint", "name", "osBuild", "privateIp", "role", "vmId", "vmSize", "zone"]);
         expect(enumValues(node.properties!.role.$ref)).toEqual(["init", "manager", "worker"]);
         for (const live of ["provider", "readyResources", "publishedPorts", "swarmNodes", "swarmCapacity"]) expect(Object.keys(p.properties)).not.toContain(live);
     });

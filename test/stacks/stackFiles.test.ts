@@ -86,6 +86,8 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
     expect(await unwrap(out.dockerCaPem)).toEqual({ value: "CERT-OF-winhost-ca", secret: false });
     expect(await unwrap(out.dockerCertPem)).toEqual({ value: "CERT-OF-winhost-client-cert", secret: false });
     expect(await unwrap(out.dockerKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winhost-client-key", secret: true });
+    // What verify --azure-vm stack reads: the VM resource id (the mocks make it <name>-id).
+    expect(await unwrap(out.hostVmId)).toEqual({ value: "winhost-vm-id", secret: false });
 });
 
 test("dev with an existing resource group and no client ranges: no resource group, no public IP, private endpoint", async () => {
@@ -177,6 +179,8 @@ test("prod: a pool of three mixed hosts as one swarm; each workload gets its iso
     expect(await unwrap(out.dockerEndpoint)).toEqual({ value: "tcp://20.50.60.70:2376", secret: false });
     expect(await unwrap(out.dockerKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winpool-client-key", secret: true });
     expect((await unwrap(pulumi.output(out.nodeEndpoints))).value).toEqual({ "winpool-0": "tcp://20.50.60.70:2376", "winpool-1": "tcp://10.40.0.4:2376", "winpool-2": "tcp://10.40.0.4:2376" });
+    expect((await unwrap(pulumi.output(out.nodeVmIds))).value).toEqual({ "winpool-0": "winpool-0-vm-id", "winpool-1": "winpool-1-vm-id", "winpool-2": "winpool-2-vm-id" });
+    expect(out.hostVmId).toBeUndefined();
 });
 
 test("prod: poolHosts that is not a list of objects is refused by the stack config reader", async () => {

@@ -41,8 +41,18 @@ describe("parseArgs", () => {
         [["--node", "winpool-1"], "--node picks a node's engine from the stack output nodeEndpoints; give --stack-outputs <file> too (or --endpoint with --tls-dir)"],
         [["--timeout", "0"], "--timeout '0' is not a number of seconds between 0 and 600; e.g. --timeout 10"],
         [["--timeout", "soon"], "--timeout 'soon' is not a number of seconds between 0 and 600; e.g. --timeout 10"],
+        [["--host-processes", "h.json", "--azure-vm", "/subscriptions/s"], "--host-processes and --azure-vm exclude each other; give the host's process list one way"],
+        [["--azure-vm", "stack"], "--azure-vm stack reads the stack output hostVmId (or nodeVmIds.<node>); give --stack-outputs <file> too, or the VM's resource id"],
+        [["--host-processes"], "--host-processes needs a value; see --help"],
     ])("%j is refused", (argv, error) => {
         expect(parseArgs(argv)).toEqual({ ok: false, error });
+    });
+    test("witness sources: a file, /proc, an Azure VM (whose Run Command gets a longer default deadline)", () => {
+        expect(parseArgs(["--host-processes", "h.json"])).toMatchObject({ ok: true, args: { hostProcesses: "h.json", timeoutMs: 10000 } });
+        expect(parseArgs(["--host-processes=/proc"])).toMatchObject({ ok: true, args: { hostProcesses: "/proc" } });
+        expect(parseArgs(["--azure-vm", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/v"])).toMatchObject({ ok: true, args: { timeoutMs: 180000 } });
+        expect(parseArgs(["--stack-outputs", "o.json", "--azure-vm", "stack", "--timeout", "90"])).toMatchObject({ ok: true, args: { azureVm: "stack", timeoutMs: 90000 } });
+        expect(USAGE).toContain("Get-Process | Select-Object Id, ProcessName, StartTime | ConvertTo-Json -Compress");
     });
 });
 

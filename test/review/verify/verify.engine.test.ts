@@ -145,6 +145,70 @@ test("npm run verify: the table on stdout, exit 1", async () => {
     expect(r.stdout.trimEnd().split("\n").pop()).toBe("NOT PROVEN: 5 running container(s), 10 error(s), 1 warning(s); exit 1");
 });
 
+describe("the kernel's witness: docker top against this machine's /proc", () => {
+    type WitnessReport = Omit<JsonReport, "containers"> & {
+        witness: { source: string; hostProcessCount: number };
+        containers: (JsonReport["containers"][number] & { id: string; witness: { verdict: string; reason: string; matchedPids: number[] } })[];
+    };
+    let json: WitnessReport;
+    beforeAll(async () => {
+        const r = await verify([...tlsArgs(), "--host-processes", "/proc", "--json"]);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(1);
+        json = JSON.parse(r.stdout);
+    });
+
+    test("the engine runs in its own network namespace, but its containers' top PIDs are this machine's PIDs", async () => {
+        const docker = new Docker({ socketPath: state.unixEndpoint.slice("unix://".length) });
+        const ns = (pid: number | "self", kind: string) => fs.readlinkSync(`/proc/${pid}/ns/${kind}`);
+        expect(ns(state.pids.dockerd, "net")).not.toBe(ns("self", "net"));
+        expect(ns(state.pids.dockerd, "pid")).toBe(ns("self", "pid"));
+        for (const c of json.containers) {
+            const top = await docker.getContainer(c.id).top();
+            const pids = top.Processes.map((p: string[]) => Number(p[top.Titles.indexOf("PID")]));
+            expect(pids.length).toBeGreaterThan(0);
+            // The same process seen from here: its /proc entry exists, in our PID namespace, running sleep.
+            for (const pid of pids) expect(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]).toBe("/bin/sleep");
+            expect(c.witness.matchedPids.sort()).toEqual(pids.sort());
+        }
+    });
+
+    test("every running container shares the host kernel, as a Linux container does", () => {
+        expect(json.witness.source).toBe("/proc of this machine");
+        expect(json.witness.hostProcessCount).toBeGreaterThan(json.containers.length);
+        expect(json.containers.map((c) => [short(c.name), c.witness.verdict]).sort()).toEqual([
+            ["wi-bad-label", "shares-host-kernel"],
+            ["wi-customer-job", "shares-host-kernel"],
+            ["wi-handmade", "shares-host-kernel"],
+            ["wi-svc-legacy", "shares-host-kernel"],
+            ["wi-web", "shares-host-kernel"],
+        ]);
+        for (const c of json.containers) expect(c.witness.reason).toMatch(/^all 1 process\(es\) of GET \/containers\/\{id\}\/top \(PID \d+\) are host processes with the same Id and name \(top PID \+ process name against the host's Id \+ ProcessName \(\+ StartTime vs State\.StartedAt\) from \/proc of this machine\)$/);
+    });
+
+    test("the untrusted and unlabelled ones are critical by the witness too; the rest of the findings stay", () => {
+        const witness = EXPECTED_FINDINGS.concat([
+            ["witness-untrusted-shares-kernel", "wi-bad-label"],
+            ["witness-untrusted-shares-kernel", "wi-customer-job"],
+            ["witness-untrusted-shares-kernel", "wi-handmade"],
+        ]).sort((a, b) => (a.join() < b.join() ? -1 : 1));
+        expect(findingPairs(json)).toEqual(witness);
+    });
+
+    test("npm run verify with the witness column", async () => {
+        const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+            execFile("npm", ["run", "-s", "verify", "--", ...tlsArgs(), "--host-processes", "/proc"], { cwd: ROOT, timeout: 60000 }, (err, stdout, stderr) =>
+                resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+            );
+        });
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/^Witness: \/proc of this machine \(\d+ host processes\) against each container's GET \/containers\/\{id\}\/top$/m);
+        expect(r.stdout).toMatch(/^wi-customer-job\s+customer-job\s+untrusted\s+hyperv\s+''\s+none\s+shares-host-kernel\s+NO$/m);
+        expect(r.stdout.trimEnd().split("\n").pop()).toBe("NOT PROVEN: 5 running container(s), 13 error(s), 1 warning(s); exit 1");
+    });
+});
+
 describe("cannot connect: exit 2 with a message naming the endpoint, within the timeout", () => {
     const refused = async (argv: string[]) => {
         const r = await verify([...argv, "--timeout", "3"]);

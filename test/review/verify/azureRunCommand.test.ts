@@ -1,0 +1,206 @@
+/**
+ * --azure-vm through Azure's own SDK (@azure/arm-compute, the real client and poller) against a
+ * local HTTPS server that answers as Azure documents it. The published example is
+ * Azure/azure-rest-api-specs, specification/compute/resource-manager/Microsoft.Compute/ComputeRP/
+ * stable/2024-07-01/examples/runCommandExamples/VirtualMachineRunCommand.json (commit
+ * f5ec61419fff5b65e7a5f6a38782172d07b14ec4): subscription 24fb23e3-6ba3-41f0-9b6e-e41131d5d61e,
+ * group crptestar98131, VM vm3036, commandId RunPowerShellScript; a 200 whose body `value` holds a
+ * ComponentStatus/StdOut/succeeded and a ComponentStatus/StdErr/succeeded status (level Info,
+ * displayStatus "Provisioning succeeded"), or a 202 with a Location to poll. Only the cloud is
+ * stood in for: the credential is static, the certificate self-signed (openssl).
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { TokenCredential } from "@azure/identity";
+import { runVerify } from "../../../review/verify/main";
+import { AzureOptions, HOST_PROCESSES_SCRIPT } from "../../../review/verify/azureVm";
+import { EngineRecording, serveRecording } from "../../helpers/fakeEngine";
+import { parsePowerShell } from "../../helpers/powershell";
+
+const VM_ID = "/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resourceGroups/crptestar98131/providers/Microsoft.Compute/virtualMachines/vm3036";
+const RUN_COMMAND_PATH = `${VM_ID}/runCommand`;
+/** The api-version @azure/arm-compute 24.1.0 sends (the example above is the same operation at 2024-07-01). */
+const SDK_API_VERSION = "2026-03-01";
+
+/** The example's 200 body, field by field; `stdout` replaces its sample message where a test needs the script's output. */
+const documentedBody = (stdout = "This is a sample script with parameters value1 value2") => ({
+    value: [
+        { code: "ComponentStatus/StdOut/succeeded", level: "Info", displayStatus: "Provisioning succeeded", message: stdout },
+        { code: "ComponentStatus/StdErr/succeeded", level: "Info", displayStatus: "Provisioning succeeded", message: "" },
+    ],
+});
+
+/** What HOST_PROCESSES_SCRIPT writes on the page's host: [Id, ProcessName, StartTimeMs]. */
+const SCRIPT_OUTPUT = JSON.stringify([[4, "System", null], [3964, "PING", 1733040000000], [2376, "vmwp", 1733039000000]]);
+
+const PAGE = path.join(__dirname, "..", "..", "fixtures", "hypervIsolationPage");
+const PROCESS_ID = "1f8bf89026c8f66921a55e773bac1c60174bb6bab52ef427c6c8dbc8698f9d7a";
+const HYPERV_ID = "5d5611e38b31a41879d37a94468a1e11dc1086dcd009e2640d36023aa1663e62";
+
+interface Seen {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    authorization?: string;
+    body: string;
+}
+
+let dir: string;
+let cert: { key: string; cert: string };
+beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-azure-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem"], { cwd: dir, stdio: "ignore" });
+    cert = { key: fs.readFileSync(path.join(dir, "key.pem"), "utf8"), cert: fs.readFileSync(path.join(dir, "cert.pem"), "utf8") };
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A local ARM: each request is recorded and answered by `respond`. */
+async function withArm<T>(respond: (seen: Seen, base: string) => { status: number; headers?: Record<string, string>; body?: unknown }, run: (azure: AzureOptions, seen: Seen[], scopes: string[][]) => Promise<T>): Promise<T> {
+    const seen: Seen[] = [];
+    let base = "";
+    const server = https.createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+        let body = "";
+        req.on("data", (d: Buffer) => (body += d.toString()));
+        req.on("end", () => {
+            const url = new URL(req.url ?? "/", base);
+            const s: Seen = { method: req.method ?? "", path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body };
+            seen.push(s);
+            const r = respond(s, base);
+            res.writeHead(r.status, { "Content-Type": "application/json", ...r.headers });
+            res.end(r.body === undefined ? "" : JSON.stringify(r.body));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const scopes: string[][] = [];
+    const credential: TokenCredential = {
+        getToken: async (s) => {
+            scopes.push(([] as string[]).concat(s));
+            return { token: "test-token", expiresOnTimestamp: Date.now() + 3_600_000 };
+        },
+    };
+    try {
+        return await run({ credential, clientOptions: { endpoint: base, tlsOptions: { ca: cert.cert }, retryOptions: { maxRetries: 0 } } }, seen, scopes);
+    } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+}
+
+async function verify(azure: AzureOptions, ...flags: string[]) {
+    const socketPath = path.join(dir, `engine-${Math.random().toString(36).slice(2)}.sock`);
+    const rec = JSON.parse(fs.readFileSync(path.join(PAGE, "engine.json"), "utf8")) as EngineRecording;
+    const engine = await serveRecording(rec, { socketPath });
+    let stdout = "";
+    let stderr = "";
+    try {
+        const code = await runVerify(["--endpoint", `unix://${socketPath}`, ...flags], {}, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, azure);
+        return { code, stdout, stderr };
+    } finally {
+        await engine.close();
+    }
+}
+
+const expectRunCommandRequest = (s: Seen) => {
+    expect(s.method).toBe("POST");
+    expect(s.path).toBe(RUN_COMMAND_PATH);
+    expect([...s.query.entries()]).toEqual([["api-version", SDK_API_VERSION]]);
+    expect(s.authorization).toBe("Bearer test-token");
+    // The one fixed, read-only script; nothing from the command line.
+    expect(JSON.parse(s.body)).toEqual({ commandId: "RunPowerShellScript", script: [...HOST_PROCESSES_SCRIPT] });
+};
+
+test("the request is the documented one; the documented 200 answer is parsed, and its sample message refused as no process list", async () => {
+    await withArm(() => ({ status: 200, body: documentedBody() }), async (azure, seen, scopes) => {
+        const r = await verify(azure, "--azure-vm", VM_ID, "--json");
+        expect(seen).toHaveLength(1);
+        expectRunCommandRequest(seen[0]);
+        expect(scopes).toEqual([["https://management.azure.com/.default"]]);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toMatch(new RegExp(`^verify: Azure Run Command on ${VM_ID} is not JSON \\(.*\\); write it on the host with: Get-Process`));
+    });
+});
+
+test("the script's output in the documented answer: the page's verdicts, the source named", async () => {
+    await withArm(() => ({ status: 200, body: documentedBody(SCRIPT_OUTPUT) }), async (azure) => {
+        const r = await verify(azure, "--azure-vm", VM_ID, "--json");
+        expect(r.stderr).toBe("");
+        const out = JSON.parse(r.stdout);
+        expect(out.witness).toEqual({ source: `Azure Run Command on ${VM_ID}`, hostProcessCount: 3 });
+        expect(Object.fromEntries(out.containers.map((c: { id: string; witness: { verdict: string } }) => [c.id, c.witness.verdict]))).toEqual({
+            [PROCESS_ID]: "shares-host-kernel",
+            [HYPERV_ID]: "kernel-isolated",
+        });
+    });
+});
+
+test("a 202 with a Location: the SDK's poller follows it to the result", async () => {
+    await withArm(
+        (s, base) => (s.method === "POST" ? { status: 202, headers: { Location: `${base}/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/providers/Microsoft.Compute/locations/westus/operations/op1?monitor=true&api-version=${SDK_API_VERSION}` } } : { status: 200, body: documentedBody(SCRIPT_OUTPUT) }),
+        async (azure, seen) => {
+            const r = await verify(azure, "--azure-vm", VM_ID, "--json", "--timeout", "60");
+            expect(r.stderr).toBe("");
+            expectRunCommandRequest(seen[0]);
+            expect(seen.slice(1).map((s) => [s.method, s.path])).toEqual([["GET", "/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/providers/Microsoft.Compute/locations/westus/operations/op1"]]);
+            expect(JSON.parse(r.stdout).witness.source).toBe(`Azure Run Command on ${VM_ID}`);
+        },
+    );
+});
+
+test("Azure's error answer: exit 2 naming the VM, the status and the code", async () => {
+    await withArm(() => ({ status: 403, body: { error: { code: "AuthorizationFailed", message: "The client does not have authorization to perform action 'Microsoft.Compute/virtualMachines/runCommand/action'." } } }), async (azure) => {
+        const r = await verify(azure, "--azure-vm", VM_ID);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toBe(`verify: Run Command on ${VM_ID} failed (HTTP 403 AuthorizationFailed): The client does not have authorization to perform action 'Microsoft.Compute/virtualMachines/runCommand/action'.\n`);
+    });
+});
+
+test("stderr from the script, or the script's own 'too long' answer, is an error, never an empty list", async () => {
+    const stderrBody = documentedBody(SCRIPT_OUTPUT);
+    stderrBody.value[1].message = "Get-Process : Access is denied";
+    await withArm(() => ({ status: 200, body: stderrBody }), async (azure) => {
+        const r = await verify(azure, "--azure-vm", VM_ID);
+        expect(r).toMatchObject({ code: 2, stderr: `verify: Run Command on ${VM_ID} wrote to stderr: Get-Process : Access is denied\n` });
+    });
+    await withArm(() => ({ status: 200, body: documentedBody(`{"error":"412 processes do not fit in the 4096 bytes Run Command returns; write the list with --host-processes instead"}`) }), async (azure) => {
+        const r = await verify(azure, "--azure-vm", VM_ID);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain("the host reported '412 processes do not fit in the 4096 bytes Run Command returns");
+    });
+});
+
+test("--azure-vm stack reads hostVmId, or nodeVmIds.<node> with --node, from the stack outputs", async () => {
+    await withArm(() => ({ status: 200, body: documentedBody(SCRIPT_OUTPUT) }), async (azure, seen) => {
+        // The engine endpoint comes from --endpoint in these tests, so the outputs here only name VMs.
+        const outputs = path.join(dir, "outputs.json");
+        fs.writeFileSync(outputs, JSON.stringify({ hostVmId: VM_ID, nodeVmIds: { w2022node01: VM_ID.replace("vm3036", "node01") } }));
+        const { resolveWitnessSource } = await import("../../../review/verify/witnessSource");
+        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, azureVm: "stack" })).toEqual({
+            kind: "azure",
+            vm: { id: VM_ID, subscriptionId: "24fb23e3-6ba3-41f0-9b6e-e41131d5d61e", resourceGroupName: "crptestar98131", vmName: "vm3036" },
+        });
+        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, node: "w2022node01", azureVm: "stack" })).toMatchObject({ vm: { vmName: "node01" } });
+        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, node: "nope", azureVm: "stack" })).toEqual({
+            error: `--azure-vm stack: --stack-outputs '${outputs}' has no string output nodeVmIds.nope; export it from the stack (stacks/index.ts exports hostVmId and nodeVmIds) or give the VM's resource id`,
+        });
+        expect(seen).toHaveLength(0);
+        const r = await verify(azure, "--azure-vm", "/subscriptions/x/resourceGroups/y/virtualMachines/z");
+        expect(r).toMatchObject({ code: 2, stdout: "" });
+        expect(r.stderr).toBe("verify: --azure-vm '/subscriptions/x/resourceGroups/y/virtualMachines/z' is not a VM resource id; use /subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Compute/virtualMachines/<vm> (az vm show --query id)\n");
+    });
+});
+
+test("the fixed script parses as PowerShell and only reads: Get-Process, then JSON to stdout", async () => {
+    const source = HOST_PROCESSES_SCRIPT.join("\n");
+    const parsed = await parsePowerShell(source);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.ok).toBe(true);
+    const commands = [...source.matchAll(/\b([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]);
+    expect([...new Set(commands)].sort()).toEqual(["ConvertTo-Json", "Get-Process", "New-Object", "Write-Output"]);
+});
