@@ -16,11 +16,16 @@ export interface RunningPack {
 
 export function startPolicyPack(packDir: string, timeoutMs = 120_000): Promise<RunningPack> {
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    // The engine address is only used to stream logs back; the pack serves without it.
+    // The engine address is only used to stream logs back; the pack serves without it. The
+    // server also ends when its stdin closes, i.e. when whatever started it is gone, however it
+    // went (a killed test worker, a SIGKILLed plan): it leads its own group, so no terminal
+    // signal reaches it.
+    const withParent = `process.stdin.on("end", () => process.exit(0)).on("error", () => process.exit(0)).resume();`;
+    const start = `${withParent} process.argv = [process.argv[0], ${JSON.stringify(runner)}, "127.0.0.1:0", "."]; require(process.argv[1]);`;
     const child = track(
-        spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+        spawn(process.execPath, ["-e", start], {
             cwd: path.resolve(packDir),
-            stdio: ["ignore", "pipe", "pipe"],
+            stdio: ["pipe", "pipe", "pipe"],
             detached: true,
         }),
     );
