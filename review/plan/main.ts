@@ -91,6 +91,8 @@ function readPolicyConfig(file: string | undefined): PolicyPackConfig {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+    // Also when `windows-isolation plan` calls this main: no child outlives the plan.
+    endChildrenOnExit("plan");
     const userCwd = process.env.INIT_CWD ?? process.cwd();
     let args: PlanArgs | "help";
     let target;
@@ -163,7 +165,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    endChildrenOnExit("plan");
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (e) => {

@@ -76,7 +76,12 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
  * and waited for before the tool exits (128 + the signal number); on any other exit (normal,
  * `process.exit`, an uncaught error) whatever is still registered is killed.
  */
+let installed = false;
+
 export function endChildrenOnExit(tool: string): void {
+    // Once per process, whichever entry point (the tool's own, or `windows-isolation <tool>`) gets here first.
+    if (installed) return;
+    installed = true;
     process.on("exit", killAll);
     for (const [signal, code] of Object.entries(SIGNAL_EXIT) as [NodeJS.Signals, number][]) {
         process.once(signal, () => {

@@ -18,10 +18,14 @@ export interface StartedPlan {
     readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-export function startPlan(args: string[]): StartedPlan {
+/** The plan's own entry point, or the package command that dispatches to it. */
+export const PLAN_ENTRY = [path.join(ROOT, "review", "plan", "main.ts")];
+export const BIN_PLAN_ENTRY = [path.join(ROOT, "bin", "windows-isolation.ts"), "plan"];
+
+export function startPlan(args: string[], entry: string[] = PLAN_ENTRY): StartedPlan {
     const token = randomUUID();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
-    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "review", "plan", "main.ts"), "--out", out, ...args], {
+    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), ...entry, "--out", out, ...args], {
         cwd: ROOT,
         env: { ...process.env, INIT_CWD: ROOT, [TOKEN_VAR]: token },
     });

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { FIXTURES } from "../../helpers/planCli";
-import { processesWith, startPlan, TOKEN_VAR, waitForProcesses } from "../../helpers/processes";
+import { BIN_PLAN_ENTRY, PLAN_ENTRY, processesWith, startPlan, TOKEN_VAR, waitForProcesses } from "../../helpers/processes";
 
 const neverEnds = path.join(FIXTURES, "never-ends");
 const has = (ps: { cmdline: string }[], re: RegExp) => ps.some((p) => re.test(p.cmdline));
@@ -22,10 +22,11 @@ test("--timeout stops a program that never ends: exit 2 naming the timeout and t
 }, 120_000);
 
 test.each([
-    ["SIGTERM", 143],
-    ["SIGINT", 130],
-] as const)("a plan stopped by %s ends the program, its subprocess and the pack server (exit %d)", async (signal, exitCode) => {
-    const plan = startPlan(["--program", neverEnds, "--stack", "test"]);
+    ["SIGTERM", 143, "review/plan/main.ts", PLAN_ENTRY],
+    ["SIGINT", 130, "review/plan/main.ts", PLAN_ENTRY],
+    ["SIGTERM", 143, "windows-isolation plan", BIN_PLAN_ENTRY],
+] as const)("a plan stopped by %s ends the program, its subprocess and the pack server (exit %d, started as %s)", async (signal, exitCode, _how, entry) => {
+    const plan = startPlan(["--program", neverEnds, "--stack", "test"], [...entry]);
     const before = await waitForProcesses(plan.token, (ps) => has(ps, /runProgram\.ts/) && has(ps, /^sleep 3600$/) && has(ps, /run-policy-pack/));
     expect(before.length).toBeGreaterThanOrEqual(4); // plan, runner, sleep, pack server
     plan.child.kill(signal);
