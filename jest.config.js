@@ -9,7 +9,16 @@ module.exports = {
   testTimeout: 60000,
   reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
   projects: [
-    { ...base, displayName: "unit", roots: ["<rootDir>/test"], testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["\\.engine\\.test\\.ts$"] },
+    // The teardown fails the run when a policy pack server or program runner it started is left running.
+    {
+      ...base,
+      displayName: "unit",
+      roots: ["<rootDir>/test"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["\\.engine\\.test\\.ts$"],
+      globalSetup: "<rootDir>/test/helpers/leaks/globalSetup.ts",
+      globalTeardown: "<rootDir>/test/helpers/leaks/globalTeardown.ts",
+    },
     // One real Docker engine for all engine tests; started only when one of them runs.
     {
       ...base,

@@ -12,6 +12,7 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { AnalyzerClient } from "../review/analyzer/client";
 import { startPolicyPack } from "../review/analyzer/packServer";
+import { endChildrenOnExit } from "../review/process/children";
 import { evaluate } from "../review/plan/evaluate";
 import { RecordedResource } from "../review/plan/recorded";
 
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
     }
 }
 
+endChildrenOnExit("bench");
 main().catch((e) => {
     console.error(`bench: ${e instanceof Error ? e.message : e}`);
     process.exit(2);

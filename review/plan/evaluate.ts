@@ -1,11 +1,14 @@
 /**
  * Evaluates recorded resources through the policy pack's own analyzer server, as the engine
  * does during `pulumi preview`: Configure, one Analyze per resource, then AnalyzeStack. When
- * the config grants exceptions, a second pass without them shows what each one suppressed.
+ * the config grants exceptions, a second pass without them shows what each one suppressed. A
+ * config that weakens a mandatory policy is refused unless allowed; allowed, one more pass at
+ * full strength shows what each weakened policy would have found.
  */
 import { EXCEPTION_CONFIG_KEYS } from "../../policy/exceptions";
 import { AnalyzerClient, AnalyzerInfo, Diagnostic, NotApplicable, PolicyPackConfig } from "../analyzer/client";
 import { RecordedResource } from "./recorded";
+import { atFullStrength, WeakenedPoliciesError, WeakenedPolicy, weakenedPolicies } from "./weakened";
 
 export interface Evaluation {
     readonly info: AnalyzerInfo;
@@ -14,6 +17,13 @@ export interface Evaluation {
     /** Findings that the configured exceptions suppressed (shown in every report). */
     readonly suppressed: Diagnostic[];
     readonly config: PolicyPackConfig;
+    /** Mandatory policies the config lowers, each with what it finds at full strength. */
+    readonly weakened: (WeakenedPolicy & { readonly wouldFind: Diagnostic[] })[];
+}
+
+export interface EvaluateOptions {
+    /** Run even when the config weakens a mandatory policy (otherwise `WeakenedPoliciesError`). */
+    readonly allowWeakened?: boolean;
 }
 
 async function analyzeAll(client: AnalyzerClient, resources: readonly RecordedResource[], concurrency = 32) {
@@ -68,11 +78,19 @@ export function expandAll(config: PolicyPackConfig, info: AnalyzerInfo): PolicyP
 
 const key = (d: Diagnostic) => `${d.policyName}\u0000${d.urn}\u0000${d.message}`;
 
-export async function evaluate(client: AnalyzerClient, resources: readonly RecordedResource[], userConfig: PolicyPackConfig = {}): Promise<Evaluation> {
+export async function evaluate(client: AnalyzerClient, resources: readonly RecordedResource[], userConfig: PolicyPackConfig = {}, opts: EvaluateOptions = {}): Promise<Evaluation> {
     const info = await client.getAnalyzerInfo();
     const unknownPolicy = Object.keys(userConfig).find((p) => p !== "all" && !info.policies.some((q) => q.name === p));
     if (unknownPolicy) throw new Error(`policy config names '${unknownPolicy}', which pack ${info.name} does not have (${info.policies.map((p) => p.name).join(", ")})`);
+    const lowered = weakenedPolicies(userConfig, info);
+    if (lowered.length > 0 && !opts.allowWeakened) throw new WeakenedPoliciesError(lowered);
     const config = expandAll(userConfig, info);
+    let weakened: Evaluation["weakened"] = [];
+    if (lowered.length > 0) {
+        await client.configure(atFullStrength(config, lowered), info);
+        const strong = await analyzeAll(client, resources);
+        weakened = lowered.map((w) => ({ ...w, wouldFind: strong.diagnostics.filter((d) => d.policyName === w.policy) }));
+    }
     let suppressed: Diagnostic[] = [];
     if (hasExceptions(config)) {
         await client.configure(withoutExceptions(config), info);
@@ -81,8 +99,8 @@ export async function evaluate(client: AnalyzerClient, resources: readonly Recor
         const actual = await analyzeAll(client, resources);
         const kept = new Set(actual.diagnostics.map(key));
         suppressed = baseline.diagnostics.filter((d) => !kept.has(key(d)));
-        return { info, ...actual, suppressed, config };
+        return { info, ...actual, suppressed, config, weakened };
     }
     await client.configure(config, info);
-    return { info, ...(await analyzeAll(client, resources)), suppressed, config };
+    return { info, ...(await analyzeAll(client, resources)), suppressed, config, weakened };
 }

@@ -1,18 +1,32 @@
 /**
  * Runs the Pulumi program in a child process, so a program that throws, exits or hangs ends only
  * that process and the plan reports its error. TypeScript is transpiled in that process by
- * typescriptHook (the program's own `typescript`, transpile only, always CommonJS).
+ * typescriptHook (the program's own `typescript`, transpile only, always CommonJS). The child
+ * leads its own process group: a timeout, or the plan ending any other way, ends it and
+ * everything the program started.
  */
 import { fork } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { endGroup, track } from "../process/children";
 import { ProgramResult } from "./recorded";
 import { PlanTarget } from "./project";
 
 export interface ExecuteOptions {
     /** Called with the number of resources registered so far, while the program runs. */
     readonly onProgress?: (registered: number) => void;
+    /** The program is stopped, and `ProgramTimeoutError` thrown, when it runs longer than this. */
+    readonly timeoutSeconds?: number;
+}
+
+export class ProgramTimeoutError extends Error {
+    constructor(
+        readonly timeoutSeconds: number,
+        readonly registered: number,
+    ) {
+        super(`did not finish within --timeout ${timeoutSeconds} s and was stopped; it had registered ${registered} resource(s)`);
+    }
 }
 
 export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = {}): Promise<ProgramResult> {
@@ -27,23 +41,42 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         const ext = path.extname(__filename);
         const runner = path.join(__dirname, `runProgram${ext}`);
         const hook = ext === ".ts" ? transpileHook(work) : path.join(__dirname, "typescriptHook.js");
-        const child = fork(runner, [requestFile, resultFile], {
-            cwd: target.projectDir,
-            execArgv: ["-r", hook],
-            stdio: ["ignore", "pipe", "pipe", "ipc"],
-            env: {
-                ...process.env,
-                // The program's own typescript first; ours (when it has one) for the runner from source.
-                WINDOWS_ISOLATION_PLAN_TS: JSON.stringify({ projectDir: target.projectDir, resolveFrom: [target.projectDir, __dirname] }),
-            },
-        });
+        const child = track(
+            fork(runner, [requestFile, resultFile], {
+                cwd: target.projectDir,
+                execArgv: ["-r", hook],
+                stdio: ["ignore", "pipe", "pipe", "ipc"],
+                detached: true,
+                env: {
+                    ...process.env,
+                    // The program's own typescript first; ours (when it has one) for the runner from source.
+                    WINDOWS_ISOLATION_PLAN_TS: JSON.stringify({ projectDir: target.projectDir, resolveFrom: [target.projectDir, __dirname] }),
+                },
+            }),
+        );
         let stderr = "";
+        let registered = 0;
         child.stderr!.on("data", (d) => (stderr += String(d)));
         child.stdout!.on("data", () => undefined); // the program's own console output is not part of the plan
         child.on("message", (m: { progress?: number }) => {
-            if (typeof m?.progress === "number") opts.onProgress?.(m.progress);
+            if (typeof m?.progress === "number") {
+                registered = m.progress;
+                opts.onProgress?.(registered);
+            }
         });
+        let timedOut = false;
+        const timer =
+            opts.timeoutSeconds === undefined
+                ? undefined
+                : setTimeout(() => {
+                      timedOut = true;
+                      void endGroup(child, 0);
+                  }, opts.timeoutSeconds * 1000);
         const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+        clearTimeout(timer);
+        // The program may have left processes of its own behind in its group.
+        await endGroup(child);
+        if (timedOut) throw new ProgramTimeoutError(opts.timeoutSeconds!, registered);
         if (fs.existsSync(resultFile)) return JSON.parse(fs.readFileSync(resultFile, "utf8")) as ProgramResult;
         const lastLine = stderr.trim().split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(-1)[0];
         return { ok: false, error: `the program process exited with code ${code}${lastLine ? `: ${lastLine}` : ""}` };

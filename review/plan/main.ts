@@ -1,27 +1,35 @@
 /**
- * npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>]
+ * npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--timeout <s>]
  *
  * Offline preview and policy report: runs the Pulumi program under mocks with the stack's
  * config, evaluates every recorded resource through the policy pack's own analyzer server (as
  * `pulumi preview --policy-pack policy` would), prints the workload table and writes plan.md,
- * plan.json and plan.sarif. Exit 0 clean, 1 mandatory violation, 2 bad arguments or the program failed.
+ * plan.json and plan.sarif. Exit 0 clean, 1 mandatory violation, 2 bad arguments, a weakened
+ * mandatory policy, or the program failed or ran past --timeout. No child process outlives it.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { AnalyzerClient, PolicyPackConfig } from "../analyzer/client";
 import { startPolicyPack } from "../analyzer/packServer";
 import { evaluate } from "./evaluate";
-import { executeProgram } from "./execute";
+import { endAll, endChildrenOnExit } from "../process/children";
+import { executeProgram, ProgramTimeoutError } from "./execute";
 import { PlanInputError, resolveTarget } from "./project";
 import { buildReport, renderMarkdown, renderText } from "./report";
 import { renderSarif } from "./sarif";
+import { sourceRoot } from "./sourceRoot";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--policy-pack <dir>]
+                    [--timeout <seconds>] [--source-root <dir>] [--allow-weakened-policies]
   --stack          stack whose Pulumi.<stack>.yaml config the program runs with (optional when there is only one)
   --program        Pulumi project or program directory (default: the current project)
   --out            where plan.md, plan.json and plan.sarif go (default: out/)
   --policy-config  policy config JSON, as for pulumi preview --policy-pack-config
-  --policy-pack    policy pack directory (default: this repository's policy/)`;
+  --policy-pack    policy pack directory (default: this repository's policy/)
+  --timeout        stop a program that runs longer than this many seconds (default: 300)
+  --source-root    repository root SARIF and plan.md paths are relative to (default: the program's git root)
+  --allow-weakened-policies
+                   run although the policy config lowers a mandatory policy; every report lists each one`;
 
 export interface PlanArgs {
     stack?: string;
@@ -29,14 +37,31 @@ export interface PlanArgs {
     out: string;
     policyConfig?: string;
     policyPack: string;
+    timeout: string;
+    sourceRoot?: string;
+    allowWeakenedPolicies: boolean;
 }
 
+type ValueField = "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot";
+
 export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
-    const args: PlanArgs = { out: "out", policyPack: path.resolve(__dirname, "..", "..", "policy") };
-    const flags: Record<string, keyof PlanArgs> = { "--stack": "stack", "--program": "program", "--out": "out", "--policy-config": "policyConfig", "--policy-pack": "policyPack" };
+    const args: PlanArgs = { out: "out", policyPack: path.resolve(__dirname, "..", "..", "policy"), timeout: "300", allowWeakenedPolicies: false };
+    const flags: Record<string, ValueField> = {
+        "--stack": "stack",
+        "--program": "program",
+        "--out": "out",
+        "--policy-config": "policyConfig",
+        "--policy-pack": "policyPack",
+        "--timeout": "timeout",
+        "--source-root": "sourceRoot",
+    };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === "--help" || a === "-h") return "help";
+        if (a === "--allow-weakened-policies") {
+            args.allowWeakenedPolicies = true;
+            continue;
+        }
         const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
         const field = flags[flag];
         if (!field) throw new PlanInputError(`unknown argument '${a}'`);
@@ -44,7 +69,14 @@ export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
         if (value === undefined || value === "" || value.startsWith("--")) throw new PlanInputError(`${flag} needs a value`);
         args[field] = value;
     }
+    timeoutSeconds(args.timeout);
     return args;
+}
+
+export function timeoutSeconds(value: string): number {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new PlanInputError(`--timeout ${value}: must be a number of seconds greater than 0 (e.g. --timeout 600)`);
+    return n;
 }
 
 function readPolicyConfig(file: string | undefined): PolicyPackConfig {
@@ -59,10 +91,13 @@ function readPolicyConfig(file: string | undefined): PolicyPackConfig {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+    // Also when `windows-isolation plan` calls this main: no child outlives the plan.
+    endChildrenOnExit("plan");
     const userCwd = process.env.INIT_CWD ?? process.cwd();
     let args: PlanArgs | "help";
     let target;
     let policyConfig: PolicyPackConfig;
+    let srcRoot: string;
     try {
         args = parseArgs(argv);
         if (args === "help") {
@@ -71,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         target = resolveTarget({ program: args.program === undefined ? undefined : path.resolve(userCwd, args.program), stack: args.stack, cwd: process.cwd() });
         policyConfig = readPolicyConfig(args.policyConfig && path.resolve(userCwd, args.policyConfig));
+        srcRoot = sourceRoot(args.sourceRoot === undefined ? undefined : path.resolve(userCwd, args.sourceRoot), target.programDir, target.projectDir);
     } catch (e) {
         if (!(e instanceof PlanInputError)) throw e;
         console.error(`plan: ${e.message}\n${USAGE}`);
@@ -86,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const pack = startPolicyPack(args.policyPack);
     pack.catch(() => undefined);
     try {
-        const result = await executeProgram(target, { onProgress: (n) => (registered = n) });
+        const result = await executeProgram(target, { onProgress: (n) => (registered = n), timeoutSeconds: timeoutSeconds(args.timeout) });
         if (!result.ok) {
             console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} failed (stack ${target.config.stack}): ${result.error}`);
             return 2;
@@ -97,10 +133,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         phase = "evaluating policies";
         const client = new AnalyzerClient(server.port);
         try {
-            const evaluation = await evaluate(client, result.resources, policyConfig);
+            const evaluation = await evaluate(client, result.resources, policyConfig, { allowWeakened: args.allowWeakenedPolicies });
             const report = buildReport(target, result.resources, evaluation);
             clearInterval(ticker);
-            const srcRoot = process.cwd();
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
             // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -108,7 +143,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
             fs.writeFileSync(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
             fs.writeFileSync(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
-            console.log(renderText(report, srcRoot));
+            console.log(renderText(report, process.cwd()));
             console.log(`Wrote ${["plan.md", "plan.json", "plan.sarif"].map((f) => path.relative(userCwd, path.join(outDir, f))).join(", ")}`);
             return report.exitCode;
         } finally {
@@ -116,11 +151,16 @@ export async function main(argv: readonly string[]): Promise<number> {
             await server.stop();
         }
     } catch (e) {
+        if (e instanceof ProgramTimeoutError) {
+            console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} (stack ${target.config.stack}) ${e.message}; raise --timeout if it really needs longer`);
+            return 2;
+        }
         console.error(`plan: ${(e as Error).message}`);
         return 2;
     } finally {
         clearInterval(ticker);
-        void pack.then((p) => p.stop(), () => undefined);
+        // The pack server too, whether it is serving, still starting or never needed.
+        await endAll();
     }
 }
 

@@ -1,11 +1,17 @@
-/** The plan's report: one object, rendered as the console table, plan.md and plan.json. */
+/**
+ * The plan's report: one object, rendered as the console table, plan.md and plan.json. Secret
+ * values are cut out of it when it is built; program-chosen text is escaped when it is rendered.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { EXCEPTION_CONFIG_KEYS, Exemption } from "../../policy/exceptions";
 import { Diagnostic, EnforcementLevel } from "../analyzer/client";
+import { mdCode, mdText, textLine } from "./escape";
 import { Evaluation } from "./evaluate";
 import { RecordedResource, SourceLocation } from "./recorded";
 import { PlanTarget } from "./project";
+import { redact, secretValues } from "./secrets";
+import { describeWeakened, WeakenedPolicy } from "./weakened";
 import { workloadRows, WorkloadRow } from "./workloads";
 
 /** Policies whose verdict belongs on a workload's row; the others are host and network findings. */
@@ -64,6 +70,8 @@ export interface PlanReport {
     /** Every exception the policy config grants, whether or not it suppressed anything. */
     readonly configuredExceptions: ConfiguredException[];
     readonly notApplicable: { policy: string; resource?: string; reason: string }[];
+    /** Mandatory policies the config lowers (run with --allow-weakened-policies), each with what it finds at full strength. */
+    readonly weakenedPolicies: (WeakenedPolicy & { wouldFind: Finding[] })[];
     readonly summary: { mandatory: number; advisory: number; exempted: number };
     readonly exitCode: 0 | 1;
 }
@@ -133,7 +141,7 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
         return { ...row, verdicts };
     });
     const mandatory = findings.filter((f) => f.level === "mandatory").length;
-    return {
+    const report: PlanReport = {
         project: target.config.project,
         stack: target.config.stack,
         program: target.programDir,
@@ -151,9 +159,11 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
         exceptions,
         configuredExceptions: configuredExceptions(evaluation.config as Record<string, unknown>),
         notApplicable: evaluation.notApplicable.map((n) => ({ policy: n.policyName, resource: n.urn ? byUrn.get(n.urn)?.name : undefined, reason: n.reason })),
+        weakenedPolicies: evaluation.weakened.map((w) => ({ policy: w.policy, level: w.level, setBy: w.setBy, wouldFind: w.wouldFind.map(toFinding) })),
         summary: { mandatory, advisory: findings.length - mandatory, exempted: exceptions.length },
         exitCode: mandatory > 0 ? 1 : 0,
     };
+    return redact(report, secretValues(resources));
 }
 
 function verdictText(v: Record<string, Verdict>): string {
@@ -175,7 +185,14 @@ const ALL_COLUMNS: [string, (r: PlanReport["workloads"][number]) => string][] = 
 ];
 
 function where(f: Finding, base: string): string {
-    return f.location ? `${path.relative(base, f.location.file)}:${f.location.line}` : "(location not found)";
+    return f.location ? `${path.relative(base, f.location.file).split(path.sep).join("/")}:${f.location.line}` : "(location not found)";
+}
+
+function weakenedSummary(report: PlanReport): string {
+    const n = report.weakenedPolicies.length;
+    if (n === 0) return "";
+    const would = report.weakenedPolicies.reduce((a, w) => a + w.wouldFind.length, 0);
+    return `, ${n} mandatory polic${n === 1 ? "y" : "ies"} WEAKENED by config (${would} finding(s) at full strength)`;
 }
 
 /** The placement column only when some host declares swarm nodes; one host needs none. */
@@ -186,7 +203,7 @@ function columnsFor(report: PlanReport): typeof ALL_COLUMNS {
 
 export function renderText(report: PlanReport, base: string): string {
     const COLUMNS = columnsFor(report);
-    const cells = report.workloads.map((r) => COLUMNS.map(([, get]) => get(r)));
+    const cells = report.workloads.map((r) => COLUMNS.map(([, get]) => textLine(get(r))));
     const widths = COLUMNS.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
     const out = [
@@ -198,42 +215,56 @@ export function renderText(report: PlanReport, base: string): string {
         "",
     ];
     if (report.workloads.length === 0) out.splice(2, 2, "(no workloads)");
-    for (const f of report.findings) out.push(`${f.level === "mandatory" ? "VIOLATION" : "advisory "} ${f.policy} on ${f.resource} (${f.type}) at ${where(f, base)}: ${f.message}`);
-    for (const c of report.configuredExceptions) out.push(`Configured exception: ${c.policy} ${c.kind} ${c.value}${c.reason ? ` (reason: ${c.reason})` : ""}`);
-    for (const f of report.exceptions) out.push(`EXEMPTED  ${f.policy} on ${f.resource} at ${where(f, base)} by policy config: ${f.message}`);
-    if (report.placeholders.length > 0) out.push(`Secure config replaced by placeholders: ${report.placeholders.join(", ")}`);
-    out.push(`Result: ${report.summary.mandatory} mandatory violation(s), ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`);
+    const t = textLine;
+    for (const f of report.findings) out.push(`${f.level === "mandatory" ? "VIOLATION" : "advisory "} ${f.policy} on ${t(f.resource)} (${t(f.type)}) at ${t(where(f, base))}: ${t(f.message)}`);
+    for (const c of report.configuredExceptions) out.push(`Configured exception: ${t(c.policy)} ${c.kind} ${t(c.value)}${c.reason ? ` (reason: ${t(c.reason)})` : ""}`);
+    for (const f of report.exceptions) out.push(`EXEMPTED  ${f.policy} on ${t(f.resource)} at ${t(where(f, base))} by policy config: ${t(f.message)}`);
+    for (const w of report.weakenedPolicies) {
+        out.push(`WEAKENED  ${describeWeakened(w)}, allowed by --allow-weakened-policies; at full strength it finds ${w.wouldFind.length}${w.wouldFind.length > 0 ? ":" : "."}`);
+        for (const f of w.wouldFind) out.push(`  would be VIOLATION ${f.policy} on ${t(f.resource)} (${t(f.type)}) at ${t(where(f, base))}: ${t(f.message)}`);
+    }
+    if (report.placeholders.length > 0) out.push(`Secure config replaced by placeholders: ${report.placeholders.map(t).join(", ")}`);
+    out.push(`Result: ${report.summary.mandatory} mandatory violation(s), ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config${weakenedSummary(report)}.`);
     return out.join("\n");
 }
-
-const md = (s: string) => s.replace(/\|/g, "\\|");
 
 export function renderMarkdown(report: PlanReport, base: string): string {
     const COLUMNS = columnsFor(report);
     const out = [
-        `## Isolation plan: stack \`${report.stack}\` of \`${report.project}\``,
+        `## Isolation plan: stack ${mdCode(report.stack)} of ${mdCode(report.project)}`,
         "",
-        report.summary.mandatory > 0
-            ? `**${report.summary.mandatory} mandatory violation(s)**, ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`
-            : `No mandatory violations; ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config.`,
+        (report.summary.mandatory > 0
+            ? `**${report.summary.mandatory} mandatory violation(s)**, ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config`
+            : `No mandatory violations; ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config`) + `${weakenedSummary(report).replace("WEAKENED", "**weakened**")}.`,
         "",
         `| ${COLUMNS.map(([h]) => h).join(" | ")} |`,
         `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-        ...report.workloads.map((r) => `| ${COLUMNS.map(([, get]) => md(get(r))).join(" | ")} |`),
+        ...report.workloads.map((r) => `| ${COLUMNS.map(([, get]) => mdText(get(r))).join(" | ")} |`),
         "",
     ];
     if (report.findings.length > 0) {
         out.push("### Findings", "");
-        for (const f of report.findings) out.push(`- **${f.level}** \`${f.policy}\` on \`${f.resource}\` (${f.type}) at \`${where(f, base)}\`: ${md(f.message)}`);
+        for (const f of report.findings) out.push(`- **${f.level}** ${mdCode(f.policy)} on ${mdCode(f.resource)} (${mdText(f.type)}) at ${mdCode(where(f, base))}: ${mdText(f.message)}`);
+        out.push("");
+    }
+    if (report.weakenedPolicies.length > 0) {
+        out.push("### Weakened policies", "");
+        out.push("The policy config lowers these mandatory policies; the plan ran only because of `--allow-weakened-policies`.", "");
+        for (const w of report.weakenedPolicies) {
+            out.push(`- ${mdCode(w.policy)}: mandatory in the pack, set to **${mdText(w.level)}** by policy config key ${mdCode(w.setBy)}; at full strength it finds ${w.wouldFind.length}${w.wouldFind.length > 0 ? ":" : "."}`);
+            for (const f of w.wouldFind) out.push(`  - on ${mdCode(f.resource)} (${mdText(f.type)}) at ${mdCode(where(f, base))}: ${mdText(f.message)}`);
+        }
         out.push("");
     }
     out.push("### Exceptions", "");
-    if (report.configuredExceptions.length === 0) out.push("The policy config grants no exceptions.");
-    for (const c of report.configuredExceptions) out.push(`- configured: \`${c.policy}\` ${c.kind} \`${md(c.value)}\`${c.reason ? ` (reason: ${md(c.reason)})` : ""}`);
+    if (report.configuredExceptions.length === 0) {
+        out.push(report.weakenedPolicies.length === 0 ? "The policy config grants no exceptions." : "The policy config grants no exemptions, but it weakens mandatory policies (above).");
+    }
+    for (const c of report.configuredExceptions) out.push(`- configured: ${mdCode(c.policy)} ${mdText(c.kind)} ${mdCode(c.value)}${c.reason ? ` (reason: ${mdText(c.reason)})` : ""}`);
     if (report.configuredExceptions.length > 0 && report.exceptions.length === 0) out.push("", "None suppressed a finding.");
-    for (const f of report.exceptions) out.push(`- \`${f.policy}\` on \`${f.resource}\` at \`${where(f, base)}\` suppressed by policy config: ${md(f.message)}`);
+    for (const f of report.exceptions) out.push(`- ${mdCode(f.policy)} on ${mdCode(f.resource)} at ${mdCode(where(f, base))} suppressed by policy config: ${mdText(f.message)}`);
     out.push("");
-    if (report.placeholders.length > 0) out.push(`Secure config values replaced by marked placeholders: ${report.placeholders.map((p) => `\`${p}\``).join(", ")}.`, "");
-    out.push(`Policy pack \`${report.policyPack.name}@${report.policyPack.version}\`: ${report.policyPack.policies.map((p) => `\`${p.name}\` (${p.enforcementLevel})`).join(", ")}. ${report.resourceCount} resources evaluated.`, "");
+    if (report.placeholders.length > 0) out.push(`Secure config values replaced by marked placeholders: ${report.placeholders.map(mdCode).join(", ")}.`, "");
+    out.push(`Policy pack ${mdCode(`${report.policyPack.name}@${report.policyPack.version}`)}: ${report.policyPack.policies.map((p) => `${mdCode(p.name)} (${p.enforcementLevel})`).join(", ")}. ${report.resourceCount} resources evaluated.`, "");
     return out.join("\n");
 }

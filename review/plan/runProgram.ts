@@ -78,7 +78,8 @@ async function main(): Promise<void> {
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs: req.getObject()?.toJavaScript() ?? {},
         });
-        if (recorded.length % 500 === 0 && process.send) process.send({ progress: recorded.length });
+        // Every registration: a program stopped by --timeout is reported with its exact count.
+        process.send?.({ progress: recorded.length });
         return original(req, callback);
     };
     pulumi.runtime.setAllConfig(values, secretKeys);

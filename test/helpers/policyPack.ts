@@ -5,7 +5,7 @@
 import * as path from "path";
 import { AnalyzerClient, PolicyPackConfig } from "../../review/analyzer/client";
 import { RunningPack, startPolicyPack } from "../../review/analyzer/packServer";
-import { evaluate, Evaluation } from "../../review/plan/evaluate";
+import { evaluate, EvaluateOptions, Evaluation } from "../../review/plan/evaluate";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "../../review/plan/recorded";
 
 export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
@@ -13,7 +13,7 @@ export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 export interface Pack {
     readonly client: AnalyzerClient;
     readonly server: RunningPack;
-    run(resources: readonly RecordedResource[], config?: PolicyPackConfig): Promise<Evaluation>;
+    run(resources: readonly RecordedResource[], config?: PolicyPackConfig, opts?: EvaluateOptions): Promise<Evaluation>;
     stop(): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export async function startPack(): Promise<Pack> {
     return {
         client,
         server,
-        run: (resources, config = {}) => evaluate(client, resources, config),
+        run: (resources, config = {}, opts = {}) => evaluate(client, resources, config, opts),
         async stop() {
             client.close();
             await server.stop();

@@ -191,14 +191,16 @@ describe("pinned-image (advisory)", () => {
 
 test("config can change a level, as with --policy-pack-config", async () => {
     const stack = replace(happyStack(), service("svc", { isolation: "process" }));
-    const e = await pack.run(stack, { "untrusted-requires-hyperv": { enforcementLevel: "advisory" } });
+    // Lowering a mandatory policy is refused unless allowed (test/review/plan/weakenedPolicies.test.ts).
+    const e = await pack.run(stack, { "untrusted-requires-hyperv": { enforcementLevel: "advisory" } }, { allowWeakened: true });
     expect(e.diagnostics.map((d) => [d.policyName, d.enforcementLevel])).toEqual([["untrusted-requires-hyperv", "advisory"]]);
+    expect(e.weakened.map((w) => [w.policy, w.level, w.wouldFind.map((d) => d.enforcementLevel)])).toEqual([["untrusted-requires-hyperv", "advisory", ["mandatory"]]]);
     expect(POLICIES).toContain(e.diagnostics[0].policyName);
 });
 
 test("\"all\" sets every policy's level unless the policy sets its own, as the CLI does", async () => {
     const stack = replace(replace(happyStack(), service("svc", { isolation: "process" })), container("ctr", { image: "contoso/tool:latest" }));
-    const e = await pack.run(stack, { all: "advisory", "pinned-image": { enforcementLevel: "mandatory" } });
+    const e = await pack.run(stack, { all: "advisory", "pinned-image": { enforcementLevel: "mandatory" } }, { allowWeakened: true });
     expect(e.diagnostics.map((d) => [d.policyName, d.enforcementLevel]).sort()).toEqual([
         ["pinned-image", "mandatory"],
         ["untrusted-requires-hyperv", "advisory"],

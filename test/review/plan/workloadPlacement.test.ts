@@ -51,7 +51,7 @@ describe("plan: placement per workload", () => {
 
     const table = (hostInputs: Record<string, unknown>) => {
         const rows = workloadRows(records(hostInputs)).map((r) => ({ ...r, verdicts: {} }));
-        return renderText({ stack: "prod", project: "p", resourceCount: 6, policyPack: { name: "pack", version: "1" }, workloads: rows, findings: [], exceptions: [], configuredExceptions: [], notApplicable: [], placeholders: [], summary: { mandatory: 0, advisory: 0, exempted: 0 }, exitCode: 0 } as never, "/");
+        return renderText({ stack: "prod", project: "p", resourceCount: 6, policyPack: { name: "pack", version: "1" }, workloads: rows, findings: [], exceptions: [], configuredExceptions: [], notApplicable: [], weakenedPolicies: [], placeholders: [], summary: { mandatory: 0, advisory: 0, exempted: 0 }, exitCode: 0 } as never, "/");
     };
 
     test("one host: the text table has no placement column", () => {

@@ -1,0 +1,49 @@
+/** Process facts from Linux /proc; elsewhere there is no /proc and every list is empty. */
+import * as fs from "fs";
+
+export interface ProcInfo {
+    readonly pid: number;
+    readonly pgid: number;
+    /** One letter, as in /proc/<pid>/stat: R, S, D, Z (zombie: already dead, only not reaped yet), ... */
+    readonly state: string;
+    readonly cmdline: string;
+}
+
+function read(pid: number): ProcInfo | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // The command name is in parentheses and may itself hold spaces or parentheses.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+        return { pid, state: fields[0], pgid: Number(fields[2]), cmdline };
+    } catch {
+        return undefined; // gone meanwhile, or not ours to read
+    }
+}
+
+/** Every process that is still alive (zombies are dead: they hold no memory and run nothing). */
+export function liveProcesses(): ProcInfo[] {
+    let entries: string[];
+    try {
+        entries = fs.readdirSync("/proc");
+    } catch {
+        return [];
+    }
+    return entries
+        .filter((e) => /^\d+$/.test(e))
+        .map((e) => read(Number(e)))
+        .filter((p): p is ProcInfo => p !== undefined && p.state !== "Z" && p.state !== "X");
+}
+
+export function groupMembers(pgid: number): ProcInfo[] {
+    return liveProcesses().filter((p) => p.pgid === pgid);
+}
+
+/** Whether the process's environment (as it was started) holds `name=value`. */
+export function hasEnv(pid: number, name: string, value: string): boolean {
+    try {
+        return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${name}=${value}`);
+    } catch {
+        return false;
+    }
+}
