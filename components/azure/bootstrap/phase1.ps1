@@ -105,6 +105,8 @@ try {
             # 1190: a shutdown is already scheduled (a re-run); anything else is an error.
             throw ("shutdown.exe failed with exit code {0}: {1}" -f $r.ExitCode, ($r.Output -join ' '))
         }
+        # wait-ready tells whoever reads its output that this restart may cut it short.
+        Set-Content -LiteralPath (Join-Path $Root 'restart-pending') -Value ((Get-Date).ToUniversalTime().AddSeconds(60).ToString('o')) -Encoding ASCII
         Write-Log 'restart scheduled in 60 seconds; phase 2 runs at startup'
     } else {
         Start-ScheduledTask -TaskName $TaskName

@@ -242,7 +242,8 @@ function Invoke-Phase2 {
 }
 
 New-Item -ItemType Directory -Force -Path $Root | Out-Null
-Remove-Item -LiteralPath $Failed -Force -ErrorAction SilentlyContinue
+# Phase 2 runs at startup: the restart phase 1 scheduled is behind us.
+Remove-Item -LiteralPath $Failed, (Join-Path $Root 'restart-pending') -Force -ErrorAction SilentlyContinue
 
 $attempt = 0
 while ($true) {

@@ -45,6 +45,11 @@ function Get-RestartCount {
 }
 
 Write-Output "waiting up to $TimeoutSeconds seconds for bootstrap $BootstrapFingerprint"
+$pending = Join-Path $Root 'restart-pending'
+if (Test-Path -LiteralPath $pending) {
+    # Azure does not run this command again after a restart cuts it short, nor on an unchanged `pulumi up`.
+    Write-Output ("phase 1 restarts the host at {0} to finish installing Hyper-V; if that cuts this command short, run: pulumi up --replace <URN of this wait-ready Run Command>" -f (Get-Content -Raw -LiteralPath $pending).Trim())
+}
 $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
 while ((Get-Date) -lt $deadline) {
     if (Test-Path -LiteralPath $Ready) {

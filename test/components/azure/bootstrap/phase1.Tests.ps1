@@ -37,6 +37,7 @@ Describe 'phase1.ps1' {
         (Get-FakeCalls 'shutdown.exe').Line | Should -Be @('/r /t 60 /d p:2:4 /c windows-isolation: restart after installing Hyper-V and Containers')
         $WiHost.TaskStarts | Should -BeNullOrEmpty -Because 'phase 2 runs after the restart'
         Get-HostLog | Should -Match 'restart scheduled in 60 seconds'
+        Get-Content -Raw -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/restart-pending') | Should -Match '^2026-01-01T00:01:00'
     }
 
     It 'run twice converges: the second run installs nothing, copies nothing, restarts nothing and starts phase 2 now' {

@@ -32,6 +32,15 @@ Describe 'wait-ready.ps1' {
         $WiHost.Slept | Should -Be 30 -Because 'the second run finds the marker at once'
     }
 
+    It 'says, while the restart phase 1 scheduled is pending, that it may be cut short and how to run it again' {
+        Write-Marker 'restart-pending' @{}
+        Set-Content -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/restart-pending') -Value '2026-01-01T00:01:00.0000000Z'
+        $WiHost.OnSleep = { if ($WiHost.Slept -ge 60) { Write-Marker 'ready.json' $readyFacts } }
+        $r = Invoke-BootstrapScript $wait $params
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Match 'phase 1 restarts the host at 2026-01-01T00:01:00.0000000Z .*pulumi up --replace <URN of this wait-ready Run Command>'
+    }
+
     It 'refuses an engine whose default isolation is not hyperv' {
         $facts = $readyFacts.Clone()
         $facts.isolation = 'process'
