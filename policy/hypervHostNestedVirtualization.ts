@@ -1,7 +1,8 @@
 /**
  * hyperv-host-nested-virtualization (mandatory): a VM tagged as a container host defaults its
  * Docker daemon to Hyper-V isolation, which inside Azure needs nested virtualization and
- * security type Standard.
+ * security type Standard: securityType left out, which is Standard under the Compute API
+ * azure-native sends (an explicit 'Standard' is refused there without a feature registration).
  */
 import * as compute from "@pulumi/azure-native/compute";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
@@ -14,7 +15,7 @@ interface HostConfig extends ExemptionConfig {
 
 export const hypervHostNestedVirtualization: ResourceValidationPolicy = {
     name: "hyperv-host-nested-virtualization",
-    description: "VMs tagged as Windows container hosts have a size with nested virtualization and security type Standard.",
+    description: "VMs tagged as Windows container hosts have a size with nested virtualization and security type Standard (securityType left out).",
     enforcementLevel: "mandatory",
     configSchema: exemptionSchema({
         allowUnlistedVmSizes: {

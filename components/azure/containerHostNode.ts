@@ -111,9 +111,10 @@ export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.
             windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true },
         },
         networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
-        // Standard, explicitly: newer Compute APIs default Gen2 images to Trusted Launch.
-        securityProfile: { securityType: r.securityType, encryptionAtHost: r.encryptionAtHost },
-        identity: { type: "SystemAssigned" },
+        // Standard by leaving securityType out: Compute API 2024-11-01 (what azure-native sends)
+        // refuses an explicit 'Standard' without a feature registration (AZURE_NATIVE_COMPUTE_API_VERSION).
+        // No managed identity: every process on a host that runs untrusted code could ask IMDS for its token.
+        securityProfile: { encryptionAtHost: r.encryptionAtHost },
         diagnosticsProfile: { bootDiagnostics: { enabled: true } },
         userData,
     }, opts);

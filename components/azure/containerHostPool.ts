@@ -216,6 +216,9 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
             ...common,
             vmName: leader.vm.name,
             source: { script: bootstrapScript("swarm-tokens.ps1") },
+            // swarm-nodes rotates the tokens once every node has joined: a new set of joining
+            // nodes changes this parameter, so Azure runs the command again for fresh tokens.
+            parameters: [{ name: "JoinSet", value: others.map((o) => o.plan.computerName).join(",") }],
             asyncExecution: false,
             timeoutInSeconds: 300,
             treatFailureAsDeploymentFailure: true,

@@ -33,6 +33,13 @@ export interface HypervHostSizeCheck {
     readonly facts: VmSizeFacts;
 }
 
+/**
+ * The Compute REST API version @pulumi/azure-native 3.28.0 sends for compute.VirtualMachine (its
+ * virtualMachine.d.ts: "Uses Azure REST API version 2024-11-01"). Before 2025-11-01 the API knows
+ * no 'Standard' security type without a feature registration; an absent securityType is Standard.
+ */
+export const AZURE_NATIVE_COMPUTE_API_VERSION = "2024-11-01";
+
 export interface HypervHostSizeOptions {
     /** Accept a size whose series is not in the table (the user takes responsibility). */
     readonly allowUnlistedVmSize?: boolean;

@@ -7,7 +7,7 @@ import { IsolationMode, isolationSupport } from "../os/compatibility";
 import { imageOsBuild, imagePinning, parseImageReference } from "../os/imageReference";
 import { parseIsolation, parseTrust, Trust } from "../os/isolation";
 import { TRUST_LABEL } from "../os/labels";
-import { checkHypervHostSize } from "../azure/vmSizes";
+import { AZURE_NATIVE_COMPUTE_API_VERSION, checkHypervHostSize } from "../azure/vmSizes";
 
 /** Docker's label list shape (`[{label, value}]`), as docker.Service and docker.Container take it. */
 export interface DockerLabel {
@@ -140,8 +140,10 @@ export function dockerEndpointProblem(facts: {
 
 /**
  * hyperv-host-nested-virtualization for a VM tagged as a container host: a size with nested
- * virtualization and security type Standard set explicitly (Azure may default new VMs to
- * Trusted Launch, which breaks Hyper-V).
+ * virtualization and security type Standard. Under the Compute API azure-native sends
+ * (AZURE_NATIVE_COMPUTE_API_VERSION), Standard is what an absent securityType means; sending
+ * 'Standard' explicitly is refused there with InvalidParameter unless the subscription is
+ * registered for Microsoft.Compute/UseStandardSecurityType, so it is a problem too.
  */
 export function containerHostVmProblems(facts: { readonly vmSize?: unknown; readonly securityType?: unknown; readonly allowUnlistedVmSize?: boolean }): string[] {
     if (typeof facts.vmSize !== "string" || facts.vmSize === "") {
@@ -150,8 +152,8 @@ export function containerHostVmProblems(facts: { readonly vmSize?: unknown; read
     const securityType = typeof facts.securityType === "string" ? facts.securityType : undefined;
     const check = checkHypervHostSize(facts.vmSize, { allowUnlistedVmSize: facts.allowUnlistedVmSize, securityType });
     const problems = [...check.problems];
-    if (securityType === undefined) {
-        problems.push("securityProfile.securityType is not set, and Azure may default a new VM to Trusted Launch, which breaks Hyper-V inside it; set securityType 'Standard'");
+    if (securityType === "Standard") {
+        problems.push(`securityProfile.securityType 'Standard' is sent explicitly, which Compute API ${AZURE_NATIVE_COMPUTE_API_VERSION} (what azure-native sends) refuses with InvalidParameter unless the subscription is registered for the feature Microsoft.Compute/UseStandardSecurityType; leave securityType out (the VM is then Standard, without Trusted Launch), or exempt this VM after registering the feature`);
     }
     return problems;
 }

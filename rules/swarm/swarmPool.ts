@@ -63,6 +63,13 @@ const PRIVATE_IPV4_BLOCKS: readonly { readonly base: number; readonly prefix: nu
 ];
 
 /**
+ * The address pool `docker swarm init` gets for overlay networks. Docker's default, 10.0.0.0/8,
+ * overlaps any VNet subnet in 10/8 and then routes traffic for it into the overlay; this /16 is
+ * outside 10/8 and is refused as a pool subnet below.
+ */
+export const SWARM_DEFAULT_ADDR_POOL = { cidr: "172.30.0.0/16", maskLength: 24 } as const;
+
+/**
  * The pool subnet's prefix opens the swarm ports, so it must be one private IPv4 range
  * (RFC 1918), written as a CIDR. Returns problems naming the field, the value and the fix.
  */
@@ -74,6 +81,11 @@ export function checkPoolSubnetPrefix(prefix: unknown, field = "subnetAddressPre
     const inside = PRIVATE_IPV4_BLOCKS.some((b) => cidr.prefix >= b.prefix && Math.floor(cidr.address / 2 ** (32 - b.prefix)) === Math.floor(b.base / 2 ** (32 - b.prefix)));
     if (!inside) {
         return [`${field} '${prefix}' is not inside a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); the swarm ports must only open to the pool's private subnet`];
+    }
+    const pool = parseCidr(SWARM_DEFAULT_ADDR_POOL.cidr)!;
+    const shorter = Math.min(pool.prefix, cidr.prefix);
+    if (Math.floor(Number(cidr.address) / 2 ** (32 - shorter)) === Math.floor(Number(pool.address) / 2 ** (32 - shorter))) {
+        return [`${field} '${prefix}' overlaps ${SWARM_DEFAULT_ADDR_POOL.cidr}, the swarm's overlay address pool (--default-addr-pool); choose a subnet outside it (e.g. 10.40.0.0/24)`];
     }
     return [];
 }

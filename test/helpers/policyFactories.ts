@@ -59,7 +59,7 @@ export function vm(name = "winhost-vm", change: { vmSize?: string; securityType?
     return resource("azure-native:compute:VirtualMachine", name, {
         resourceGroupName: "rg",
         hardwareProfile: { vmSize: change.vmSize ?? "Standard_D4s_v5" },
-        securityProfile: { securityType: change.securityType ?? "Standard" },
+        securityProfile: change.securityType === undefined ? {} : { securityType: change.securityType },
         tags: change.tags ?? { "windows-isolation:container-host": "true" },
     });
 }

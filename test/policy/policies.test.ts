@@ -106,6 +106,10 @@ describe("hyperv-host-nested-virtualization", () => {
         const stack = replace(happyStack(), vm("winhost-vm", { securityType: "TrustedLaunch" }));
         expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-vm", expect.stringMatching(/securityType 'TrustedLaunch' breaks Hyper-V/)]]);
     });
+    test("securityType 'Standard' sent explicitly: violation (Compute API 2024-11-01 refuses it without a feature registration)", async () => {
+        const stack = replace(happyStack(), vm("winhost-vm", { securityType: "Standard" }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["winhost-vm", expect.stringMatching(/securityType 'Standard' is sent explicitly.*UseStandardSecurityType/)]]);
+    });
     test("a VM not tagged as a container host is not applicable", async () => {
         const stack = replace(happyStack(), vm("winhost-vm", { vmSize: "Standard_D4as_v4", tags: {} }));
         const e = await pack.run(stack);

@@ -7,7 +7,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { gzipSync } from "zlib";
 import { DockerRelease, dockerStaticUrl } from "../dockerRelease";
-import { DOCKER_TLS_PORT, SWARM_PORTS } from "../../../rules";
+import { DOCKER_TLS_PORT, SWARM_DEFAULT_ADDR_POOL, SWARM_PORTS } from "../../../rules";
 
 export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
 export type BootstrapScript = (typeof BOOTSTRAP_SCRIPTS)[number];
@@ -84,6 +84,9 @@ export function phase2Settings(release: DockerRelease, swarm?: SwarmBootstrap): 
         dockerVersion: release.version,
         dockerSha256: release.sha256.toLowerCase(),
         dockerUrl: release.url ?? dockerStaticUrl(release.version),
+        // `swarm init --default-addr-pool`: Docker's own default, 10.0.0.0/8, overlaps VNet subnets.
+        swarmAddressPool: SWARM_DEFAULT_ADDR_POOL.cidr,
+        swarmAddressPoolMaskLength: SWARM_DEFAULT_ADDR_POOL.maskLength,
         // Only for pool nodes, so a ContainerHost's settings (and its fingerprint) stay as they were.
         ...(swarm === undefined ? {} : {
             swarmRole: swarm.role,
@@ -159,7 +162,8 @@ export function bootstrapBundle(m: PublicBootstrapMaterial): string {
         ...entries,
         "}",
         "foreach ($name in $files.Keys) {",
-        "    [System.IO.File]::WriteAllText((Join-Path $dir $name), ($files[$name] -replace \"`r?`n\", \"`r`n\") + \"`r`n\")",
+        // UTF-8 without a byte order mark, said explicitly (daemon.json must not start with one).
+        "    [System.IO.File]::WriteAllText((Join-Path $dir $name), ($files[$name] -replace \"`r?`n\", \"`r`n\") + \"`r`n\", (New-Object System.Text.UTF8Encoding -ArgumentList $false))",
         "}",
         "& (Join-Path $dir 'phase1.ps1') -BootstrapDir $dir",
         "exit $LASTEXITCODE",

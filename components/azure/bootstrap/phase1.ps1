@@ -25,22 +25,32 @@ $TaskName = 'windows-isolation-phase2'
 function Write-Log {
     param([Parameter(Mandatory = $true)][string]$Message)
     $line = '{0:u} phase1 {1}' -f (Get-Date), $Message
-    Add-Content -LiteralPath $Log -Value $line
+    Add-Content -LiteralPath $Log -Value $line -Encoding UTF8
     Write-Output $line
+}
+
+function Invoke-Native {
+    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
+    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
 }
 
 function Protect-Directory {
     # Only SYSTEM and Administrators may read the folder: it holds the engine's private key.
     param([Parameter(Mandatory = $true)][string]$Path)
     New-Item -ItemType Directory -Force -Path $Path | Out-Null
-    & icacls.exe $Path /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F' | Out-Null
-    if ($LASTEXITCODE -ne 0) { throw "icacls failed on $Path with exit code $LASTEXITCODE" }
+    $r = Invoke-Native icacls.exe $Path, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F'
+    if ($r.ExitCode -ne 0) { throw ("icacls failed on {0} with exit code {1}: {2}" -f $Path, $r.ExitCode, ($r.Output -join ' ')) }
 }
 
 New-Item -ItemType Directory -Force -Path $Root | Out-Null
 Write-Log "starting (bootstrap files in $BootstrapDir)"
 # A new bootstrap run: the host is not ready again until phase 2 says so.
-Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json') -Force -ErrorAction SilentlyContinue
+# wait-ready's count of phase 2 restarts starts again too.
+Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json'), (Join-Path $Root 'phase2-restarts') -Force -ErrorAction SilentlyContinue
 
 try {
     # 1. Roles. Hyper-V fails to install here when the VM size has no nested virtualization.
@@ -68,7 +78,7 @@ try {
             if (-not $same) {
                 Copy-Item -LiteralPath $source -Destination $target -Force
                 # Phase 2 restarts a running engine so it loads the new material.
-                Set-Content -LiteralPath (Join-Path $Root 'certs-changed') -Value $pem
+                Set-Content -LiteralPath (Join-Path $Root 'certs-changed') -Value $pem -Encoding UTF8
             }
         } elseif (-not (Test-Path -LiteralPath (Join-Path $CertDir $pem))) {
             throw "missing $pem in $BootstrapDir and $CertDir"
@@ -78,6 +88,8 @@ try {
     Write-Log "TLS material installed in $CertDir"
 
     # 3. Phase 2 runs at every startup as SYSTEM; it converges and exits when all is in place.
+    #    The restart settings only retry a task that fails to start; phase 2 retries its own
+    #    failures, and wait-ready starts the task again (bounded) when it finds failed.json.
     $phase2 = Join-Path $BootstrapDir 'phase2.ps1'
     $action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}"' -f $phase2)
     $trigger = New-ScheduledTaskTrigger -AtStartup
@@ -88,11 +100,13 @@ try {
 
     # 4. One delayed restart, so that this extension returns success before Windows goes down.
     if ($restartNeeded) {
-        & shutdown.exe /r /t 60 /d p:2:4 /c 'windows-isolation: restart after installing Hyper-V and Containers'
-        if ($LASTEXITCODE -ne 0 -and $LASTEXITCODE -ne 1190) {
+        $r = Invoke-Native shutdown.exe '/r', '/t', '60', '/d', 'p:2:4', '/c', 'windows-isolation: restart after installing Hyper-V and Containers'
+        if ($r.ExitCode -ne 0 -and $r.ExitCode -ne 1190) {
             # 1190: a shutdown is already scheduled (a re-run); anything else is an error.
-            throw "shutdown.exe failed with exit code $LASTEXITCODE"
+            throw ("shutdown.exe failed with exit code {0}: {1}" -f $r.ExitCode, ($r.Output -join ' '))
         }
+        # wait-ready tells whoever reads its output that this restart may cut it short.
+        Set-Content -LiteralPath (Join-Path $Root 'restart-pending') -Value ((Get-Date).ToUniversalTime().AddSeconds(60).ToString('o')) -Encoding ASCII
         Write-Log 'restart scheduled in 60 seconds; phase 2 runs at startup'
     } else {
         Start-ScheduledTask -TaskName $TaskName

@@ -5,7 +5,9 @@
     Installs the pinned Docker engine (static binaries, SHA-256 verified), writes daemon.json
     (npipe + tcp 0.0.0.0:2376 with mutual TLS, default isolation hyperv), opens 2376 in the
     Windows firewall, registers and starts dockerd, initialises a one-node swarm on the private
-    IP and writes a ready marker with facts from `docker info`.
+    IP (with an overlay address pool outside 10.0.0.0/8) and writes a ready marker with facts
+    from `docker info`. A failed run is retried, bounded, before it writes failed.json; an
+    engine upgrade is staged and checked before it replaces the installed one.
     On a ContainerHostPool node, settings.json also carries swarmRole, swarmSubnet and swarmPorts:
     the swarm ports are opened to the pool's subnet only, and a node whose role is 'join' leaves
     the swarm alone (the pool's swarm-join Run Command joins it once the leader is ready).
@@ -13,7 +15,11 @@
 #>
 [CmdletBinding()]
 param(
-    [string]$SettingsPath = (Join-Path $PSScriptRoot 'settings.json')
+    [string]$SettingsPath = (Join-Path $PSScriptRoot 'settings.json'),
+    # Runs of the whole convergence before failed.json: a transient failure (a download, a slow
+    # engine start) must not be final, and the scheduled task does not retry a script that exits 1.
+    [ValidateRange(1, 10)][int]$MaxAttempts = 3,
+    [ValidateRange(0, 3600)][int]$RetryDelaySeconds = 60
 )
 
 $ErrorActionPreference = 'Stop'
@@ -26,34 +32,46 @@ $Failed = Join-Path $Root 'failed.json'
 $InstallDir = Join-Path $env:ProgramFiles 'docker'
 $Dockerd = Join-Path $InstallDir 'dockerd.exe'
 $Docker = Join-Path $InstallDir 'docker.exe'
+$StagingDir = Join-Path $env:ProgramFiles 'docker.new'
+$PreviousDir = Join-Path $env:ProgramFiles 'docker.old'
 $DaemonConfig = Join-Path $env:ProgramData 'docker\config\daemon.json'
 $FirewallRule = 'windows-isolation-docker-tls'
 
 function Write-Log {
     param([Parameter(Mandatory = $true)][string]$Message)
     $line = '{0:u} phase2 {1}' -f (Get-Date), $Message
-    Add-Content -LiteralPath $Log -Value $line
+    Add-Content -LiteralPath $Log -Value $line -Encoding UTF8
     Write-Output $line
 }
 
 function Write-Utf8File {
-    # .NET writes UTF-8 without a byte order mark, which dockerd's JSON reader needs.
+    # UTF-8 without a byte order mark, which dockerd's JSON reader needs; written then moved.
     param([string]$Path, [string]$Text)
     $tmp = "$Path.tmp"
-    [System.IO.File]::WriteAllText($tmp, $Text)
+    [System.IO.File]::WriteAllText($tmp, $Text, (New-Object System.Text.UTF8Encoding -ArgumentList $false))
     Move-Item -LiteralPath $tmp -Destination $Path -Force
+}
+
+function Invoke-Native {
+    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
+    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
 }
 
 function Invoke-Docker {
     param([Parameter(ValueFromRemainingArguments = $true)][string[]]$Arguments)
-    $output = & $Docker @Arguments 2>&1
-    if ($LASTEXITCODE -ne 0) { throw ("docker {0} failed: {1}" -f ($Arguments -join ' '), ($output -join ' ')) }
-    return $output
+    $r = Invoke-Native $Docker $Arguments
+    if ($r.ExitCode -ne 0) { throw ("docker {0} failed: {1}" -f ($Arguments -join ' '), ($r.Output -join ' ')) }
+    return $r.Output
 }
 
-function Get-InstalledDockerVersion {
-    if (-not (Test-Path -LiteralPath $Dockerd)) { return $null }
-    $text = & $Dockerd --version 2>&1
+function Get-DockerdVersion {
+    param([Parameter(Mandatory = $true)][string]$Path)
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    $text = (Invoke-Native $Path '--version').Output -join ' '
     if ($text -match 'version ([0-9][0-9A-Za-z.+-]*)') { return $Matches[1].TrimEnd(',') }
     return $null
 }
@@ -65,39 +83,66 @@ function Get-PrivateIPv4 {
     return $address.IPAddress
 }
 
-New-Item -ItemType Directory -Force -Path $Root | Out-Null
-Remove-Item -LiteralPath $Failed -Force -ErrorAction SilentlyContinue
+function Install-DockerEngine {
+    # Staged: the archive goes to docker.new, both programs are checked there, and only then
+    # does it replace docker\ (kept as docker.old until the new one is in place).
+    param($Settings)
+    # SChannel under Windows PowerShell 5.1 may offer only TLS 1.0/1.1, which download.docker.com refuses.
+    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
+    $zip = Join-Path $env:TEMP ("docker-{0}.zip" -f $Settings.dockerVersion)
+    $attempt = 0
+    while ($true) {
+        $attempt++
+        try {
+            Invoke-WebRequest -UseBasicParsing -Uri $Settings.dockerUrl -OutFile $zip
+            break
+        } catch {
+            if ($attempt -ge 5) { throw }
+            Write-Log ("download attempt {0} failed: {1}; retrying" -f $attempt, $_.Exception.Message)
+            Start-Sleep -Seconds (10 * $attempt)
+        }
+    }
+    $actual = (Get-FileHash -LiteralPath $zip -Algorithm SHA256).Hash
+    if ($actual -ne $Settings.dockerSha256.ToUpperInvariant()) {
+        Remove-Item -LiteralPath $zip -Force
+        throw ("SHA-256 mismatch for {0}: expected {1}, got {2}" -f $Settings.dockerUrl, $Settings.dockerSha256, $actual)
+    }
+    Remove-Item -LiteralPath $StagingDir -Recurse -Force -ErrorAction SilentlyContinue
+    # The archive holds a docker\ folder.
+    Expand-Archive -LiteralPath $zip -DestinationPath $StagingDir -Force
+    Remove-Item -LiteralPath $zip -Force
+    $staged = Join-Path $StagingDir 'docker'
+    foreach ($exe in @('dockerd.exe', 'docker.exe')) {
+        if (-not (Test-Path -LiteralPath (Join-Path $staged $exe))) { throw "the archive $($Settings.dockerUrl) has no docker\$exe; the installed engine is left as it is" }
+    }
+    $stagedVersion = Get-DockerdVersion -Path (Join-Path $staged 'dockerd.exe')
+    if ($stagedVersion -ne $Settings.dockerVersion) { throw "the archive's dockerd.exe says version '$stagedVersion', not $($Settings.dockerVersion); the installed engine is left as it is" }
+    if (Get-Service -Name docker -ErrorAction SilentlyContinue) { Stop-Service -Name docker -Force }
+    Remove-Item -LiteralPath $PreviousDir -Recurse -Force -ErrorAction SilentlyContinue
+    if (Test-Path -LiteralPath $InstallDir) { Move-Item -LiteralPath $InstallDir -Destination $PreviousDir }
+    try {
+        Move-Item -LiteralPath $staged -Destination $InstallDir
+    } catch {
+        if (Test-Path -LiteralPath $PreviousDir) { Move-Item -LiteralPath $PreviousDir -Destination $InstallDir }
+        throw
+    }
+    Remove-Item -LiteralPath $PreviousDir, $StagingDir -Recurse -Force -ErrorAction SilentlyContinue
+    Write-Log ("Docker {0} installed in {1} (sha256 {2})" -f $Settings.dockerVersion, $InstallDir, $actual)
+}
 
-try {
+function Invoke-Phase2 {
     $settings = Get-Content -Raw -LiteralPath $SettingsPath | ConvertFrom-Json
     Write-Log ("starting; wanted Docker {0}" -f $settings.dockerVersion)
 
-    # 1. The pinned engine, verified before a single byte of it runs.
-    $installed = Get-InstalledDockerVersion
+    # 1. The pinned engine, verified before a single byte of it runs. A swap cut short (a restart
+    #    between the two moves) leaves docker.old only: put it back first.
+    if (-not (Test-Path -LiteralPath $InstallDir) -and (Test-Path -LiteralPath $PreviousDir)) {
+        Move-Item -LiteralPath $PreviousDir -Destination $InstallDir
+        Write-Log 'restored the previous engine from an upgrade that was cut short'
+    }
+    $installed = Get-DockerdVersion -Path $Dockerd
     if ($installed -ne $settings.dockerVersion) {
-        $zip = Join-Path $env:TEMP ("docker-{0}.zip" -f $settings.dockerVersion)
-        $attempt = 0
-        while ($true) {
-            $attempt++
-            try {
-                Invoke-WebRequest -UseBasicParsing -Uri $settings.dockerUrl -OutFile $zip
-                break
-            } catch {
-                if ($attempt -ge 5) { throw }
-                Write-Log ("download attempt {0} failed: {1}; retrying" -f $attempt, $_.Exception.Message)
-                Start-Sleep -Seconds (10 * $attempt)
-            }
-        }
-        $actual = (Get-FileHash -LiteralPath $zip -Algorithm SHA256).Hash
-        if ($actual -ne $settings.dockerSha256.ToUpperInvariant()) {
-            Remove-Item -LiteralPath $zip -Force
-            throw ("SHA-256 mismatch for {0}: expected {1}, got {2}" -f $settings.dockerUrl, $settings.dockerSha256, $actual)
-        }
-        if (Get-Service -Name docker -ErrorAction SilentlyContinue) { Stop-Service -Name docker -Force }
-        # The archive holds a docker\ folder.
-        Expand-Archive -LiteralPath $zip -DestinationPath $env:ProgramFiles -Force
-        Remove-Item -LiteralPath $zip -Force
-        Write-Log ("Docker {0} installed in {1} (sha256 {2})" -f $settings.dockerVersion, $InstallDir, $actual)
+        Install-DockerEngine -Settings $settings
     } else {
         Write-Log "Docker $installed already installed"
     }
@@ -138,8 +183,8 @@ try {
     # 4. dockerd as a Windows service.
     $service = Get-Service -Name docker -ErrorAction SilentlyContinue
     if (-not $service) {
-        & $Dockerd --register-service
-        if ($LASTEXITCODE -ne 0) { throw "dockerd --register-service failed with exit code $LASTEXITCODE" }
+        $r = Invoke-Native $Dockerd '--register-service'
+        if ($r.ExitCode -ne 0) { throw ("dockerd --register-service failed with exit code {0}: {1}" -f $r.ExitCode, ($r.Output -join ' ')) }
         Write-Log 'docker service registered'
     }
     Set-Service -Name docker -StartupType Automatic
@@ -153,8 +198,8 @@ try {
     Remove-Item -LiteralPath $certsChanged -Force -ErrorAction SilentlyContinue
     $deadline = (Get-Date).AddMinutes(5)
     while ($true) {
-        & $Docker version --format '{{.Server.Version}}' 2>&1 | Out-Null
-        if ($LASTEXITCODE -eq 0) { break }
+        # The engine's stderr while it starts is expected; only the exit code counts.
+        if ((Invoke-Native $Docker 'version', '--format', '{{.Server.Version}}').ExitCode -eq 0) { break }
         if ((Get-Date) -gt $deadline) { throw 'dockerd did not answer on npipe within 5 minutes' }
         Start-Sleep -Seconds 5
     }
@@ -167,14 +212,18 @@ try {
         Write-Log "swarm state is $swarmState; this pool node is joined by the pool's swarm-join Run Command"
     } elseif ($swarmState -eq 'inactive') {
         $ip = Get-PrivateIPv4
-        Invoke-Docker swarm init --advertise-addr $ip --listen-addr ('{0}:2377' -f $ip) | Out-Null
-        Write-Log "swarm initialised, advertising $ip"
+        Invoke-Docker swarm init --advertise-addr $ip --listen-addr ('{0}:2377' -f $ip) --default-addr-pool $settings.swarmAddressPool --default-addr-pool-mask-length ([string]$settings.swarmAddressPoolMaskLength) | Out-Null
+        Write-Log ("swarm initialised, advertising {0}, overlay pool {1}" -f $ip, $settings.swarmAddressPool)
+    } elseif ($swarmState -ne 'active') {
+        throw "swarm state is '$swarmState', not active; see 'docker info' on the host, and 'docker swarm leave --force' lets the next run init it again"
     } else {
         Write-Log "swarm state is $swarmState"
     }
 
     # 6. The ready marker the Run Command waits for, with what the engine says about itself.
     $info = (Invoke-Docker info --format '{{json .}}') -join '' | ConvertFrom-Json
+    $role = 'init'
+    if ($settings.swarmRole) { $role = $settings.swarmRole }
     $facts = [ordered]@{
         ready           = $true
         serverVersion   = $info.ServerVersion
@@ -183,16 +232,32 @@ try {
         operatingSystem = $info.OperatingSystem
         isolation       = $info.Isolation
         swarm           = $info.Swarm.LocalNodeState
+        swarmRole       = $role
         nodeId          = $info.Swarm.NodeID
         cpus            = $info.NCPU
         writtenAt       = (Get-Date).ToUniversalTime().ToString('o')
     }
     Write-Utf8File -Path $Ready -Text ($facts | ConvertTo-Json)
     Write-Log ("ready: Docker {0}, isolation {1}, swarm {2}" -f $info.ServerVersion, $info.Isolation, $info.Swarm.LocalNodeState)
-    exit 0
-} catch {
-    $message = $_.Exception.Message
-    Write-Log "FAILED: $message"
-    Write-Utf8File -Path $Failed -Text (@{ error = $message; at = (Get-Date).ToUniversalTime().ToString('o') } | ConvertTo-Json)
-    exit 1
+}
+
+New-Item -ItemType Directory -Force -Path $Root | Out-Null
+# Phase 2 runs at startup: the restart phase 1 scheduled is behind us.
+Remove-Item -LiteralPath $Failed, (Join-Path $Root 'restart-pending') -Force -ErrorAction SilentlyContinue
+
+$attempt = 0
+while ($true) {
+    $attempt++
+    try {
+        Invoke-Phase2
+        exit 0
+    } catch {
+        $message = $_.Exception.Message
+        Write-Log ("attempt {0} of {1} FAILED: {2}" -f $attempt, $MaxAttempts, $message)
+        if ($attempt -ge $MaxAttempts) {
+            Write-Utf8File -Path $Failed -Text (@{ error = $message; attempts = $attempt; at = (Get-Date).ToUniversalTime().ToString('o') } | ConvertTo-Json)
+            exit 1
+        }
+        Start-Sleep -Seconds $RetryDelaySeconds
+    }
 }

@@ -2,7 +2,9 @@
 .SYNOPSIS
     Run Command script on a pool node: joins it to the pool's swarm as a manager or a worker.
 .DESCRIPTION
-    The join token arrives as a protected parameter (encrypted by Azure, never logged here).
+    The join token arrives as a protected parameter (encrypted by Azure, never logged here); the
+    pool's swarm-nodes command rotates both tokens once every node has joined, so the one this
+    command was given is worthless afterwards.
     Idempotent: a node that is already part of a swarm is left as it is. Joins on the node's
     private IP, then waits, bounded, until the node reports the swarm active.
 #>
@@ -18,17 +20,32 @@ $ErrorActionPreference = 'Stop'
 $Docker = Join-Path $env:ProgramFiles 'docker\docker.exe'
 $Log = Join-Path $env:ProgramData 'windows-isolation\bootstrap.log'
 
+function Hide-Token {
+    # Whatever docker says back may quote the token; the log and the output never do.
+    param([string]$Text)
+    return $Text -replace 'SWMTKN-[0-9A-Za-z-]+', '<token>'
+}
+
 function Write-Log {
     param([Parameter(Mandatory = $true)][string]$Message)
-    $line = '{0:u} swarm-join {1}' -f (Get-Date), $Message
-    Add-Content -LiteralPath $Log -Value $line
+    $line = '{0:u} swarm-join {1}' -f (Get-Date), (Hide-Token $Message)
+    Add-Content -LiteralPath $Log -Value $line -Encoding UTF8
     Write-Output $line
 }
 
+function Invoke-Native {
+    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
+    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script (unredacted): here it is text.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+}
+
 function Get-SwarmState {
-    $state = & $Docker info --format '{{.Swarm.LocalNodeState}}' 2>&1
-    if ($LASTEXITCODE -ne 0) { throw ("docker info failed: {0}" -f ($state -join ' ')) }
-    return ($state | Select-Object -First 1).ToString().Trim()
+    $r = Invoke-Native $Docker 'info', '--format', '{{.Swarm.LocalNodeState}}'
+    if ($r.ExitCode -ne 0) { throw ("docker info failed: {0}" -f ($r.Output -join ' ')) }
+    return ($r.Output | Select-Object -First 1).ToString().Trim()
 }
 
 function Get-PrivateIPv4 {
@@ -47,8 +64,8 @@ try {
     if ($state -ne 'inactive') { throw "swarm state is '$state'; leave it (docker swarm leave --force) and run pulumi up again" }
     $ip = Get-PrivateIPv4
     # The token goes to docker.exe as an argument and never into the log or the output.
-    $output = & $Docker swarm join --token $JoinToken --advertise-addr $ip --listen-addr ('{0}:2377' -f $ip) ('{0}:2377' -f $ManagerAddress) 2>&1
-    if ($LASTEXITCODE -ne 0) { throw ("docker swarm join failed: {0}" -f (($output -join ' ') -replace 'SWMTKN-[0-9A-Za-z-]+', '<token>')) }
+    $r = Invoke-Native $Docker 'swarm', 'join', '--token', $JoinToken, '--advertise-addr', $ip, '--listen-addr', ('{0}:2377' -f $ip), ('{0}:2377' -f $ManagerAddress)
+    if ($r.ExitCode -ne 0) { throw ("docker swarm join failed: {0}" -f (Hide-Token ($r.Output -join ' '))) }
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
     while ((Get-SwarmState) -ne 'active') {
         if ((Get-Date) -gt $deadline) { throw "the node did not become active in the swarm within $TimeoutSeconds seconds" }
@@ -57,6 +74,6 @@ try {
     Write-Log ("joined the swarm at {0} as a {1}, advertising {2}" -f $ManagerAddress, $Role, $ip)
     exit 0
 } catch {
-    Write-Log ("FAILED: {0}" -f $_.Exception.Message)
+    Write-Log ("FAILED: {0}" -f (Hide-Token $_.Exception.Message))
     exit 1
 }

@@ -9,6 +9,8 @@
     --label-add is idempotent) and promotes a worker that should be a manager (a pool that grew
     to three hosts). It never demotes: a manager the pool no longer wants is reported, and left
     for a person to demote, because demoting the wrong manager can cost the swarm its quorum.
+    Last, it rotates both join tokens: every node has joined, and the old ones stay readable
+    in the swarm-tokens and swarm-join Run Commands' views to anyone with Reader on the VMs.
     Exits 1 naming the nodes that never appeared.
 #>
 [CmdletBinding()]
@@ -20,11 +22,20 @@ param(
 $ErrorActionPreference = 'Stop'
 $Docker = Join-Path $env:ProgramFiles 'docker\docker.exe'
 
+function Invoke-Native {
+    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
+    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+}
+
 function Invoke-Docker {
     param([Parameter(ValueFromRemainingArguments = $true)][string[]]$Arguments)
-    $output = & $Docker @Arguments 2>&1
-    if ($LASTEXITCODE -ne 0) { throw ("docker {0} failed: {1}" -f ($Arguments -join ' '), ($output -join ' ')) }
-    return $output
+    $r = Invoke-Native $Docker $Arguments
+    if ($r.ExitCode -ne 0) { throw ("docker {0} failed: {1}" -f ($Arguments -join ' '), (($r.Output -join ' ') -replace 'SWMTKN-[0-9A-Za-z-]+', '<token>')) }
+    return $r.Output
 }
 
 function Get-NodeIds {
@@ -61,6 +72,10 @@ try {
         }
         Write-Output ("{0} ({1}): labelled, {2}" -f $node.hostname, $id, $role)
     }
+    # --quiet: the new tokens are printed by nobody.
+    Invoke-Docker swarm join-token --rotate --quiet worker | Out-Null
+    Invoke-Docker swarm join-token --rotate --quiet manager | Out-Null
+    Write-Output 'join tokens rotated: the ones the nodes joined with no longer admit anyone'
     exit 0
 } catch {
     Write-Output ("setting up the swarm nodes failed: {0}" -f $_.Exception.Message)

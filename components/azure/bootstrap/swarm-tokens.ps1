@@ -4,19 +4,32 @@
 .DESCRIPTION
     Prints one line, `WI-SWARM-TOKENS {"manager":"SWMTKN-...","worker":"SWMTKN-..."}`, which the
     pool reads from the command's instance view as a Pulumi secret. Nothing else it prints holds a
-    token. Exits 1 when this node is not an active swarm manager.
+    token. Exits 1 when this node is not an active swarm manager. swarm-nodes rotates the tokens
+    once every node has joined, so what this printed is worthless afterwards; JoinSet (the nodes
+    that join) changes when the pool grows, which makes Azure run this command again.
 #>
 [CmdletBinding()]
-param()
+param(
+    [string]$JoinSet = ''
+)
 
 $ErrorActionPreference = 'Stop'
 $Docker = Join-Path $env:ProgramFiles 'docker\docker.exe'
 
+function Invoke-Native {
+    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
+    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
+    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
+    $ErrorActionPreference = 'Continue'
+    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+}
+
 function Invoke-Docker {
     param([Parameter(ValueFromRemainingArguments = $true)][string[]]$Arguments)
-    $output = & $Docker @Arguments 2>&1
-    if ($LASTEXITCODE -ne 0) { throw ("docker {0} failed: {1}" -f ($Arguments -join ' '), ($output -join ' ')) }
-    return $output
+    $r = Invoke-Native $Docker $Arguments
+    if ($r.ExitCode -ne 0) { throw ("docker {0} failed: {1}" -f ($Arguments -join ' '), (($r.Output -join ' ') -replace 'SWMTKN-[0-9A-Za-z-]+', '<token>')) }
+    return $r.Output
 }
 
 try {

@@ -63,15 +63,16 @@ describe("a private ContainerHost with defaults", () => {
         expect(host.readyResources[0]).toBe(host.readyResources[0]);
     });
 
-    test("the VM: Gen2 Azure Edition image, Standard security, identity, boot diagnostics, tag, secret password", () => {
+    test("the VM: Gen2 Azure Edition image, Standard security (securityType left out), no managed identity, boot diagnostics, tag, secret password", () => {
         const vm = byName("ch-vm").inputs;
         expect(vm.hardwareProfile).toEqual({ vmSize: "Standard_D4s_v5" });
         expect(vm.storageProfile).toEqual({
             imageReference: { publisher: "MicrosoftWindowsServer", offer: "WindowsServer", sku: "2022-datacenter-azure-edition", version: "latest" },
             osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "StandardSSD_LRS" }, deleteOption: "Delete" },
         });
-        expect(vm.securityProfile).toEqual({ securityType: "Standard", encryptionAtHost: false });
-        expect(vm.identity).toEqual({ type: "SystemAssigned" });
+        expect(vm.securityProfile).toEqual({ encryptionAtHost: false });
+        // No IMDS token for the untrusted code the host runs.
+        expect(vm.identity).toBeUndefined();
         expect(vm.diagnosticsProfile).toEqual({ bootDiagnostics: { enabled: true } });
         expect(vm.tags).toEqual({ [CONTAINER_HOST_TAG]: "hyperv" });
         // A secret inside an object makes the SDK send the whole object as a secret.
@@ -223,7 +224,7 @@ test("a subnet you bring: no VNet or subnet of its own; encryption at host when 
     expect(engine.ofType("azure-native:network:VirtualNetwork")).toEqual([]);
     expect(engine.ofType("azure-native:network:Subnet")).toEqual([]);
     expect(byName("byo-nic").inputs.ipConfigurations[0].subnet).toEqual({ id: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/hosts" });
-    expect(byName("byo-vm").inputs.securityProfile).toEqual({ securityType: "Standard", encryptionAtHost: true });
+    expect(byName("byo-vm").inputs.securityProfile).toEqual({ encryptionAtHost: true });
 });
 
 describe("bad inputs: a clear error and no child resource", () => {

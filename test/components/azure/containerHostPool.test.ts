@@ -168,6 +168,8 @@ describe("the join tokens", () => {
         const tokens = byName("tk-swarm-tokens");
         expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
         expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-wait-ready")]));
+        // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
+        expect(tokens.inputs.parameters).toEqual([{ name: "JoinSet", value: "tk-1,tk-2,tk-3" }]);
         const wire = (token: string) => [{ name: "JoinToken", value: token }];
         const { secretValue } = await import("../../helpers/pulumiMocks");
         expect(byName("tk-1-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(MANAGER_TOKEN)));

@@ -9,7 +9,7 @@
  * displayStatus "Provisioning succeeded"), or a 202 with a Location to poll. Only the cloud is
  * stood in for: the credential is static, the certificate self-signed (openssl).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import { AddressInfo } from "node:net";
@@ -19,7 +19,8 @@ import type { TokenCredential } from "@azure/identity";
 import { runVerify } from "../../../review/verify/main";
 import { AzureOptions, HOST_PROCESSES_SCRIPT } from "../../../review/verify/azureVm";
 import { EngineRecording, serveRecording } from "../../helpers/fakeEngine";
-import { parsePowerShell } from "../../helpers/powershell";
+import { parseHostProcesses } from "../../../review/verify/hostProcesses";
+import { powerShellTools } from "../../helpers/pwsh";
 
 const VM_ID = "/subscriptions/24fb23e3-6ba3-41f0-9b6e-e41131d5d61e/resourceGroups/crptestar98131/providers/Microsoft.Compute/virtualMachines/vm3036";
 const RUN_COMMAND_PATH = `${VM_ID}/runCommand`;
@@ -196,11 +197,35 @@ test("--azure-vm stack reads hostVmId, or nodeVmIds.<node> with --node, from the
     });
 });
 
-test("the fixed script parses as PowerShell and only reads: Get-Process, then JSON to stdout", async () => {
-    const source = HOST_PROCESSES_SCRIPT.join("\n");
-    const parsed = await parsePowerShell(source);
+/** Runs `command` under the pinned real pwsh (installed by .ci/install-powershell) and returns its stdout. */
+function pwsh(command: string): string {
+    const run = spawnSync(powerShellTools().pwsh, ["-NoProfile", "-NonInteractive", "-Command", command], { encoding: "utf8", timeout: 120_000 });
+    if (run.error) throw run.error;
+    if (run.status !== 0) throw new Error(`pwsh exited ${run.status}: ${run.stderr}`);
+    return run.stdout;
+}
+
+const CHECKER_51 = path.join(__dirname, "..", "..", "components", "azure", "bootstrap", "helpers", "WindowsPowerShell51.ps1");
+
+test("the fixed script parses under the real PowerShell parser, holds nothing 5.1 runs differently, and only reads", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wi-runcommand-")), "script.ps1");
+    fs.writeFileSync(file, HOST_PROCESSES_SCRIPT.join("\n"));
+    const out = pwsh(
+        `. '${CHECKER_51}'; $t = $null; $e = $null; ` +
+            `$ast = [System.Management.Automation.Language.Parser]::ParseFile('${file}', [ref]$t, [ref]$e); ` +
+            `$commands = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() } | Sort-Object -Unique); ` +
+            `ConvertTo-Json -Compress -InputObject @{ errors = @($e | ForEach-Object { $_.Message }); problems = @(Get-WindowsPowerShell51Problem -Path '${file}'); commands = $commands }`,
+    );
+    const parsed = JSON.parse(out) as { errors: string[]; problems: string[]; commands: string[] };
+    expect(parsed.errors).toEqual([]);
     expect(parsed.problems).toEqual([]);
-    expect(parsed.ok).toBe(true);
-    const commands = [...source.matchAll(/\b([A-Z][A-Za-z]+-[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]);
-    expect([...new Set(commands)].sort()).toEqual(["ConvertTo-Json", "Get-Process", "New-Object", "Write-Output"]);
+    expect(parsed.commands).toEqual(["ConvertTo-Json", "Get-Process", "New-Object", "Write-Output"]);
+});
+
+test("the fixed script, run by the real PowerShell on this machine, writes a process list verify reads, with this test's own process in it", () => {
+    const out = pwsh(HOST_PROCESSES_SCRIPT.join("\n"));
+    const parsed = parseHostProcesses(out.trim(), "pwsh on this machine");
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.list.processes.length).toBeGreaterThan(1);
+    expect(parsed.list.processes.some((p) => p.pid === process.pid)).toBe(true);
 });

@@ -44,6 +44,8 @@ describe("the pool subnet prefix", () => {
         ["10.40.0.4", /must be the subnet's IPv4 address prefix as a CIDR/],
         ["VirtualNetwork", /must be the subnet's IPv4 address prefix as a CIDR/],
         ["fd00::/64", /must be the subnet's IPv4 address prefix as a CIDR/],
+        ["172.30.4.0/24", /overlaps 172\.30\.0\.0\/16, the swarm's overlay address pool \(--default-addr-pool\)/],
+        ["172.16.0.0/12", /overlaps 172\.30\.0\.0\/16/],
     ])("%s is refused", (p, message) => {
         expect(checkPoolSubnetPrefix(p)).toEqual([expect.stringMatching(message)]);
     });
