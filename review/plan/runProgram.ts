@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { installEngineTransforms } from "./engineTransforms";
 import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
 
 interface RunRequest {
@@ -20,6 +21,9 @@ const programDir = path.resolve(request.programDir);
 // The program's own copy of the Pulumi SDK: mocks set on another copy would not see its resources.
 const fromProgram = (id: string) => require(require.resolve(id, { paths: [programDir, __dirname] }));
 const pulumi: typeof import("@pulumi/pulumi") = fromProgram("@pulumi/pulumi");
+/** The gRPC library and stubs of that same SDK copy (credentials are checked by instance). */
+const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir, __dirname] }));
+const fromSdk = (id: string) => require(require.resolve(id, { paths: [sdkDir] }));
 
 const recorded: Omit<RecordedResource, "location">[] = [];
 const locations = new Map<string, SourceLocation[]>();
@@ -82,6 +86,16 @@ async function main(): Promise<void> {
         if (recorded.length % 500 === 0 && process.send) process.send({ progress: recorded.length });
         return original(req, callback);
     };
+    // The engine runs transforms before anything sees the resource; so must the plan (outermost).
+    installEngineTransforms(monitor, {
+        grpc: fromSdk("@grpc/grpc-js"),
+        callbackRpc: fromProgram("@pulumi/pulumi/proto/callback_grpc_pb"),
+        callbackProto: fromProgram("@pulumi/pulumi/proto/callback_pb"),
+        resourceProto: fromProgram("@pulumi/pulumi/proto/resource_pb"),
+        emptyProto: fromSdk("google-protobuf/google/protobuf/empty_pb"),
+    });
+    // setMocks tells the SDK the monitor has no transforms; this one applies them as the engine does.
+    fromProgram("@pulumi/pulumi/runtime/state").getStore().supportsTransforms = true;
     pulumi.runtime.setAllConfig(values, secretKeys);
 
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
