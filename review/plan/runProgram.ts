@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { defaultProvider, defaultProviderName } from "./defaultProvider";
 import { installEngineTransforms } from "./engineTransforms";
 import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
 
@@ -54,6 +55,20 @@ function declaringLine(stack: string | undefined): SourceLocation | undefined {
     return undefined;
 }
 
+/** The URN of the engine's default provider for a package, recorded the first time it is used. */
+const defaults = new Map<string, string>();
+function defaultProviderFor(pkg: string, version: string): string {
+    const key = `${pkg}@${version}`;
+    let urn = defaults.get(key);
+    if (!urn) {
+        urn = settingsModule().getMonitor().newUrn("", `pulumi:providers:${pkg}`, defaultProviderName(version)) as string;
+        defaults.set(key, urn);
+        recorded.push(defaultProvider(urn, pkg, request.config, version));
+    }
+    return urn;
+}
+const settingsModule = () => fromProgram("@pulumi/pulumi/runtime/settings");
+
 async function main(): Promise<void> {
     const { project, stack, values, secretKeys } = request.config;
     await pulumi.runtime.setMocks(
@@ -73,12 +88,14 @@ async function main(): Promise<void> {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
-        const providerRef: string = req.getProvider();
+        let providerRef: string = req.getProvider();
+        const custom: boolean = req.getCustom();
+        if (custom && !providerRef && !type.startsWith("pulumi:providers:")) providerRef = `${defaultProviderFor(type.split(":")[0], req.getVersion())}::default-id`;
         recorded.push({
             urn: monitor.newUrn(parent, type, name),
             type,
             name,
-            custom: req.getCustom(),
+            custom,
             parent: parent || undefined,
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs: req.getObject()?.toJavaScript() ?? {},

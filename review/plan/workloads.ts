@@ -117,6 +117,8 @@ function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource
         const build = plain(host.inputs.osBuild);
         return { name: host.name, build: typeof build === "number" ? String(build) : "unknown" };
     }
+    // The engine's default provider from stack config (docker:host): no host facts, so unchecked.
+    if (provider.defaultProvider) return { name: `default provider (stack config ${provider.type.slice("pulumi:providers:".length)}:*)`, build: "unknown" };
     return { name: `provider ${provider.name}`, build: "unknown" };
 }
 
