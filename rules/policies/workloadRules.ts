@@ -111,7 +111,8 @@ export function untrustedIsolationProblem(trust: Trust, isolation: unknown, fiel
         const why = String(isolation).toLowerCase() === "default" ? "hands the choice to the Docker daemon" : "is not an isolation mode Docker knows, so Docker applies the daemon default";
         return `trust 'untrusted' requires ${field} 'hyperv': ${field} '${String(isolation)}' ${why}; set ${field} 'hyperv'`;
     }
-    return `trust 'untrusted' requires ${field} 'hyperv', got '${String(isolation)}' (Docker reads it as '${mode}'); set ${field} 'hyperv' (or declare the workload trusted if it really is)`;
+    const read = isolation === mode ? "" : ` (Docker reads it as '${mode}')`;
+    return `trust 'untrusted' requires ${field} 'hyperv', got '${String(isolation)}'${read}; set ${field} 'hyperv' (or declare the workload trusted if it really is)`;
 }
 
 /**
