@@ -21,20 +21,26 @@ describe("class 1, transforms: the plan applies them as the engine does", () => 
         r = await plan("transforms");
     }, 120_000);
 
-    test("exit 1: the transformed child and the stack-transformed service are violations", () => {
+    test("exit 1: the transformed child and the stack-transformed services are violations", () => {
         expect(r.run.code).toBe(1);
         expect(findings(r.report)).toEqual([
             ["untrusted-requires-hyperv", "mandatory", "raw"],
+            ["untrusted-requires-hyperv", "mandatory", "ordered"],
             ["workload-matches-component", "mandatory", "job-service"],
             ["workload-matches-component", "mandatory", "job-service"],
         ]);
-        expect(r.run.stdout).toMatch(/^VIOLATION untrusted-requires-hyperv on raw \(docker:index\/service:Service\) at test\/fixtures\/programs\/transforms\/index.ts:30: trust 'untrusted' requires isolation 'hyperv', got 'process'/m);
+        expect(r.run.stdout).toMatch(/^VIOLATION untrusted-requires-hyperv on raw \(docker:index\/service:Service\) at test\/fixtures\/programs\/transforms\/index.ts:34: trust 'untrusted' requires isolation 'hyperv', got 'process'/m);
+    });
+
+    test("in the engine's order: the resource's own transform ('default' to 'hyperv') runs before the stack's ('hyperv' to 'process')", () => {
+        expect(r.report.findings.find((f: any) => f.resource === "ordered").message).toMatch(/got 'process'/);
     });
 
     test("the rows show what deploys: the rewritten service has its own row, trusted and process", () => {
         expect(r.report.workloads.map((w: any) => [w.workload, w.kind, w.trust, w.effectiveIsolation])).toEqual([
             ["job", "WindowsContainer", "untrusted", "hyperv"],
             ["raw", "docker.Service", "untrusted", "process"],
+            ["ordered", "docker.Service", "untrusted", "process"],
             ["job-service", "docker.Service", "trusted", "process"],
         ]);
         expect(row(r.report, "job").verdicts["workload-matches-component"]).toBe("FAIL");
