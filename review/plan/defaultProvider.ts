@@ -6,7 +6,8 @@
  * values kept secret. Pulumi's mock monitor never registers it, so the plan builds it from the
  * same stack config, and the policies judge it like an explicit provider.
  */
-import { ProgramConfig, RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
+import * as fs from "fs";
+import { ProgramConfig, RecordedResource, SECRET_SIG, SIG_KEY, SourceLocation } from "./recorded";
 
 export function defaultProviderName(version: string): string {
     return version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
@@ -26,4 +27,12 @@ export function defaultProviderInputs(pkg: string, config: ProgramConfig, versio
 
 export function defaultProvider(urn: string, pkg: string, config: ProgramConfig, version: string): Omit<RecordedResource, "location"> {
     return { urn, type: `pulumi:providers:${pkg}`, name: defaultProviderName(version), custom: true, inputs: defaultProviderInputs(pkg, config, version), defaultProvider: true };
+}
+
+/** Where the default provider is "declared": the package's first key in the stack config file, else its top. */
+export function defaultProviderLocation(configFile: string | undefined, pkg: string): SourceLocation | undefined {
+    if (!configFile || !fs.existsSync(configFile)) return undefined;
+    const lines = fs.readFileSync(configFile, "utf8").split("\n");
+    const i = lines.findIndex((l) => l.trimStart().startsWith(`${pkg}:`));
+    return i < 0 ? { file: configFile, line: 1, column: 1 } : { file: configFile, line: i + 1, column: lines[i].indexOf(`${pkg}:`) + 1 };
 }

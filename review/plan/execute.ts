@@ -18,7 +18,7 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-plan-"));
     const requestFile = path.join(work, "request.json");
     const resultFile = path.join(work, "result.json");
-    fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config }));
+    fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config, configFile: target.configFile }));
     try {
         // runProgram.ts from source, runProgram.js from the built package; ts-node loads the
         // user's TypeScript program, with its own tsconfig when it has one, always as CommonJS.

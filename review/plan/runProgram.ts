@@ -7,13 +7,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { defaultProvider, defaultProviderName } from "./defaultProvider";
+import { defaultProvider, defaultProviderLocation, defaultProviderName } from "./defaultProvider";
 import { installEngineTransforms } from "./engineTransforms";
 import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
 
 interface RunRequest {
     readonly programDir: string;
     readonly config: ProgramConfig;
+    /** Pulumi.<stack>.yaml: where a default provider's settings come from. */
+    readonly configFile?: string;
 }
 
 const [requestFile, resultFile] = process.argv.slice(2);
@@ -132,7 +134,8 @@ async function main(): Promise<void> {
         const key = `${r.type}::${r.name}`;
         const n = used.get(key) ?? 0;
         used.set(key, n + 1);
-        return { ...r, location: locations.get(key)?.[n] };
+        const location = r.defaultProvider ? defaultProviderLocation(request.configFile, r.type.slice("pulumi:providers:".length)) : locations.get(key)?.[n];
+        return { ...r, location };
     });
     write({ ok: true, resources, outputs: JSON.parse(JSON.stringify(outputs ?? {})) });
 }

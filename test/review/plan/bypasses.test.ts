@@ -142,6 +142,8 @@ test("class 5, the default provider from stack config is recorded and judged: pl
     expect(r.run.code).toBe(1);
     expect(r.report.findings.map((f: any) => [f.policy, f.resource, f.type])).toEqual([["docker-api-tls-only", "default_5_2_0", "pulumi:providers:docker"]]);
     expect(r.report.findings[0].message).toMatch(/Docker endpoint 'tcp:\/\/winhost.corp.example:2375' is tcp without mutual TLS/);
+    // Located where the default provider's settings are: the stack config.
+    expect([path.relative(FIXTURES, r.report.findings[0].location.file), r.report.findings[0].location.line]).toEqual([path.join("default-provider", "Pulumi.test.yaml"), 2]);
     expect(r.report.workloads.map((w: any) => [w.workload, w.host, w.hostBuild, w.verdicts["image-host-compatibility"]])).toEqual([
         ["ambient", "default provider (stack config docker:*)", "unknown", "unchecked"],
     ]);
