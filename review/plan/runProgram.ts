@@ -90,6 +90,11 @@ async function main(): Promise<void> {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
+        if (req.getRemote()) {
+            // A remote component's children are registered by its provider plugin at preview and
+            // deploy; the mocks never run it, so the plan would judge a component with nothing in it.
+            fail(new Error(`${type} '${name}' is a remote component: its provider creates its resources, which the plan cannot run; judge this program with \`pulumi preview --policy-pack policy\` instead`));
+        }
         let providerRef: string = req.getProvider();
         const custom: boolean = req.getCustom();
         if (custom && !providerRef && !type.startsWith("pulumi:providers:")) providerRef = `${defaultProviderFor(type.split(":")[0], req.getVersion())}::default-id`;

@@ -159,3 +159,10 @@ test("class 7, isolation strings read as Docker reads them: HyperV passes, PROCE
     ]);
     expect(r.report.findings.find((f: any) => f.resource === "dashed" && f.policy === "untrusted-requires-hyperv").message).toMatch(/'Hyper-V' is not an isolation mode Docker knows, so Docker applies the daemon default/);
 }, 120_000);
+
+test("next bypass, a remote component: its provider would create its children, so the plan refuses (exit 2) and names the way that can judge it", async () => {
+    const r = await plan("remote-component");
+    expect(r.run.code).toBe(2);
+    expect(r.run.stderr).toMatch(/contoso:index:Runner 'runner' is a remote component: its provider creates its resources, which the plan cannot run; judge this program with `pulumi preview --policy-pack policy` instead/);
+    expect(r.run.stdout).toBe("");
+}, 120_000);
