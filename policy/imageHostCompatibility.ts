@@ -2,16 +2,17 @@
  * image-host-compatibility (mandatory): the declared isolation mode can run the image's Windows
  * build on the host's build. A stack policy, because a raw docker.Service only says which
  * provider runs it: the host build comes from that provider's parent host component. When no
- * host build can be found the service is skipped (the plan report shows it as unknown).
+ * host build can be found the service is skipped (the plan report shows it as unknown). Each
+ * resource is read with factsOf, so a value unknown during preview fails that resource only.
  */
-import * as docker from "@pulumi/docker";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { imageHostVerdict } from "../rules";
+import { factAt, imageHostVerdict, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
+import { factsOf } from "./known";
 import { DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
 
 export interface HostFacts {
-    readonly osBuild?: number;
+    readonly osBuild?: number | typeof UNKNOWN_UNTIL_DEPLOY;
     readonly hypervCapable?: boolean;
 }
 
@@ -21,8 +22,9 @@ export function hostOfService(svc: PolicyResource, byUrn: ReadonlyMap<string, Po
     const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
     const host = provider?.parent;
     if (!host || !HOST_COMPONENT_TYPES.includes(host.type)) return undefined;
-    const osBuild = host.props.osBuild;
-    return { osBuild: typeof osBuild === "number" ? osBuild : undefined, hypervCapable: host.props.hypervCapable };
+    const props = factsOf(host.props);
+    const osBuild = props.osBuild;
+    return { osBuild: typeof osBuild === "number" || osBuild === UNKNOWN_UNTIL_DEPLOY ? osBuild : undefined, hypervCapable: props.hypervCapable === false ? false : props.hypervCapable === true ? true : undefined };
 }
 
 export const imageHostCompatibility: StackValidationPolicy = {
@@ -37,22 +39,23 @@ export const imageHostCompatibility: StackValidationPolicy = {
         const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
         for (const r of workloads) {
             if (exemptionFor(config, r.name, r.urn)) continue;
+            const props = factsOf(r.props);
             let verdict;
             if (r.type === WINDOWS_CONTAINER_TYPE) {
+                const build = (v: unknown) => (typeof v === "number" ? v : v === UNKNOWN_UNTIL_DEPLOY ? UNKNOWN_UNTIL_DEPLOY : undefined);
                 verdict = imageHostVerdict({
-                    image: r.props.image,
-                    imageBuild: r.props.imageOsBuild ?? undefined,
-                    hostBuild: r.props.hostOsBuild ?? undefined,
-                    isolation: r.props.isolation,
-                    hostHypervCapable: r.props.hostHypervCapable,
+                    image: props.image,
+                    imageBuild: typeof props.imageOsBuild === "number" ? props.imageOsBuild : undefined,
+                    hostBuild: build(props.hostOsBuild),
+                    isolation: props.isolation,
+                    hostHypervCapable: props.hostHypervCapable === false ? false : undefined,
                 });
             } else {
-                const svc = r.asType(docker.Service)!;
                 const host = hostOfService(r, byUrn);
                 verdict = imageHostVerdict({
-                    image: svc.taskSpec?.containerSpec?.image,
+                    image: factAt(props, "taskSpec", "containerSpec", "image"),
                     hostBuild: host?.osBuild,
-                    isolation: svc.taskSpec?.containerSpec?.isolation,
+                    isolation: factAt(props, "taskSpec", "containerSpec", "isolation"),
                     hostHypervCapable: host?.hypervCapable,
                 });
             }

@@ -5,23 +5,22 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { imageFromRegistry, unpinnedImageProblem } from "../rules";
+import { factAt, imageFromRegistry, UNKNOWN_UNTIL_DEPLOY, unpinnedImageProblem } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
+import { factsOf } from "./known";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
 
 interface PinnedImageConfig extends ExemptionConfig {
     readonly trustedRegistries?: readonly string[];
 }
 
-/** The image references a resource declares, by resource kind. */
-function imagesOf(args: ResourceValidationArgs): string[] | undefined {
-    if (args.type === WINDOWS_CONTAINER_TYPE) return [args.props.image];
-    const svc = args.asType(docker.Service);
-    if (svc) return [svc.taskSpec?.containerSpec?.image];
-    const ctr = args.asType(docker.Container);
-    if (ctr) return [ctr.image];
-    const remote = args.asType(docker.RemoteImage);
-    if (remote) return [remote.name];
+/** The image references a resource declares, by resource kind (read with factsOf: unknowns marked). */
+function imagesOf(args: ResourceValidationArgs): unknown[] | undefined {
+    const props = factsOf(args.props);
+    if (args.type === WINDOWS_CONTAINER_TYPE) return [props.image];
+    if (args.isType(docker.Service)) return [factAt(props, "taskSpec", "containerSpec", "image")];
+    if (args.isType(docker.Container)) return [props.image];
+    if (args.isType(docker.RemoteImage)) return [props.name];
     return undefined;
 }
 
@@ -44,7 +43,7 @@ export const pinnedImage: ResourceValidationPolicy = {
         if (exemptionFor(config, args.name, args.urn)) return;
         for (const image of images) {
             if (typeof image !== "string") {
-                report("the resource declares no image reference; pin a build tag (e.g. :ltsc2022) or a digest");
+                report(image === UNKNOWN_UNTIL_DEPLOY ? "the image reference is not known until deploy, so nobody can say it is pinned; use a literal reference with a build tag (e.g. :ltsc2022) or a digest" : "the resource declares no image reference; pin a build tag (e.g. :ltsc2022) or a digest");
                 continue;
             }
             const problem = unpinnedImageProblem(image);

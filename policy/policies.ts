@@ -5,5 +5,6 @@ import { hypervHostNestedVirtualization } from "./hypervHostNestedVirtualization
 import { imageHostCompatibility } from "./imageHostCompatibility";
 import { pinnedImage } from "./pinnedImage";
 import { untrustedRequiresHyperv } from "./untrustedRequiresHyperv";
+import { workloadMatchesComponent } from "./workloadMatchesComponent";
 
-export const policies: Policies = [untrustedRequiresHyperv, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage];
+export const policies: Policies = [untrustedRequiresHyperv, workloadMatchesComponent, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage];

@@ -1,44 +1,71 @@
 /**
  * untrusted-requires-hyperv (mandatory): untrusted code runs only under Hyper-V isolation, the
  * only security boundary Windows containers have. Checked on our component and on raw Docker
- * resources, so bypassing WindowsContainer does not bypass the rule. No exemptions: the fix for
- * a trusted workload is to declare it trusted, which the report then shows.
+ * resources, so bypassing WindowsContainer does not bypass the rule; image builds count, since a
+ * Dockerfile's RUN steps are code too. No exemptions: the fix for a trusted workload is to
+ * declare it trusted, which the report then shows. Inputs are read with factsOf, so a value not
+ * known during preview is a violation here, never the SDK's advisory "can't run during preview".
  */
-import * as docker from "@pulumi/docker";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { containerResourceProblem, parseTrust, trustFromLabels, untrustedIsolationProblem } from "../rules";
-import { WINDOWS_CONTAINER_TYPE } from "./types";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import {
+    containerResourceProblem,
+    DockerLabel,
+    factAt,
+    parseTrust,
+    trustFromBuildLabels,
+    trustFromLabels,
+    UNKNOWN_UNTIL_DEPLOY,
+    unstatedBuildIsolationProblem,
+    untrustedIsolationProblem,
+} from "../rules";
+import { factsOf } from "./known";
+import { DOCKER_CONTAINER_TYPE, DOCKER_IMAGE_TYPE, DOCKER_REGISTRY_IMAGE_TYPE, DOCKER_REMOTE_IMAGE_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
-const service = validateResourceOfType(docker.Service, (svc, _args, report) => {
-    const spec = svc.taskSpec?.containerSpec;
-    const trust = trustFromLabels(spec?.labels, svc.labels);
-    if (!trust.ok) return report(trust.message);
-    const problem = untrustedIsolationProblem(trust.trust, spec?.isolation);
-    if (problem) report(problem);
-});
+type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
 
-const container = validateResourceOfType(docker.Container, (ctr, _args, report) => {
-    const trust = trustFromLabels(ctr.labels);
-    if (!trust.ok) return report(trust.message);
-    const problem = containerResourceProblem(trust.trust);
-    if (problem) report(problem);
-});
+/** Every finding for one resource's marked inputs; undefined when the policy does not apply. */
+export function untrustedRequiresHypervProblems(type: string, props: Record<string, unknown>): string[] | undefined {
+    const one = (p: string | undefined) => (p ? [p] : []);
+    switch (type) {
+        case WINDOWS_CONTAINER_TYPE: {
+            // A trust that is not known until deploy cannot vouch: untrusted.
+            const trust = props.trust === UNKNOWN_UNTIL_DEPLOY ? ({ ok: true, value: "untrusted" } as const) : parseTrust(props.trust);
+            if (!trust.ok) return [trust.error.message];
+            return one(untrustedIsolationProblem(trust.value, props.isolation));
+        }
+        case DOCKER_SERVICE_TYPE: {
+            const spec = factAt(props, "taskSpec", "containerSpec");
+            const trust = trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels);
+            if (!trust.ok) return [trust.message];
+            return one(untrustedIsolationProblem(trust.trust, factAt(spec, "isolation")));
+        }
+        case DOCKER_CONTAINER_TYPE: {
+            const trust = trustFromLabels(props.labels as Labels);
+            if (!trust.ok) return [trust.message];
+            return one(containerResourceProblem(trust.trust));
+        }
+        case DOCKER_REMOTE_IMAGE_TYPE:
+        case DOCKER_REGISTRY_IMAGE_TYPE: {
+            const build = props.build;
+            if (build === undefined || build === null) return [];
+            const trust = trustFromBuildLabels(factAt(build, "labels"), factAt(build, "label"));
+            if (!trust.ok) return [trust.message];
+            return one(untrustedIsolationProblem(trust.trust, factAt(build, "isolation"), "build.isolation"));
+        }
+        case DOCKER_IMAGE_TYPE:
+            return props.build === undefined || props.build === null ? [] : [unstatedBuildIsolationProblem()];
+        default:
+            return undefined;
+    }
+}
 
 export const untrustedRequiresHyperv: ResourceValidationPolicy = {
     name: "untrusted-requires-hyperv",
-    description: "Untrusted Windows workloads (and any without a trust label) run only under explicit Hyper-V isolation.",
+    description: "Untrusted Windows workloads and image builds (and any without a trust label) run only under explicit Hyper-V isolation.",
     enforcementLevel: "mandatory",
-    validateResource: async (args, report) => {
-        if (args.type === WINDOWS_CONTAINER_TYPE) {
-            const trust = parseTrust(args.props.trust);
-            if (!trust.ok) return report(trust.error.message);
-            const problem = untrustedIsolationProblem(trust.value, args.props.isolation);
-            if (problem) report(problem);
-            return;
-        }
-        // Each typed validation reports notApplicable for other types, so dispatch to the one that fits.
-        if (args.isType(docker.Service)) return service(args, report);
-        if (args.isType(docker.Container)) return container(args, report);
-        args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service and docker.Container`);
+    validateResource: (args, report) => {
+        const problems = untrustedRequiresHypervProblems(args.type, factsOf(args.props));
+        if (problems === undefined) return args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service, docker.Container, docker.RemoteImage, docker.RegistryImage and docker.Image`);
+        for (const p of problems) report(p);
     },
 };

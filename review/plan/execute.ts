@@ -33,7 +33,7 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-plan-"));
     const requestFile = path.join(work, "request.json");
     const resultFile = path.join(work, "result.json");
-    fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config }));
+    fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config, configFile: target.configFile }));
     try {
         // runProgram.ts and typescriptHook.ts from source, their .js from the built package. The
         // hook is preloaded; from source it is first transpiled on its own (it imports nothing

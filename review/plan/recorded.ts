@@ -22,6 +22,8 @@ export interface RecordedResource {
     /** Inputs as the engine received them; secrets as Pulumi's secret envelope, unknowns as its sentinel. */
     readonly inputs: Record<string, unknown>;
     readonly location?: SourceLocation;
+    /** A default provider the engine would register from stack config (the program declares none). */
+    readonly defaultProvider?: true;
 }
 
 export type ProgramResult =

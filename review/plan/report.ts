@@ -15,7 +15,7 @@ import { describeWeakened, WeakenedPolicy } from "./weakened";
 import { workloadRows, WorkloadRow } from "./workloads";
 
 /** Policies whose verdict belongs on a workload's row; the others are host and network findings. */
-export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "image-host-compatibility", "pinned-image"];
+export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"];
 
 export type Verdict = "pass" | "FAIL" | "warn" | "exempt" | "unchecked" | "n/a";
 

@@ -6,11 +6,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { defaultProvider, defaultProviderLocation, defaultProviderName } from "./defaultProvider";
+import { installEngineTransforms } from "./engineTransforms";
 import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
 
 interface RunRequest {
     readonly programDir: string;
     readonly config: ProgramConfig;
+    /** Pulumi.<stack>.yaml: where a default provider's settings come from. */
+    readonly configFile?: string;
 }
 
 const [requestFile, resultFile] = process.argv.slice(2);
@@ -19,6 +23,9 @@ const programDir = path.resolve(request.programDir);
 // The program's own copy of the Pulumi SDK: mocks set on another copy would not see its resources.
 const fromProgram = (id: string) => require(require.resolve(id, { paths: [programDir, __dirname] }));
 const pulumi: typeof import("@pulumi/pulumi") = fromProgram("@pulumi/pulumi");
+/** The gRPC library and stubs of that same SDK copy (credentials are checked by instance). */
+const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir, __dirname] }));
+const fromSdk = (id: string) => require(require.resolve(id, { paths: [sdkDir] }));
 
 const recorded: Omit<RecordedResource, "location">[] = [];
 const locations = new Map<string, SourceLocation[]>();
@@ -49,6 +56,20 @@ function declaringLine(stack: string | undefined): SourceLocation | undefined {
     return undefined;
 }
 
+/** The URN of the engine's default provider for a package, recorded the first time it is used. */
+const defaults = new Map<string, string>();
+function defaultProviderFor(pkg: string, version: string): string {
+    const key = `${pkg}@${version}`;
+    let urn = defaults.get(key);
+    if (!urn) {
+        urn = settingsModule().getMonitor().newUrn("", `pulumi:providers:${pkg}`, defaultProviderName(version)) as string;
+        defaults.set(key, urn);
+        recorded.push(defaultProvider(urn, pkg, request.config, version));
+    }
+    return urn;
+}
+const settingsModule = () => fromProgram("@pulumi/pulumi/runtime/settings");
+
 async function main(): Promise<void> {
     const { project, stack, values, secretKeys } = request.config;
     await pulumi.runtime.setMocks(
@@ -68,12 +89,19 @@ async function main(): Promise<void> {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
-        const providerRef: string = req.getProvider();
+        if (req.getRemote()) {
+            // A remote component's children are registered by its provider plugin at preview and
+            // deploy; the mocks never run it, so the plan would judge a component with nothing in it.
+            fail(new Error(`${type} '${name}' is a remote component: its provider creates its resources, which the plan cannot run; judge this program with \`pulumi preview --policy-pack policy\` instead`));
+        }
+        let providerRef: string = req.getProvider();
+        const custom: boolean = req.getCustom();
+        if (custom && !providerRef && !type.startsWith("pulumi:providers:")) providerRef = `${defaultProviderFor(type.split(":")[0], req.getVersion())}::default-id`;
         recorded.push({
             urn: monitor.newUrn(parent, type, name),
             type,
             name,
-            custom: req.getCustom(),
+            custom,
             parent: parent || undefined,
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs: req.getObject()?.toJavaScript() ?? {},
@@ -82,6 +110,16 @@ async function main(): Promise<void> {
         process.send?.({ progress: recorded.length });
         return original(req, callback);
     };
+    // The engine runs transforms before anything sees the resource; so must the plan (outermost).
+    installEngineTransforms(monitor, {
+        grpc: fromSdk("@grpc/grpc-js"),
+        callbackRpc: fromProgram("@pulumi/pulumi/proto/callback_grpc_pb"),
+        callbackProto: fromProgram("@pulumi/pulumi/proto/callback_pb"),
+        resourceProto: fromProgram("@pulumi/pulumi/proto/resource_pb"),
+        emptyProto: fromSdk("google-protobuf/google/protobuf/empty_pb"),
+    });
+    // setMocks tells the SDK the monitor has no transforms; this one applies them as the engine does.
+    fromProgram("@pulumi/pulumi/runtime/state").getStore().supportsTransforms = true;
     pulumi.runtime.setAllConfig(values, secretKeys);
 
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
@@ -101,7 +139,8 @@ async function main(): Promise<void> {
         const key = `${r.type}::${r.name}`;
         const n = used.get(key) ?? 0;
         used.set(key, n + 1);
-        return { ...r, location: locations.get(key)?.[n] };
+        const location = r.defaultProvider ? defaultProviderLocation(request.configFile, r.type.slice("pulumi:providers:".length)) : locations.get(key)?.[n];
+        return { ...r, location };
     });
     write({ ok: true, resources, outputs: JSON.parse(JSON.stringify(outputs ?? {})) });
 }

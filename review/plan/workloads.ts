@@ -4,13 +4,33 @@
  * docker.Container resources that bypass them. Facts come from the recorded inputs through the
  * same rules in rules/ the policies use; verdicts come from the analyzer.
  */
-import { nodeLabels, nodeMatchesConstraints, resolveImageBuild, trustFromLabels } from "../../rules";
-import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
+import {
+    componentChildProblems,
+    describeTrust,
+    dockerIsolation,
+    factAt,
+    markUnknowns,
+    nodeLabels,
+    nodeMatchesConstraints,
+    resolveImageBuild,
+    trustFromBuildLabels,
+    trustFromLabels,
+    UNKNOWN_UNTIL_DEPLOY,
+} from "../../rules";
+import {
+    DOCKER_CONTAINER_TYPE,
+    DOCKER_IMAGE_TYPE,
+    DOCKER_REGISTRY_IMAGE_TYPE,
+    DOCKER_REMOTE_IMAGE_TYPE,
+    DOCKER_SERVICE_TYPE,
+    HOST_COMPONENT_TYPES,
+    WINDOWS_CONTAINER_TYPE,
+} from "../../policy/types";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
 
 export interface WorkloadRow {
     readonly workload: string;
-    readonly kind: "WindowsContainer" | "docker.Service" | "docker.Container";
+    readonly kind: "WindowsContainer" | "docker.Service" | "docker.Container" | "docker.RemoteImage build" | "docker.RegistryImage build" | "docker.Image build";
     readonly urn: string;
     /** The workload's resource and its children: findings on any of them belong to the row. */
     readonly urns: string[];
@@ -25,16 +45,63 @@ export interface WorkloadRow {
     readonly placement: string;
 }
 
-/** The plain value of a wire-format input: secrets unwrapped (callers never print secret fields). */
+/**
+ * The plain value of a wire-format input: secrets unwrapped (callers never print secret fields),
+ * values unknown until deploy marked UNKNOWN_UNTIL_DEPLOY.
+ */
 export function plain(value: unknown): any {
-    if (Array.isArray(value)) return value.map(plain);
-    if (value !== null && typeof value === "object") {
-        const o = value as Record<string, unknown>;
-        if (o[SIG_KEY] === SECRET_SIG) return plain(o.value);
-        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
-    }
-    return value;
+    const unwrap = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(unwrap);
+        if (v !== null && typeof v === "object") {
+            const o = v as Record<string, unknown>;
+            if (o[SIG_KEY] === SECRET_SIG) return unwrap(o.value);
+            return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrap(x)]));
+        }
+        return v;
+    };
+    return markUnknowns(unwrap(value));
 }
+
+/** A fact for a report cell. */
+function shown(v: unknown, missing = ""): string {
+    if (v === UNKNOWN_UNTIL_DEPLOY) return "(unknown until deploy)";
+    return v === undefined || v === null ? missing : String(v);
+}
+
+/** The isolation Docker will apply, as the plan's `effective` column shows it. */
+function effectiveOf(isolation: unknown): string {
+    if (isolation === UNKNOWN_UNTIL_DEPLOY) return "unknown until deploy";
+    const mode = dockerIsolation(isolation);
+    return mode === "default" ? "daemon default (unknown)" : mode;
+}
+
+/** The nearest WindowsContainer above a resource, if any. */
+function owningComponent(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): RecordedResource | undefined {
+    const seen = new Set<string>();
+    for (let p = r.parent ? byUrn.get(r.parent) : undefined; p && !seen.has(p.urn); p = p.parent ? byUrn.get(p.parent) : undefined) {
+        seen.add(p.urn);
+        if (p.type === WINDOWS_CONTAINER_TYPE) return p;
+    }
+    return undefined;
+}
+
+/** Whether a docker resource under a component is exactly the component's own service. */
+function matchesComponent(r: RecordedResource, component: RecordedResource): boolean {
+    const p = plain(r.inputs);
+    const c = plain(component.inputs);
+    const spec = factAt(p, "taskSpec", "containerSpec");
+    const child =
+        r.type === DOCKER_CONTAINER_TYPE
+            ? { kind: "docker.Container" as const, name: r.name, direct: r.parent === component.urn, trust: trustFromLabels(p.labels) }
+            : { kind: "docker.Service" as const, name: r.name, direct: r.parent === component.urn, isolation: factAt(spec, "isolation"), trust: trustFromLabels(factAt(spec, "labels") as any, p.labels) };
+    return componentChildProblems({ name: component.name, trust: c.trust, isolation: c.isolation }, child).length === 0;
+}
+
+const BUILD_KINDS: Record<string, WorkloadRow["kind"]> = {
+    [DOCKER_REMOTE_IMAGE_TYPE]: "docker.RemoteImage build",
+    [DOCKER_REGISTRY_IMAGE_TYPE]: "docker.RegistryImage build",
+    [DOCKER_IMAGE_TYPE]: "docker.Image build",
+};
 
 function imageBuildOf(image: unknown, explicit?: unknown): string {
     if (typeof image !== "string") return "unknown";
@@ -44,12 +111,14 @@ function imageBuildOf(image: unknown, explicit?: unknown): string {
 
 function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): { name: string; build: string } {
     const provider = r.provider ? byUrn.get(r.provider) : undefined;
-    if (!provider) return { name: "(default provider)", build: "unknown" };
+    if (!provider) return { name: "(no provider)", build: "unknown" };
     const host = provider.parent ? byUrn.get(provider.parent) : undefined;
     if (host && HOST_COMPONENT_TYPES.includes(host.type)) {
         const build = plain(host.inputs.osBuild);
         return { name: host.name, build: typeof build === "number" ? String(build) : "unknown" };
     }
+    // The engine's default provider from stack config (docker:host): no host facts, so unchecked.
+    if (provider.defaultProvider) return { name: `default provider (stack config ${provider.type.slice("pulumi:providers:".length)}:*)`, build: "unknown" };
     return { name: `provider ${provider.name}`, build: "unknown" };
 }
 
@@ -85,37 +154,58 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 kind: "WindowsContainer",
                 urn: r.urn,
                 urns: [r.urn, ...childrenOf(r.urn)],
-                host: String(p.host ?? "unknown"),
-                image: String(p.image ?? ""),
-                imageBuild: p.imageOsBuild === null || p.imageOsBuild === undefined ? imageBuildOf(p.image) : String(p.imageOsBuild),
-                hostBuild: p.hostOsBuild === null || p.hostOsBuild === undefined ? "unknown" : String(p.hostOsBuild),
-                trust: String(p.trust ?? "untrusted"),
-                requestedIsolation: p.requestedIsolation ? String(p.requestedIsolation) : "(not set)",
-                effectiveIsolation: p.isolation ? String(p.isolation) : "none",
+                host: shown(p.host, "unknown"),
+                image: shown(p.image),
+                imageBuild: typeof p.imageOsBuild === "number" ? String(p.imageOsBuild) : imageBuildOf(p.image),
+                hostBuild: typeof p.hostOsBuild === "number" ? String(p.hostOsBuild) : "unknown",
+                trust: p.trust === UNKNOWN_UNTIL_DEPLOY ? "untrusted (unknown until deploy)" : shown(p.trust, "untrusted"),
+                requestedIsolation: shown(p.requestedIsolation, "(not set)") || "(not set)",
+                effectiveIsolation: p.isolation === undefined || p.isolation === null ? "none" : effectiveOf(p.isolation),
                 placement: placementOf(resources.find((c) => c.parent === r.urn && c.type === DOCKER_SERVICE_TYPE), byUrn),
             });
             continue;
         }
-        const parent = r.parent ? byUrn.get(r.parent) : undefined;
-        if (parent?.type === WINDOWS_CONTAINER_TYPE) continue; // shown on the component's row
+        // The component's own service is shown on its row; anything else under it gets a row of its own.
+        const component = owningComponent(r, byUrn);
+        if (component && (r.type === DOCKER_SERVICE_TYPE || r.type === DOCKER_CONTAINER_TYPE) && matchesComponent(r, component)) continue;
         if (r.type === DOCKER_SERVICE_TYPE) {
-            const spec = p.taskSpec?.containerSpec ?? {};
-            const trust = trustFromLabels(spec.labels, p.labels);
+            const spec = factAt(p, "taskSpec", "containerSpec");
+            const trust = trustFromLabels(factAt(spec, "labels") as any, p.labels);
             const host = hostOf(r, byUrn);
-            const isolation = spec.isolation;
+            const isolation = factAt(spec, "isolation");
+            const image = factAt(spec, "image");
             rows.push({
                 workload: r.name,
                 kind: "docker.Service",
                 urn: r.urn,
                 urns: [r.urn, ...childrenOf(r.urn)],
                 host: host.name,
-                image: String(spec.image ?? ""),
-                imageBuild: imageBuildOf(spec.image),
+                image: shown(image),
+                imageBuild: imageBuildOf(image),
                 hostBuild: host.build,
-                trust: trust.ok ? `${trust.trust}${trust.declared ? "" : " (no label)"}` : "invalid label",
-                requestedIsolation: isolation ? String(isolation) : "(not set)",
-                effectiveIsolation: isolation === "process" || isolation === "hyperv" ? isolation : "daemon default (unknown)",
+                trust: describeTrust(trust),
+                requestedIsolation: shown(isolation, "(not set)") || "(not set)",
+                effectiveIsolation: effectiveOf(isolation),
                 placement: placementOf(r, byUrn),
+            });
+        } else if (BUILD_KINDS[r.type] && p.build !== undefined && p.build !== null) {
+            const host = hostOf(r, byUrn);
+            const build = p.build;
+            const stated = r.type !== DOCKER_IMAGE_TYPE;
+            const isolation = stated ? factAt(build, "isolation") : undefined;
+            rows.push({
+                workload: r.name,
+                kind: BUILD_KINDS[r.type],
+                urn: r.urn,
+                urns: [r.urn, ...childrenOf(r.urn)],
+                host: host.name,
+                image: shown(p.name ?? p.imageName),
+                imageBuild: "unknown",
+                hostBuild: host.build,
+                trust: stated ? describeTrust(trustFromBuildLabels(factAt(build, "labels"), factAt(build, "label"))) : "untrusted (cannot be labelled)",
+                requestedIsolation: stated ? shown(isolation, "(not set)") || "(not set)" : "(cannot be set)",
+                effectiveIsolation: effectiveOf(isolation),
+                placement: "(built on the engine's own node)",
             });
         } else if (r.type === DOCKER_CONTAINER_TYPE) {
             const trust = trustFromLabels(p.labels);
@@ -126,10 +216,10 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 urn: r.urn,
                 urns: [r.urn, ...childrenOf(r.urn)],
                 host: host.name,
-                image: String(p.image ?? ""),
+                image: shown(p.image),
                 imageBuild: imageBuildOf(p.image),
                 hostBuild: host.build,
-                trust: trust.ok ? `${trust.trust}${trust.declared ? "" : " (no label)"}` : "invalid label",
+                trust: describeTrust(trust),
                 requestedIsolation: "(cannot be set)",
                 effectiveIsolation: "daemon default (unknown)",
                 placement: "(a container runs on the engine's own node)",

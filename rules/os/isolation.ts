@@ -41,6 +41,25 @@ export function parseTrust(value: unknown): Parsed<Trust> {
     };
 }
 
+/** An isolation mode as the Docker engine applies it; `default` is whatever the daemon defaults to. */
+export type DockerIsolation = IsolationMode | "default";
+
+/**
+ * Reads an isolation string exactly as Docker does, for resources that hand it to the engine
+ * verbatim (docker.Service, docker.RemoteImage builds). moby api/types/container/hostconfig.go:
+ * `IsHyperV` is `strings.ToLower(i) == "hyperv"`, `IsProcess` is `strings.ToLower(i) == "process"`,
+ * `IsDefault` is `strings.ToLower(i) == "default" || i == ""`; daemon/cluster/convert/container.go
+ * `isolationToGRPC` sends anything neither Hyper-V nor process to swarmkit as
+ * ISOLATION_DEFAULT. So "HyperV" is Hyper-V, "PROCESS" is process, and a string Docker does
+ * not recognise (or no string) is the daemon default. Our own components stay strictly typed
+ * (`parseIsolation`); this is for judging what someone else wrote.
+ */
+export function dockerIsolation(value: unknown): DockerIsolation {
+    if (typeof value !== "string") return "default";
+    const lower = value.toLowerCase();
+    return lower === "hyperv" || lower === "process" ? lower : "default";
+}
+
 /** An explicit isolation request; `default` is refused because it hands the choice to the daemon. */
 export function parseIsolation(value: unknown): Parsed<IsolationMode | undefined> {
     if (value === undefined || value === null) return { ok: true, value: undefined };

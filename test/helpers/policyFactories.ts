@@ -72,9 +72,23 @@ export function nsg(name = "winhost-nsg", rules: unknown[] = [rule(), rule({ nam
     return resource("azure-native:network:NetworkSecurityGroup", name, { resourceGroupName: "rg", securityRules: rules });
 }
 
+/** The resource as a child of `parent` (URN and parent as the engine would give them). */
+export function childOf(parent: RecordedResource, r: RecordedResource): RecordedResource {
+    return { ...r, urn: urnOf(r.type, r.name, parent.type), parent: parent.urn };
+}
+
+/** The docker.Service WindowsContainer 'wc' registers for its decision (untrusted, hyperv). */
+export function componentService(containerSpec: Record<string, unknown> = {}, labels: unknown[] = trustLabels("untrusted"), name = "wc-service"): RecordedResource {
+    return childOf(windowsContainer(), service(name, containerSpec, labels));
+}
+
+export function remoteImage(name = "img", build: Record<string, unknown> | undefined = { context: "./app", isolation: "hyperv" }, type = "docker:index/remoteImage:RemoteImage"): RecordedResource {
+    return resource(type, name, { name: `registry.example/${name}:1`, ...(build ? { build } : {}) }, { provider: PROVIDER_URN });
+}
+
 /** A stack in which every policy passes. */
 export function happyStack(): RecordedResource[] {
-    return [...host(), service(), container(), windowsContainer(), vm(), nsg()];
+    return [...host(), service(), container(), windowsContainer(), componentService(), remoteImage(), vm(), nsg()];
 }
 
 /** The happy stack with the resource named `name` replaced. */

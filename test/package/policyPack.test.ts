@@ -39,7 +39,7 @@ describe("the policy pack built into build/policy", () => {
         expect(JSON.parse(fs.readFileSync(path.join(repositoryRoot, "policy", "package.json"), "utf8")).version).toBe(version);
     });
 
-    test("GetAnalyzerInfo lists the five policies of the public contract with their levels", async () => {
+    test("GetAnalyzerInfo lists the six policies of the public contract with their levels", async () => {
         const info = await client!.getAnalyzerInfo();
         expect(info.version).toBe(version);
         expect(info.policies.map((p) => [p.name, p.enforcementLevel]).sort()).toEqual([
@@ -48,6 +48,7 @@ describe("the policy pack built into build/policy", () => {
             ["image-host-compatibility", "mandatory"],
             ["pinned-image", "advisory"],
             ["untrusted-requires-hyperv", "mandatory"],
+            ["workload-matches-component", "mandatory"],
         ]);
     });
 

@@ -3,7 +3,10 @@
  * gRPC: the happy stack passes everything, and each test changes one thing.
  */
 import { findingsOf, Pack, resource, startPack } from "../helpers/policyPack";
-import { container, happyStack, host, nsg, PROVIDER_URN, replace, rule, service, trustLabels, vm, windowsContainer } from "../helpers/policyFactories";
+import { childOf, componentService, container, happyStack, host, nsg, PROVIDER_URN, remoteImage, replace, rule, service, trustLabels, vm, windowsContainer } from "../helpers/policyFactories";
+
+/** Pulumi's wire form of a value unknown during preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 let pack: Pack;
 beforeAll(async () => {
@@ -13,13 +16,14 @@ afterAll(async () => {
     await pack?.stop();
 });
 
-const POLICIES = ["untrusted-requires-hyperv", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image"];
+const POLICIES = ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image"];
 
-test("the pack describes its five policies with their levels", async () => {
+test("the pack describes its six policies with their levels", async () => {
     const info = await pack.client.getAnalyzerInfo();
     expect(info.name).toBe("windows-isolation");
     expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
         ["untrusted-requires-hyperv", "mandatory"],
+        ["workload-matches-component", "mandatory"],
         ["image-host-compatibility", "mandatory"],
         ["hyperv-host-nested-virtualization", "mandatory"],
         ["docker-api-tls-only", "mandatory"],
@@ -64,14 +68,104 @@ describe("untrusted-requires-hyperv", () => {
     test("WindowsContainer inputs untrusted + process: violation", async () => {
         expect(await check(windowsContainer("wc", { isolation: "process" }))).toEqual([["wc", expect.stringMatching(/got 'process'/)]]);
     });
+    test("isolation 'HyperV' is Hyper-V to Docker (lower-cased): no violation", async () => {
+        expect(await check(service("svc", { isolation: "HyperV" }))).toEqual([]);
+    });
+    test("isolation 'PROCESS' is process to Docker: violation", async () => {
+        expect(await check(service("svc", { isolation: "PROCESS" }))).toEqual([["svc", expect.stringMatching(/got 'PROCESS' \(Docker reads it as 'process'\)/)]]);
+    });
+    test("isolation 'Hyper-V' is not a mode Docker knows, so the daemon default: violation", async () => {
+        expect(await check(service("svc", { isolation: "Hyper-V" }))).toEqual([["svc", expect.stringMatching(/'Hyper-V' is not an isolation mode Docker knows, so Docker applies the daemon default/)]]);
+    });
+    test("preview: isolation unknown until deploy is a mandatory violation, not the SDK's advisory", async () => {
+        const stack = replace(happyStack(), service("svc", { isolation: UNKNOWN }));
+        const e = await pack.run(stack);
+        expect(findingsOf(e, P, stack)).toEqual([["svc", expect.stringMatching(/isolation is not known until deploy/)]]);
+        expect(e.diagnostics.filter((d) => d.policyName === P).map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
+    });
+    test("preview: a containerSpec unknown until deploy: violation", async () => {
+        const svc = service("svc");
+        expect(await check({ ...svc, inputs: { ...svc.inputs, taskSpec: { containerSpec: UNKNOWN } } })).toEqual([["svc", expect.stringMatching(/isolation is not known until deploy/)]]);
+    });
+    test("preview: a trust label value unknown until deploy counts as untrusted: process is a violation", async () => {
+        expect(await check(service("svc", { isolation: "process" }, trustLabels(UNKNOWN)))).toEqual([["svc", expect.stringMatching(/got 'process'/)]]);
+    });
+    test("preview: WindowsContainer isolation unknown until deploy: violation", async () => {
+        expect(await check(windowsContainer("wc", { isolation: UNKNOWN }))).toEqual([["wc", expect.stringMatching(/isolation is not known until deploy/)]]);
+    });
+    test("docker.RemoteImage build of an unlabelled context in process isolation: violation", async () => {
+        expect(await check(remoteImage("img", { context: "./app", isolation: "process" }))).toEqual([["img", expect.stringMatching(/requires build.isolation 'hyperv', got 'process'/)]]);
+    });
+    test("docker.RemoteImage build with no isolation: violation (the daemon default)", async () => {
+        expect(await check(remoteImage("img", { context: "./app" }))).toEqual([["img", expect.stringMatching(/build.isolation is not set/)]]);
+    });
+    test("docker.RemoteImage build labelled trusted in process isolation: no violation", async () => {
+        expect(await check(remoteImage("img", { context: "./app", isolation: "process", labels: { "windows-isolation.trust": "trusted" } }))).toEqual([]);
+    });
+    test("docker.RemoteImage without a build (a pull) runs no code: no violation", async () => {
+        expect(await check(remoteImage("img", undefined))).toEqual([]);
+    });
+    test("docker.RegistryImage build 'Process', unlabelled: violation", async () => {
+        const stack = [...happyStack(), remoteImage("push", { context: "./app", isolation: "Process" }, "docker:index/registryImage:RegistryImage")];
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["push", expect.stringMatching(/got 'Process' \(Docker reads it as 'process'\)/)]]);
+    });
+    test("docker.Image with a build cannot state an isolation: violation", async () => {
+        const stack = [...happyStack(), resource("docker:index/image:Image", "built", { imageName: "registry.example/built:1", build: { context: "./app" } }, { provider: PROVIDER_URN })];
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["built", expect.stringMatching(/docker.Image build cannot state an isolation mode/)]]);
+    });
     test("not applicable to a VM, as the analyzer reports it", async () => {
         const e = await pack.run(happyStack());
         expect(e.notApplicable).toContainEqual({ policyName: P, reason: expect.stringMatching(/applies to windows-isolation:index:WindowsContainer/), urn: vm().urn });
     });
 });
 
+describe("workload-matches-component", () => {
+    const P = "workload-matches-component";
+    const run = async (stack: ReturnType<typeof happyStack>) => findingsOf(await pack.run(stack), P, stack);
+    test("the component's own service, relabelled trusted in process isolation (a transform): two violations on the service", async () => {
+        const stack = replace(happyStack(), componentService({ isolation: "process" }, trustLabels("trusted")));
+        expect(await run(stack)).toEqual([
+            ["wc-service", expect.stringMatching(/isolation 'process' \(Docker: process\) differs from the isolation WindowsContainer 'wc' decided, 'hyperv'/)],
+            ["wc-service", expect.stringMatching(/trust label windows-isolation.trust 'trusted' differs from the trust WindowsContainer 'wc' decided, 'untrusted'/)],
+        ]);
+    });
+    test("an extra docker.Service under the component, even a compliant one: violation", async () => {
+        const stack = [...happyStack(), componentService({}, trustLabels("untrusted"), "wc-extra")];
+        expect(await run(stack)).toEqual([["wc-extra", expect.stringMatching(/an extra docker.Service under WindowsContainer 'wc'/)]]);
+    });
+    test("a docker.Container under the component: violation", async () => {
+        const stack = [...happyStack(), childOf(windowsContainer(), container("wc-sidecar"))];
+        expect(await run(stack)).toEqual([["wc-sidecar", expect.stringMatching(/a docker.Container under WindowsContainer 'wc'/)]]);
+    });
+    test("a service deeper down (under a component under the WindowsContainer): violation", async () => {
+        const inner = childOf(windowsContainer(), resource("contoso:index:Helper", "helper", {}, { custom: false }));
+        const stack = [...happyStack(), inner, childOf(inner, service("deep", { isolation: "hyperv" }))];
+        expect(await run(stack)).toEqual([["deep", expect.stringMatching(/an extra docker.Service under WindowsContainer 'wc'/)]]);
+    });
+    test("preview: the service's isolation unknown until deploy: violation", async () => {
+        const stack = replace(happyStack(), componentService({ isolation: UNKNOWN }));
+        expect(await run(stack)).toEqual([["wc-service", expect.stringMatching(/\(Docker: not known until deploy\) differs/)]]);
+    });
+});
+
 describe("image-host-compatibility", () => {
     const P = "image-host-compatibility";
+    test("preview: an image unknown until deploy fails that service only; the next service is still checked", async () => {
+        const stack = [
+            ...replace(happyStack(), service("svc", { image: UNKNOWN })),
+            service("old", { image: "mcr.microsoft.com/windows/servercore:ltsc2019", isolation: "process" }, trustLabels("trusted")),
+        ];
+        const e = await pack.run(stack);
+        expect(findingsOf(e, P, stack)).toEqual([
+            ["svc", expect.stringMatching(/the image is not known until deploy/)],
+            ["old", expect.stringMatching(/isolation 'process' cannot run image build 17763/)],
+        ]);
+        expect(e.diagnostics.filter((d) => d.policyName === P).map((d) => d.enforcementLevel)).toEqual(["mandatory", "mandatory"]);
+    });
+    test("isolation 'HyperV' is read as Hyper-V: compatible", async () => {
+        const stack = replace(happyStack(), service("svc", { isolation: "HyperV" }));
+        expect(findingsOf(await pack.run(stack), P, stack)).toEqual([]);
+    });
     test("raw service: ltsc2019 image in process isolation on the 2022 host (found through the provider's parent)", async () => {
         const stack = replace(happyStack(), service("svc", { image: "mcr.microsoft.com/windows/servercore:ltsc2019", isolation: "process" }, trustLabels("trusted")));
         expect(findingsOf(await pack.run(stack), P, stack)).toEqual([["svc", expect.stringMatching(/isolation 'process' cannot run image build 17763 \(ltsc2019\) on host build 20348/)]]);

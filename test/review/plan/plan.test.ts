@@ -118,7 +118,7 @@ describe("azure-host: host and network mistakes, with and without exceptions", (
             ].sort(),
         );
         const row = report.workloads.find((w: any) => w.workload === "sidecar");
-        expect(row.verdicts).toEqual({ "untrusted-requires-hyperv": "FAIL", "image-host-compatibility": "unchecked", "pinned-image": "warn" });
+        expect(row.verdicts).toEqual({ "untrusted-requires-hyperv": "FAIL", "workload-matches-component": "pass", "image-host-compatibility": "unchecked", "pinned-image": "warn" });
     }, 120_000);
 
     test("exceptions from --policy-config suppress findings and each one is listed in every report", async () => {

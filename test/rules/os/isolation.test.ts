@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import {
     decideIsolation,
+    dockerIsolation,
     ISOLATION_MODES,
     isolationSupport,
     knownBuilds,
@@ -10,6 +11,31 @@ import {
 import { MICROSOFT_TABLE } from "../../fixtures/microsoftCompatibility";
 
 const base = { hostBuild: 20348, imageBuild: 20348, hostHypervCapable: true };
+
+describe("dockerIsolation: as moby reads it (lower-cased; anything else is the daemon default)", () => {
+    test.each([
+        ["hyperv", "hyperv"],
+        ["HyperV", "hyperv"],
+        ["HYPERV", "hyperv"],
+        ["process", "process"],
+        ["PROCESS", "process"],
+        ["Process", "process"],
+        ["default", "default"],
+        ["DEFAULT", "default"],
+        ["", "default"],
+        ["Hyper-V", "default"],
+        ["hyperv ", "default"],
+        ["processs", "default"],
+        [undefined, "default"],
+        [null, "default"],
+        [1, "default"],
+    ])("%j is %s", (value, mode) => {
+        expect(dockerIsolation(value)).toBe(mode);
+    });
+    test("WindowsContainer's own input stays strict: 'HyperV' is refused there", () => {
+        expect(parseIsolation("HyperV").ok).toBe(false);
+    });
+});
 
 describe("parseTrust / parseIsolation", () => {
     test("missing trust means untrusted", () => {

@@ -1,6 +1,10 @@
 import {
+    componentChildProblems,
     containerHostVmProblems,
     containerResourceProblem,
+    factAt,
+    markUnknowns,
+    trustFromBuildLabels,
     dockerEndpointProblem,
     imageFromRegistry,
     imageHostVerdict,
@@ -111,5 +115,46 @@ describe("pinned images and registries", () => {
         expect(imageFromRegistry("myacr.azurecr.io/team/app:latest", ["myacr.azurecr.io/team"])).toBe("myacr.azurecr.io/team");
         expect(imageFromRegistry("myacr.azurecr.io/teamx/app:latest", ["myacr.azurecr.io/team"])).toBeUndefined();
         expect(imageFromRegistry("contoso/app", ["docker.io/contoso"])).toBe("docker.io/contoso");
+    });
+});
+
+describe("unknown values during preview", () => {
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    test("markUnknowns replaces the sentinel at any depth; factAt keeps an unknown parent unknown", () => {
+        const marked = markUnknowns({ taskSpec: { containerSpec: UNKNOWN }, labels: [{ label: "x", value: UNKNOWN }], image: "a:1" });
+        expect(marked).toEqual({ taskSpec: { containerSpec: UNKNOWN_UNTIL_DEPLOY }, labels: [{ label: "x", value: UNKNOWN_UNTIL_DEPLOY }], image: "a:1" });
+        expect(factAt(marked, "taskSpec", "containerSpec", "isolation")).toBe(UNKNOWN_UNTIL_DEPLOY);
+        expect(factAt(marked, "endpointSpec", "ports")).toBeUndefined();
+        expect(factAt(marked, "image")).toBe("a:1");
+    });
+    test("a trust label list or value unknown until deploy is untrusted", () => {
+        expect(trustFromLabels(UNKNOWN_UNTIL_DEPLOY)).toEqual({ ok: true, trust: "untrusted", declared: true, unknown: true });
+        expect(trustFromLabels([{ label: "windows-isolation.trust", value: UNKNOWN_UNTIL_DEPLOY }])).toMatchObject({ trust: "untrusted", unknown: true });
+    });
+    test("untrusted with isolation unknown until deploy is a problem", () => {
+        expect(untrustedIsolationProblem("untrusted", UNKNOWN_UNTIL_DEPLOY)).toMatch(/not known until deploy/);
+    });
+});
+
+describe("image builds", () => {
+    test("build label maps declare trust like label lists; missing is untrusted", () => {
+        expect(trustFromBuildLabels({ "windows-isolation.trust": "trusted" }, undefined)).toEqual({ ok: true, trust: "trusted", declared: true });
+        expect(trustFromBuildLabels({ "windows-isolation.trust": "trusted" }, { "windows-isolation.trust": "untrusted" })).toMatchObject({ trust: "untrusted" });
+        expect(trustFromBuildLabels(undefined, undefined)).toEqual({ ok: true, trust: "untrusted", declared: false });
+    });
+});
+
+describe("componentChildProblems", () => {
+    const wc = { name: "wc", trust: "untrusted", isolation: "hyperv" };
+    const untrusted = trustFromLabels([{ label: "windows-isolation.trust", value: "untrusted" }]);
+    test("the component's own service with its decision: no problem ('HyperV' is hyperv to Docker)", () => {
+        expect(componentChildProblems(wc, { kind: "docker.Service", name: "wc-service", direct: true, isolation: "HyperV", trust: untrusted })).toEqual([]);
+    });
+    test("the same name one level deeper is an extra service", () => {
+        expect(componentChildProblems(wc, { kind: "docker.Service", name: "wc-service", direct: false, isolation: "hyperv", trust: untrusted })).toEqual([expect.stringMatching(/an extra docker.Service/)]);
+    });
+    test("an unlabelled service under a trusted component differs too", () => {
+        const trusted = { name: "wc", trust: "trusted", isolation: "process" };
+        expect(componentChildProblems(trusted, { kind: "docker.Service", name: "wc-service", direct: true, isolation: "process", trust: trustFromLabels(undefined) })).toEqual([expect.stringMatching(/trust label windows-isolation.trust 'untrusted' differs/)]);
     });
 });
