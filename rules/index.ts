@@ -4,6 +4,7 @@ export * from "./os/imageReference";
 export * from "./os/compatibility";
 export * from "./os/isolation";
 export * from "./os/labels";
+export * from "./docker/endpoint";
 export * from "./azure/vmSizeSeries";
 export * from "./azure/vmSizes";
 export * from "./azure/networkSources";

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ContainerHostArgs, computerNameFor, PublicEndpointArgs, ResolvedContainerHostArgs, resolveContainerHostArgs, validateContainerHostArgs, WindowsServerVersion } from "./containerHostArgs";
 import { DockerRelease } from "./dockerRelease";
 import { OWN_SUBNET_CIDR } from "./ownNetwork";
-import { checkPoolSubnetPrefix, PoolNode, spreadOverZones, SwarmRole, swarmRoles, vmSizeCapacity } from "../../rules";
+import { checkPoolSubnetPrefix, hypervOverheadProblem, PoolNode, spreadOverZones, SwarmRole, swarmRoles, vmSizeCapacity } from "../../rules";
 
 /** One host of a pool, when hosts differ (e.g. a mix of ltsc2022 and ltsc2025). */
 export interface PoolHostSpec {
@@ -148,9 +148,8 @@ export function validateContainerHostPoolArgs(args: ContainerHostPoolArgs): stri
     } else if (args.subnetAddressPrefix !== undefined) {
         problems.push(`subnetAddressPrefix '${args.subnetAddressPrefix}' is set without subnetId; the pool's own subnet is ${OWN_SUBNET_CIDR}; remove it or give the subnetId it belongs to`);
     }
-    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
-        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
-    }
+    const overhead = hypervOverheadProblem(args.hypervOverheadMb);
+    if (overhead) problems.push(overhead);
     if (args.allowOvercommit !== undefined && typeof args.allowOvercommit !== "boolean") {
         problems.push(`allowOvercommit ${JSON.stringify(args.allowOvercommit)} must be true or false`);
     }

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD, PoolNode } from "../../rules";
+import { hostBuildProblem, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
 import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
 
 export interface ExistingDockerHostArgs {
@@ -41,19 +41,16 @@ export interface ExistingDockerHostArgs {
     readonly hypervOverheadMb?: number;
 }
 
-const TCP_ENDPOINT = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
-const NPIPE_ENDPOINT = /^npipe:\/\/(\/\/\.\/pipe\/|\/\/[A-Za-z0-9.-]+\/pipe\/)[A-Za-z0-9_.-]+$/;
-
 /** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
 export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
     const problems: string[] = [];
     const endpoint = args.endpoint;
-    const isTcp = typeof endpoint === "string" && endpoint.startsWith("tcp://");
-    if (typeof endpoint !== "string" || !(TCP_ENDPOINT.test(endpoint) || NPIPE_ENDPOINT.test(endpoint))) {
+    const parsed = parseDockerEndpoint(endpoint);
+    if (!parsed.ok && parsed.kind === "tcp" && parsed.reason !== undefined) {
+        problems.push(`endpoint '${endpoint}' ${parsed.reason}; use the engine's TLS port (2376)`);
+    } else if (!parsed.ok || (parsed.endpoint.kind !== "tcp" && parsed.endpoint.kind !== "npipe")) {
         problems.push(`endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
-    } else if (isTcp) {
-        const port = Number(TCP_ENDPOINT.exec(endpoint)![2]);
-        if (port < 1 || port > 65535) problems.push(`endpoint '${endpoint}' has port ${port}, outside 1-65535; use the engine's TLS port (2376)`);
+    } else if (parsed.endpoint.kind === "tcp") {
         const missing = (["caPem", "certPem", "keyPem"] as const).filter((k) => args[k] === undefined || args[k] === "");
         if (missing.length > 0) {
             problems.push(`endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
@@ -61,11 +58,8 @@ export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): st
     } else if (args.caPem !== undefined || args.certPem !== undefined || args.keyPem !== undefined) {
         problems.push(`endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
     }
-    if (!Number.isInteger(args.osBuild) || !knownBuild(args.osBuild)) {
-        problems.push(`osBuild ${JSON.stringify(args.osBuild)} is not a Windows build this project knows; set the host's build, e.g. 17763 (2019), 20348 (2022), 26100 (2025), 22621 (Windows 11 22H2)`);
-    } else if (args.osBuild < MIN_DOCKERD_HOST_BUILD) {
-        problems.push(`osBuild ${describeBuild(args.osBuild)} is older than ${describeBuild(MIN_DOCKERD_HOST_BUILD)}, the oldest host current Docker engines run on; upgrade the host`);
-    }
+    const build = hostBuildProblem(args.osBuild);
+    if (build) problems.push(`osBuild ${build.message}`);
     if (typeof args.hypervCapable !== "boolean") {
         problems.push(`hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
     }
@@ -73,9 +67,8 @@ export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): st
         problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
     }
     if (args.swarmNodes !== undefined) problems.push(...validateSwarmNodes(args.swarmNodes));
-    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
-        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
-    }
+    const overhead = hypervOverheadProblem(args.hypervOverheadMb);
+    if (overhead) problems.push(overhead);
     if ((args.allowOvercommit !== undefined || args.hypervOverheadMb !== undefined) && args.swarmNodes === undefined) {
         problems.push("allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
     }
@@ -91,8 +84,8 @@ export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
         if (typeof n.name !== "string" || n.name.trim() === "") problems.push(`swarmNodes entry ${JSON.stringify(n)} needs a name (the swarm node's hostname)`);
         else if (seen.has(n.name)) problems.push(`swarmNodes lists '${n.name}' twice; list each node once`);
         else seen.add(n.name);
-        if (!Number.isInteger(n.osBuild) || !knownBuild(n.osBuild) || n.osBuild < MIN_DOCKERD_HOST_BUILD) {
-            problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. 17763, 20348 or 26100`);
+        if (hostBuildProblem(n.osBuild)) {
+            problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. ${RS5}, ${V21H2Server} or ${V25H1Server}`);
         }
         if (typeof n.hypervCapable !== "boolean") problems.push(`swarmNodes '${n.name}' has hypervCapable ${JSON.stringify(n.hypervCapable)}; use true or false`);
         for (const field of ["cpuCount", "memoryMb"] as const) {

@@ -4,7 +4,7 @@
  * docker.Container resources that bypass them. Facts come from the recorded inputs through the
  * same rules in rules/ the policies use; verdicts come from the analyzer.
  */
-import { nodeLabels, nodeMatchesConstraints, resolveImageBuild, trustFromLabels } from "../../rules";
+import { nodeLabels, nodeMatchesConstraints, recordedImageBuild, trustFromLabels } from "../../rules";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
 
@@ -38,7 +38,7 @@ export function plain(value: unknown): any {
 
 function imageBuildOf(image: unknown, explicit?: unknown): string {
     if (typeof image !== "string") return "unknown";
-    const r = resolveImageBuild(image, typeof explicit === "number" ? explicit : undefined);
+    const r = recordedImageBuild(image, typeof explicit === "number" ? explicit : undefined);
     return "build" in r ? String(r.build) : "unknown";
 }
 
