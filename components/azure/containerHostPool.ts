@@ -12,7 +12,6 @@
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { base64Json, bootstrapScript, parseSwarmTokens, SwarmJoinTokens } from "./bootstrap";
 import { CONTAINER_HOST_TAG_VALUE } from "./containerHost";
@@ -20,9 +19,10 @@ import { poolSecurityRules } from "./containerHostNetwork";
 import { createHostNode, HostNode } from "./containerHostNode";
 import { ContainerHostPoolArgs, planPoolNodes, PoolNodePlan, validateContainerHostPoolArgs } from "./containerHostPoolArgs";
 import { createCertificateAuthority } from "./containerHostPki";
-import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "../host/host";
+import { WindowsDockerHost } from "../host/host";
+import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "../host/hostParts";
 import { createOwnSubnet, OWN_SUBNET_CIDR } from "./ownNetwork";
-import { CONTAINER_HOST_TAG, nodeLabels, PoolNode, SwarmRole } from "../../rules";
+import { CONTAINER_HOST_TAG, nodeLabels, SwarmRole } from "../../rules";
 
 export * from "./containerHostPoolArgs";
 
@@ -47,11 +47,7 @@ export interface PoolNodeOutputs {
     readonly adminPassword: pulumi.Output<string>;
 }
 
-/** Live parts and swarm bookkeeping kept outside the instance (see ContainerHost for why). */
-const live = new WeakMap<ContainerHostPool, LiveHostParts>();
-const nodesOf = new WeakMap<ContainerHostPool, readonly PoolNode[]>();
-const capacityOf = new WeakMap<ContainerHostPool, SwarmCapacity>();
-
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the accessors are mixed in by shareHostAccessors (hostParts.ts)
 export class ContainerHostPool extends pulumi.ComponentResource implements WindowsDockerHost {
     public readonly hostName: string;
     /** Build of the first node, which the pool's Docker provider reaches. */
@@ -60,27 +56,6 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
     public readonly hypervCapable: boolean = true;
     /** vCPUs of the largest node: `cpus` above it can run nowhere in the pool. */
     public readonly cpuCount?: number;
-
-    /** Provider for the swarm, through the first manager, ready once every node is labelled (TypeScript only). */
-    public get provider(): docker.Provider {
-        return live.get(this)!.provider;
-    }
-    /** The Run Command that labels the nodes: workloads are created after it. */
-    public get readyResources(): pulumi.Resource[] {
-        return live.get(this)!.readyResources;
-    }
-    /** Published ports claimed by workloads on the pool (swarm publishes on every node). */
-    public get publishedPorts(): PublishedPortRegistry {
-        return live.get(this)!.publishedPorts;
-    }
-    /** The pool's nodes, labelled with their build and Hyper-V capability. */
-    public swarmNodes(): readonly PoolNode[] | undefined {
-        return nodesOf.get(this);
-    }
-    /** Capacity bookkeeping of the nodes (TypeScript only). */
-    public swarmCapacity(): SwarmCapacity | undefined {
-        return capacityOf.get(this);
-    }
 
     /** The nodes in order; node 0 inits the swarm. */
     public readonly nodes: PoolNodeOutputs[];
@@ -179,15 +154,8 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
             adminPassword: node.adminPassword,
         }));
 
-        const provider = new docker.Provider(`${name}-docker`, {
-            host: this.dockerEndpoint,
-            caMaterial: ca.caCertPem,
-            certMaterial: ca.clientCertPem,
-            keyMaterial: ca.clientKeyPem,
-        }, { parent: this, dependsOn: [labels] });
-        live.set(this, { provider, readyResources: [labels], publishedPorts: new PublishedPortRegistry() });
-        nodesOf.set(this, swarmNodes);
-        capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+        attachEngine(this, name, { host: this.dockerEndpoint, caMaterial: ca.caCertPem, certMaterial: ca.clientCertPem, keyMaterial: ca.clientKeyPem }, [labels]);
+        attachSwarm(this, swarmNodes, { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb });
 
         this.registerOutputs({
             osBuild: this.osBuild,
@@ -253,3 +221,8 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         return joins;
     }
 }
+
+// The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ContainerHostPool extends HostAccessors {}
+shareHostAccessors(ContainerHostPool);

@@ -1,7 +1,7 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { hostBuildProblem, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
-import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
+import { WindowsDockerHost } from "./host";
+import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "./hostParts";
 
 export interface ExistingDockerHostArgs {
     /**
@@ -101,15 +101,8 @@ export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
     return problems;
 }
 
-/**
- * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
- * publishes as outputs to other languages, and a provider object or registry cannot cross.
- */
-const live = new WeakMap<ExistingDockerHost, LiveHostParts>();
-const nodesOf = new WeakMap<ExistingDockerHost, readonly PoolNode[]>();
-const capacityOf = new WeakMap<ExistingDockerHost, SwarmCapacity>();
-
 /** A Docker engine on a Windows host you already run (on-prem server, dev box). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the accessors are mixed in by shareHostAccessors (hostParts.ts)
 export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
     /** Name used in messages and reports (the resource name). */
     public readonly hostName: string;
@@ -119,27 +112,6 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
     public readonly hypervCapable: boolean;
     /** Logical CPUs of the host, when known. */
     public readonly cpuCount?: number;
-
-    /** Provider for the engine (TypeScript only: a provider object does not cross languages). */
-    public get provider(): docker.Provider {
-        return live.get(this)!.provider;
-    }
-    /** Nothing to wait for: the engine already runs. */
-    public get readyResources(): pulumi.Resource[] {
-        return live.get(this)!.readyResources;
-    }
-    /** Published ports claimed by workloads on this host. */
-    public get publishedPorts(): PublishedPortRegistry {
-        return live.get(this)!.publishedPorts;
-    }
-    /** The declared swarm nodes, when this endpoint manages several. */
-    public swarmNodes(): readonly PoolNode[] | undefined {
-        return nodesOf.get(this);
-    }
-    /** Capacity bookkeeping of the declared swarm nodes (TypeScript only). */
-    public swarmCapacity(): SwarmCapacity | undefined {
-        return capacityOf.get(this);
-    }
 
     constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super(
@@ -164,21 +136,15 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
         this.hypervCapable = args.hypervCapable;
         this.cpuCount = args.cpuCount;
         const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
-        const provider = new docker.Provider(
-            `${name}-docker`,
-            {
-                host: args.endpoint,
-                caMaterial: secret(args.caPem),
-                certMaterial: secret(args.certPem),
-                keyMaterial: secret(args.keyPem),
-            },
-            { parent: this },
-        );
-        live.set(this, { provider, readyResources: [], publishedPorts: new PublishedPortRegistry() });
+        attachEngine(this, name, { host: args.endpoint, caMaterial: secret(args.caPem), certMaterial: secret(args.certPem), keyMaterial: secret(args.keyPem) }, []);
         if (args.swarmNodes !== undefined) {
-            nodesOf.set(this, args.swarmNodes.map((n) => ({ ...n })));
-            capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+            attachSwarm(this, args.swarmNodes.map((n) => ({ ...n })), { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb });
         }
         this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
     }
 }
+
+// The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ExistingDockerHost extends HostAccessors {}
+shareHostAccessors(ExistingDockerHost);
