@@ -6,9 +6,9 @@
  */
 import * as docker from "@pulumi/docker";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { imageHostVerdict } from "../rules";
+import { HostSummary, hostOfWorkload, imageHostVerdict, WindowsContainerSummary } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
-import { DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
+import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
 export interface HostFacts {
     readonly osBuild?: number;
@@ -17,12 +17,14 @@ export interface HostFacts {
 
 /** The host a docker.Service runs on: its provider's parent, when that is one of our host components. */
 export function hostOfService(svc: PolicyResource, byUrn: ReadonlyMap<string, PolicyResource>): HostFacts | undefined {
-    const providerUrn = svc.provider?.urn;
-    const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
-    const host = provider?.parent;
-    if (!host || !HOST_COMPONENT_TYPES.includes(host.type)) return undefined;
-    const osBuild = host.props.osBuild;
-    return { osBuild: typeof osBuild === "number" ? osBuild : undefined, hypervCapable: host.props.hypervCapable };
+    const { host } = hostOfWorkload(svc, {
+        typeOf: (r) => r.type,
+        providerOf: (r) => (r.provider?.urn ? byUrn.get(r.provider.urn) : undefined),
+        parentOf: (r) => r.parent,
+    });
+    if (!host) return undefined;
+    const summary = host.props as Partial<HostSummary>;
+    return { osBuild: typeof summary.osBuild === "number" ? summary.osBuild : undefined, hypervCapable: summary.hypervCapable };
 }
 
 export const imageHostCompatibility: StackValidationPolicy = {
@@ -39,12 +41,13 @@ export const imageHostCompatibility: StackValidationPolicy = {
             if (exemptionFor(config, r.name, r.urn)) continue;
             let verdict;
             if (r.type === WINDOWS_CONTAINER_TYPE) {
+                const summary = r.props as Partial<WindowsContainerSummary>;
                 verdict = imageHostVerdict({
-                    image: r.props.image,
-                    imageBuild: r.props.imageOsBuild ?? undefined,
-                    hostBuild: r.props.hostOsBuild ?? undefined,
-                    isolation: r.props.isolation,
-                    hostHypervCapable: r.props.hostHypervCapable,
+                    image: summary.image as string,
+                    imageBuild: summary.imageOsBuild ?? undefined,
+                    hostBuild: summary.hostOsBuild ?? undefined,
+                    isolation: summary.isolation,
+                    hostHypervCapable: summary.hostHypervCapable,
                 });
             } else {
                 const svc = r.asType(docker.Service)!;

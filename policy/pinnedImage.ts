@@ -5,7 +5,7 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { imageFromRegistry, unpinnedImageProblem } from "../rules";
+import { imageFromRegistry, unpinnedImageProblem, WindowsContainerSummary } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
 
@@ -15,7 +15,7 @@ interface PinnedImageConfig extends ExemptionConfig {
 
 /** The image references a resource declares, by resource kind. */
 function imagesOf(args: ResourceValidationArgs): string[] | undefined {
-    if (args.type === WINDOWS_CONTAINER_TYPE) return [args.props.image];
+    if (args.type === WINDOWS_CONTAINER_TYPE) return [(args.props as Partial<WindowsContainerSummary>).image as string];
     const svc = args.asType(docker.Service);
     if (svc) return [svc.taskSpec?.containerSpec?.image];
     const ctr = args.asType(docker.Container);

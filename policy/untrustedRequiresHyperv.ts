@@ -6,7 +6,7 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { containerResourceProblem, parseTrust, trustFromLabels, untrustedIsolationProblem } from "../rules";
+import { containerResourceProblem, parseTrust, trustFromLabels, untrustedIsolationProblem, WindowsContainerSummary } from "../rules";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
 
 const service = validateResourceOfType(docker.Service, (svc, _args, report) => {
@@ -30,9 +30,10 @@ export const untrustedRequiresHyperv: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: async (args, report) => {
         if (args.type === WINDOWS_CONTAINER_TYPE) {
-            const trust = parseTrust(args.props.trust);
+            const summary = args.props as Partial<WindowsContainerSummary>;
+            const trust = parseTrust(summary.trust);
             if (!trust.ok) return report(trust.error.message);
-            const problem = untrustedIsolationProblem(trust.value, args.props.isolation);
+            const problem = untrustedIsolationProblem(trust.value, summary.isolation);
             if (problem) report(problem);
             return;
         }

@@ -12,6 +12,7 @@ export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
 export * from "./azure/network";
 export * from "./policies/workloadRules";
+export * from "./policies/componentSummaries";
 export * from "./swarm/placement";
 export * from "./swarm/capacity";
 export * from "./swarm/swarmPool";

@@ -17,7 +17,7 @@ import { createCertificateAuthority } from "./containerHostPki";
 import { createOwnSubnet } from "./ownNetwork";
 import { WindowsDockerHost } from "../host/host";
 import { attachEngine, HostAccessors, shareHostAccessors } from "../host/hostParts";
-import { CONTAINER_HOST_TAG } from "../../rules";
+import { CONTAINER_HOST_TAG, CONTAINER_HOST_TYPE, ContainerHostSummary } from "../../rules";
 
 export * from "./containerHostArgs";
 
@@ -51,18 +51,7 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
     public readonly adminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        // What policies see: a plain summary, never a secret.
-        super("windows-isolation:index:ContainerHost", name, {
-            vmSize: args?.vmSize,
-            windowsVersion: args?.windowsVersion,
-            publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
-            securityType: args?.securityType ?? "Standard",
-            encryptionAtHost: args?.encryptionAtHost ?? false,
-            dockerVersion: args?.dockerVersion?.version,
-            // The host facts the policies read (as on ExistingDockerHost).
-            osBuild: WINDOWS_SERVER_IMAGES[args?.windowsVersion as keyof typeof WINDOWS_SERVER_IMAGES]?.osBuild,
-            hypervCapable: true,
-        }, opts);
+        super(CONTAINER_HOST_TYPE, name, { ...summary(args) }, opts);
         const problems = validateContainerHostArgs(args);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`ContainerHost '${name}': ${problems.join("; ")}`, this);
@@ -117,6 +106,21 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             clientKeyPem: this.clientKeyPem,
         });
     }
+}
+
+/** What policies see: a plain summary, never a secret (args may be anything from another language). */
+function summary(args: ContainerHostArgs): ContainerHostSummary {
+    return {
+        vmSize: args?.vmSize,
+        windowsVersion: args?.windowsVersion,
+        publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
+        securityType: args?.securityType ?? "Standard",
+        encryptionAtHost: args?.encryptionAtHost ?? false,
+        dockerVersion: args?.dockerVersion?.version,
+        // The host facts the policies read (as on ExistingDockerHost).
+        osBuild: WINDOWS_SERVER_IMAGES[args?.windowsVersion as keyof typeof WINDOWS_SERVER_IMAGES]?.osBuild,
+        hypervCapable: true,
+    };
 }
 
 // The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).

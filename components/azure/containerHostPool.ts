@@ -22,7 +22,7 @@ import { createCertificateAuthority } from "./containerHostPki";
 import { WindowsDockerHost } from "../host/host";
 import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "../host/hostParts";
 import { createOwnSubnet, OWN_SUBNET_CIDR } from "./ownNetwork";
-import { CONTAINER_HOST_TAG, nodeLabels, SwarmRole } from "../../rules";
+import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TAG, ContainerHostPoolSummary, nodeLabels, SwarmRole } from "../../rules";
 
 export * from "./containerHostPoolArgs";
 
@@ -74,18 +74,7 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         const problems = validateContainerHostPoolArgs(args);
         const plans = problems.length === 0 ? planPoolNodes(name, args) : [];
         const swarmNodes = plans.map((p) => p.node);
-        // What policies and plan see: plain facts, never a secret.
-        super("windows-isolation:index:ContainerHostPool", name, {
-            count: plans.length,
-            nodes: plans.map((p) => ({ name: p.computerName, role: p.role, windowsVersion: p.resolved.windowsVersion, vmSize: p.resolved.vmSize, zone: p.zone ?? null })),
-            swarmNodes,
-            osBuild: plans[0]?.resolved.osBuild,
-            hypervCapable: true,
-            publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
-            subnetAddressPrefix: args?.subnetAddressPrefix ?? OWN_SUBNET_CIDR,
-            securityType: args?.securityType ?? "Standard",
-            dockerVersion: args?.dockerVersion?.version,
-        }, opts);
+        super(CONTAINER_HOST_POOL_TYPE, name, { ...summary(args, plans) }, opts);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${problems.join("; ")}`, this);
         }
@@ -220,6 +209,21 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         }
         return joins;
     }
+}
+
+/** What policies and plan see: plain facts, never a secret. */
+function summary(args: ContainerHostPoolArgs, plans: readonly PoolNodePlan[]): ContainerHostPoolSummary {
+    return {
+        count: plans.length,
+        nodes: plans.map((p) => ({ name: p.computerName, role: p.role, windowsVersion: p.resolved.windowsVersion, vmSize: p.resolved.vmSize, zone: p.zone ?? null })),
+        swarmNodes: plans.map((p) => p.node),
+        osBuild: plans[0]?.resolved.osBuild,
+        hypervCapable: true,
+        publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
+        subnetAddressPrefix: args?.subnetAddressPrefix ?? OWN_SUBNET_CIDR,
+        securityType: args?.securityType ?? "Standard",
+        dockerVersion: args?.dockerVersion?.version,
+    };
 }
 
 // The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).

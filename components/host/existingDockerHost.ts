@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { hostBuildProblem, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
+import { EXISTING_DOCKER_HOST_TYPE, ExistingDockerHostSummary, hostBuildProblem, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
 import { WindowsDockerHost } from "./host";
 import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "./hostParts";
 
@@ -114,19 +114,7 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
     public readonly cpuCount?: number;
 
     constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "windows-isolation:index:ExistingDockerHost",
-            name,
-            {
-                endpoint: args.endpoint,
-                osBuild: args.osBuild,
-                hypervCapable: args.hypervCapable,
-                cpuCount: args.cpuCount,
-                // Plain facts policies can read; only present for a swarm of several nodes.
-                ...(args.swarmNodes === undefined ? {} : { swarmNodes: args.swarmNodes }),
-            },
-            opts,
-        );
+        super(EXISTING_DOCKER_HOST_TYPE, name, { ...summary(args) }, opts);
         const problems = validateExistingDockerHostArgs(args);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`ExistingDockerHost '${name}': ${problems.join("; ")}`, this);
@@ -142,6 +130,17 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
         }
         this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
     }
+}
+
+/** What policies and the plan see: the plain facts; swarmNodes only for a swarm of several nodes. */
+function summary(args: ExistingDockerHostArgs): ExistingDockerHostSummary {
+    return {
+        endpoint: args.endpoint,
+        osBuild: args.osBuild,
+        hypervCapable: args.hypervCapable,
+        cpuCount: args.cpuCount,
+        ...(args.swarmNodes === undefined ? {} : { swarmNodes: args.swarmNodes }),
+    };
 }
 
 // The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).

@@ -4,8 +4,8 @@
  * docker.Container resources that bypass them. Facts come from the recorded inputs through the
  * same rules in rules/ the policies use; verdicts come from the analyzer.
  */
-import { nodeLabels, nodeMatchesConstraints, recordedImageBuild, trustFromLabels } from "../../rules";
-import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
+import { HostSummary, hostOfWorkload, nodeLabels, nodeMatchesConstraints, recordedImageBuild, ResourceLinks, trustFromLabels, WindowsContainerSummary } from "../../rules";
+import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "../../policy/types";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
 
 export interface WorkloadRow {
@@ -42,12 +42,20 @@ function imageBuildOf(image: unknown, explicit?: unknown): string {
     return "build" in r ? String(r.build) : "unknown";
 }
 
+/** How the plan walks recorded resources to a workload's host (the one lookup in rules/). */
+function recordedLinks(byUrn: ReadonlyMap<string, RecordedResource>): ResourceLinks<RecordedResource> {
+    return {
+        typeOf: (r) => r.type,
+        providerOf: (r) => (r.provider ? byUrn.get(r.provider) : undefined),
+        parentOf: (r) => (r.parent ? byUrn.get(r.parent) : undefined),
+    };
+}
+
 function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): { name: string; build: string } {
-    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    const { provider, host } = hostOfWorkload(r, recordedLinks(byUrn));
     if (!provider) return { name: "(default provider)", build: "unknown" };
-    const host = provider.parent ? byUrn.get(provider.parent) : undefined;
-    if (host && HOST_COMPONENT_TYPES.includes(host.type)) {
-        const build = plain(host.inputs.osBuild);
+    if (host) {
+        const build = (plain(host.inputs) as Partial<HostSummary>).osBuild;
         return { name: host.name, build: typeof build === "number" ? String(build) : "unknown" };
     }
     return { name: `provider ${provider.name}`, build: "unknown" };
@@ -59,9 +67,8 @@ function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource
  */
 function placementOf(service: RecordedResource | undefined, byUrn: ReadonlyMap<string, RecordedResource>): string {
     if (!service) return "unknown";
-    const provider = service.provider ? byUrn.get(service.provider) : undefined;
-    const host = provider?.parent ? byUrn.get(provider.parent) : undefined;
-    const nodes = host ? plain(host.inputs.swarmNodes) : undefined;
+    const { host } = hostOfWorkload(service, recordedLinks(byUrn));
+    const nodes = host ? (plain(host.inputs) as Partial<HostSummary>).swarmNodes : undefined;
     if (!Array.isArray(nodes)) return "(single host)";
     const constraints = plain(service.inputs).taskSpec?.placement?.constraints ?? [];
     if (!Array.isArray(constraints) || constraints.some((c) => typeof c !== "string")) return "unknown (constraints not known until deploy)";
@@ -80,18 +87,19 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
     for (const r of resources) {
         const p = plain(r.inputs);
         if (r.type === WINDOWS_CONTAINER_TYPE) {
+            const w = p as Partial<WindowsContainerSummary>;
             rows.push({
                 workload: r.name,
                 kind: "WindowsContainer",
                 urn: r.urn,
                 urns: [r.urn, ...childrenOf(r.urn)],
-                host: String(p.host ?? "unknown"),
-                image: String(p.image ?? ""),
-                imageBuild: p.imageOsBuild === null || p.imageOsBuild === undefined ? imageBuildOf(p.image) : String(p.imageOsBuild),
-                hostBuild: p.hostOsBuild === null || p.hostOsBuild === undefined ? "unknown" : String(p.hostOsBuild),
-                trust: String(p.trust ?? "untrusted"),
-                requestedIsolation: p.requestedIsolation ? String(p.requestedIsolation) : "(not set)",
-                effectiveIsolation: p.isolation ? String(p.isolation) : "none",
+                host: String(w.host ?? "unknown"),
+                image: String(w.image ?? ""),
+                imageBuild: w.imageOsBuild === null || w.imageOsBuild === undefined ? imageBuildOf(w.image) : String(w.imageOsBuild),
+                hostBuild: w.hostOsBuild === null || w.hostOsBuild === undefined ? "unknown" : String(w.hostOsBuild),
+                trust: String(w.trust ?? "untrusted"),
+                requestedIsolation: w.requestedIsolation ? String(w.requestedIsolation) : "(not set)",
+                effectiveIsolation: w.isolation ? String(w.isolation) : "none",
                 placement: placementOf(resources.find((c) => c.parent === r.urn && c.type === DOCKER_SERVICE_TYPE), byUrn),
             });
             continue;
