@@ -2,6 +2,7 @@
  * Pure Windows container knowledge: the one source of truth for components, policies and tools.
  * Internal barrel; the part users may call is listed by name in ../windows.ts.
  */
+export * from "./problems";
 export * from "./os/builds";
 export * from "./os/imageReference";
 export * from "./os/compatibility";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EXISTING_DOCKER_HOST_TYPE, ExistingDockerHostSummary, hostBuildProblem, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
+import { EXISTING_DOCKER_HOST_TYPE, ExistingDockerHostSummary, FieldProblem, hostBuildProblem, messagesOf, onField, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
 import { WindowsDockerHost } from "./host";
 import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "./hostParts";
 
@@ -42,37 +42,43 @@ export interface ExistingDockerHostArgs {
 }
 
 /** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
-export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
-    const problems: string[] = [];
+export function checkExistingDockerHostArgs(args: ExistingDockerHostArgs): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const add = (field: string, message: string) => problems.push({ field, message });
     const endpoint = args.endpoint;
     const parsed = parseDockerEndpoint(endpoint);
     if (!parsed.ok && parsed.kind === "tcp" && parsed.reason !== undefined) {
-        problems.push(`endpoint '${endpoint}' ${parsed.reason}; use the engine's TLS port (2376)`);
+        add("endpoint", `endpoint '${endpoint}' ${parsed.reason}; use the engine's TLS port (2376)`);
     } else if (!parsed.ok || (parsed.endpoint.kind !== "tcp" && parsed.endpoint.kind !== "npipe")) {
-        problems.push(`endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
+        add("endpoint", `endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
     } else if (parsed.endpoint.kind === "tcp") {
         const missing = (["caPem", "certPem", "keyPem"] as const).filter((k) => args[k] === undefined || args[k] === "");
         if (missing.length > 0) {
-            problems.push(`endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
+            add("endpoint", `endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
         }
     } else if (args.caPem !== undefined || args.certPem !== undefined || args.keyPem !== undefined) {
-        problems.push(`endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
+        add("endpoint", `endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
     }
     const build = hostBuildProblem(args.osBuild);
-    if (build) problems.push(`osBuild ${build.message}`);
+    if (build) add("osBuild", `osBuild ${build.message}`);
     if (typeof args.hypervCapable !== "boolean") {
-        problems.push(`hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
+        add("hypervCapable", `hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
     }
     if (args.cpuCount !== undefined && !(Number.isInteger(args.cpuCount) && args.cpuCount >= 1)) {
-        problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
+        add("cpuCount", `cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
     }
-    if (args.swarmNodes !== undefined) problems.push(...validateSwarmNodes(args.swarmNodes));
+    if (args.swarmNodes !== undefined) problems.push(...onField("swarmNodes", validateSwarmNodes(args.swarmNodes)));
     const overhead = hypervOverheadProblem(args.hypervOverheadMb);
-    if (overhead) problems.push(overhead);
+    if (overhead) add("hypervOverheadMb", overhead);
     if ((args.allowOvercommit !== undefined || args.hypervOverheadMb !== undefined) && args.swarmNodes === undefined) {
-        problems.push("allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
+        add(args.allowOvercommit !== undefined ? "allowOvercommit" : "hypervOverheadMb", "allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
     }
     return problems;
+}
+
+/** The problems as the text users see (ExistingDockerHost joins them with "; "). */
+export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
+    return messagesOf(checkExistingDockerHostArgs(args));
 }
 
 /** Problems with a declared list of swarm nodes. */

@@ -6,6 +6,7 @@
  * code runs under Hyper-V, always, and a missing trust level means untrusted.
  */
 import { describeBuild, hostBuildProblem, knownBuild, ltscName } from "./builds";
+import type { FieldProblem } from "../problems";
 import { IsolationMode, ISOLATION_MODES, isolationSupport, oldestProcessImageBuild } from "./compatibility";
 
 /** Who wrote the code a workload runs; const object + value type so the schema analyzer sees an enum. */
@@ -14,11 +15,8 @@ export type Trust = (typeof Trust)[keyof typeof Trust];
 export const TRUST_LEVELS: readonly Trust[] = ["trusted", "untrusted"];
 
 /** A rule broken by one input field, phrased so that the message alone tells the fix. */
-export interface FieldError {
-    readonly field: string;
+export interface FieldError extends FieldProblem {
     readonly value: unknown;
-    /** "<field> '<value>' <rule>; <fix>" without the subject, which the caller prefixes. */
-    readonly message: string;
 }
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: FieldError };
