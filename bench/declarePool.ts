@@ -10,6 +10,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { nodeLabels } from "../rules";
 import { installCountingMocks } from "./countingMocks";
 import { benchWorkload, rawService } from "./mixedWorkloads";
 
@@ -95,7 +96,7 @@ function declareRawPool(lib: typeof import("../components"), args: { resourceGro
     });
     const labels = new compute.VirtualMachineRunCommandByVirtualMachine("pool-swarm-nodes", {
         ...common, vmName: leader.vm.name, source: { script: bootstrap.bootstrapScript("swarm-nodes.ps1") },
-        parameters: [{ name: "Nodes", value: bootstrap.base64Json(args.hosts.map((h, i) => ({ hostname: `pool-${i}`, role: i < 3 ? "manager" : "worker", labels: lib.windows.nodeLabels({ osBuild: h.windowsVersion === "ltsc2022" ? 20348 : 26100, hypervCapable: true }) }))) }],
+        parameters: [{ name: "Nodes", value: bootstrap.base64Json(args.hosts.map((h, i) => ({ hostname: `pool-${i}`, role: i < 3 ? "manager" : "worker", labels: nodeLabels({ osBuild: h.windowsVersion === "ltsc2022" ? 20348 : 26100, hypervCapable: true }) }))) }],
         asyncExecution: false, timeoutInSeconds: 720, treatFailureAsDeploymentFailure: true,
     }, { dependsOn: [leader.wait, ...joins] });
     const provider = new docker.Provider("pool-docker", { host: leader.dockerEndpoint, caMaterial: ca.caCertPem, certMaterial: ca.clientCertPem, keyMaterial: ca.clientKeyPem }, { dependsOn: [labels] });

@@ -6,10 +6,10 @@
  * resource is read with factsOf, so a value unknown during preview fails that resource only.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { factAt, imageHostVerdict, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { factAt, hostOfWorkload, imageHostVerdict, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { factsOf } from "./known";
-import { DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
+import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
 export interface HostFacts {
     readonly osBuild?: number | typeof UNKNOWN_UNTIL_DEPLOY;
@@ -18,10 +18,12 @@ export interface HostFacts {
 
 /** The host a docker.Service runs on: its provider's parent, when that is one of our host components. */
 export function hostOfService(svc: PolicyResource, byUrn: ReadonlyMap<string, PolicyResource>): HostFacts | undefined {
-    const providerUrn = svc.provider?.urn;
-    const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
-    const host = provider?.parent;
-    if (!host || !HOST_COMPONENT_TYPES.includes(host.type)) return undefined;
+    const { host } = hostOfWorkload(svc, {
+        typeOf: (r) => r.type,
+        providerOf: (r) => (r.provider?.urn ? byUrn.get(r.provider.urn) : undefined),
+        parentOf: (r) => r.parent,
+    });
+    if (!host) return undefined;
     const props = factsOf(host.props);
     const osBuild = props.osBuild;
     return { osBuild: typeof osBuild === "number" || osBuild === UNKNOWN_UNTIL_DEPLOY ? osBuild : undefined, hypervCapable: props.hypervCapable === false ? false : props.hypervCapable === true ? true : undefined };

@@ -1,5 +1,4 @@
 /** Resource types the policies look at, by the token the engine sends (no SDK class needed). */
-export const WINDOWS_CONTAINER_TYPE = "windows-isolation:index:WindowsContainer";
 export const DOCKER_SERVICE_TYPE = "docker:index/service:Service";
 export const DOCKER_CONTAINER_TYPE = "docker:index/container:Container";
 export const DOCKER_REMOTE_IMAGE_TYPE = "docker:index/remoteImage:RemoteImage";
@@ -10,9 +9,5 @@ export const AZURE_VM_TYPE = "azure-native:compute:VirtualMachine";
 export const AZURE_NSG_TYPE = "azure-native:network:NetworkSecurityGroup";
 export const AZURE_SECURITY_RULE_TYPE = "azure-native:network:SecurityRule";
 
-/** Host components whose inputs carry `osBuild` and `hypervCapable` (the docker provider's parent). */
-export const HOST_COMPONENT_TYPES: readonly string[] = [
-    "windows-isolation:index:ExistingDockerHost",
-    "windows-isolation:index:ContainerHost",
-    "windows-isolation:index:ContainerHostPool",
-];
+/** The components' own tokens live with their summaries in rules/ (one contract for writers and readers). */
+export { HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "../rules";

@@ -1,9 +1,14 @@
-/** Pure Windows container knowledge: the one source of truth for components, policies and tools. */
+/**
+ * Pure Windows container knowledge: the one source of truth for components, policies and tools.
+ * Internal barrel; the part users may call is listed by name in ../windows.ts.
+ */
+export * from "./problems";
 export * from "./os/builds";
 export * from "./os/imageReference";
 export * from "./os/compatibility";
 export * from "./os/isolation";
 export * from "./os/labels";
+export * from "./docker/endpoint";
 export * from "./azure/vmSizeSeries";
 export * from "./azure/vmSizes";
 export * from "./azure/networkSources";
@@ -13,6 +18,7 @@ export * from "./attestation/witness";
 export * from "./attestation/witnessFindings";
 export * from "./azure/network";
 export * from "./policies/workloadRules";
+export * from "./policies/componentSummaries";
 export * from "./swarm/placement";
 export * from "./swarm/capacity";
 export * from "./swarm/swarmPool";

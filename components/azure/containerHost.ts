@@ -9,15 +9,15 @@
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerHostArgs, computerNameFor, resolveContainerHostArgs, validateContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { hostSecurityRules } from "./containerHostNetwork";
 import { createHostNode } from "./containerHostNode";
 import { createCertificateAuthority } from "./containerHostPki";
 import { createOwnSubnet } from "./ownNetwork";
-import { LiveHostParts, PublishedPortRegistry, WindowsDockerHost } from "../host/host";
-import { CONTAINER_HOST_TAG } from "../../rules";
+import { WindowsDockerHost } from "../host/host";
+import { attachEngine, HostAccessors, shareHostAccessors } from "../host/hostParts";
+import { CONTAINER_HOST_TAG, CONTAINER_HOST_TYPE, ContainerHostSummary } from "../../rules";
 
 export * from "./containerHostArgs";
 
@@ -26,30 +26,12 @@ export const CONTAINER_HOST_TAG_VALUE = "hyperv";
 
 export { OWN_SUBNET_CIDR, OWN_VNET_CIDR } from "./ownNetwork";
 
-/**
- * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
- * publishes as outputs to other languages, and a provider object or registry cannot cross.
- */
-const live = new WeakMap<ContainerHost, LiveHostParts>();
-
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the accessors are mixed in by shareHostAccessors (hostParts.ts)
 export class ContainerHost extends pulumi.ComponentResource implements WindowsDockerHost {
     public readonly hostName: string;
     public readonly osBuild: number;
     public readonly hypervCapable: boolean = true;
     public readonly cpuCount?: number;
-
-    /** Provider for the engine, ready after the bootstrap wait (TypeScript only: it cannot cross languages). */
-    public get provider(): docker.Provider {
-        return live.get(this)!.provider;
-    }
-    /** The bootstrap wait: workloads are created after it. */
-    public get readyResources(): pulumi.Resource[] {
-        return live.get(this)!.readyResources;
-    }
-    /** Published ports claimed by workloads on this host. */
-    public get publishedPorts(): PublishedPortRegistry {
-        return live.get(this)!.publishedPorts;
-    }
 
     /** The VM. */
     public readonly vm: compute.VirtualMachine;
@@ -69,18 +51,7 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
     public readonly adminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        // What policies see: a plain summary, never a secret.
-        super("windows-isolation:index:ContainerHost", name, {
-            vmSize: args?.vmSize,
-            windowsVersion: args?.windowsVersion,
-            publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
-            securityType: args?.securityType ?? "Standard",
-            encryptionAtHost: args?.encryptionAtHost ?? false,
-            dockerVersion: args?.dockerVersion?.version,
-            // The host facts the policies read (as on ExistingDockerHost).
-            osBuild: WINDOWS_SERVER_IMAGES[args?.windowsVersion as keyof typeof WINDOWS_SERVER_IMAGES]?.osBuild,
-            hypervCapable: true,
-        }, opts);
+        super(CONTAINER_HOST_TYPE, name, { ...summary(args) }, opts);
         const problems = validateContainerHostArgs(args);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`ContainerHost '${name}': ${problems.join("; ")}`, this);
@@ -121,13 +92,7 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
         this.clientKeyPem = ca.clientKeyPem;
         this.dockerEndpoint = node.dockerEndpoint;
         const wait = node.wait;
-        const provider = new docker.Provider(`${name}-docker`, {
-            host: this.dockerEndpoint,
-            caMaterial: ca.caCertPem,
-            certMaterial: ca.clientCertPem,
-            keyMaterial: ca.clientKeyPem,
-        }, { parent: this, dependsOn: [wait] });
-        live.set(this, { provider, readyResources: [wait], publishedPorts: new PublishedPortRegistry() });
+        attachEngine(this, name, { host: this.dockerEndpoint, caMaterial: ca.caCertPem, certMaterial: ca.clientCertPem, keyMaterial: ca.clientKeyPem }, [wait]);
 
         this.registerOutputs({
             osBuild: this.osBuild,
@@ -142,3 +107,23 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
         });
     }
 }
+
+/** What policies see: a plain summary, never a secret (args may be anything from another language). */
+function summary(args: ContainerHostArgs): ContainerHostSummary {
+    return {
+        vmSize: args?.vmSize,
+        windowsVersion: args?.windowsVersion,
+        publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
+        securityType: args?.securityType ?? "Standard",
+        encryptionAtHost: args?.encryptionAtHost ?? false,
+        dockerVersion: args?.dockerVersion?.version,
+        // The host facts the policies read (as on ExistingDockerHost).
+        osBuild: WINDOWS_SERVER_IMAGES[args?.windowsVersion as keyof typeof WINDOWS_SERVER_IMAGES]?.osBuild,
+        hypervCapable: true,
+    };
+}
+
+// The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ContainerHost extends HostAccessors {}
+shareHostAccessors(ContainerHost);

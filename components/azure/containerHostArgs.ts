@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkDockerRelease, DEFAULT_DOCKER_RELEASE, DockerRelease } from "./dockerRelease";
-import { checkAllowedClientCidrs, checkHypervHostSize, CONTAINER_HOST_TAG } from "../../rules";
+import { checkAllowedClientCidrs, checkHypervHostSize, CONTAINER_HOST_TAG, FieldProblem, messagesOf, onField, securityTypeProblem } from "../../rules";
 
 /**
  * Windows Server releases a ContainerHost can run. A const object plus a type of its values,
@@ -79,57 +79,62 @@ export interface ResolvedContainerHostArgs {
 const RESERVED_ADMIN_NAMES = new Set(["administrator", "admin", "user", "user1", "test", "test1", "root", "guest", "owner", "sys", "server", "sql", "support", "backup", "console", "david", "a", "actuser", "adm", "admin1", "admin2", "aspnet", "john", "owner", "test2", "test3", "user2", "user3", "user4", "user5"]);
 
 /** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
-export function validateContainerHostArgs(args: ContainerHostArgs): string[] {
-    const problems: string[] = [];
-    if (args === null || typeof args !== "object") return ["arguments are missing; pass { resourceGroupName, windowsVersion, ... }"];
+export function checkContainerHostArgs(args: ContainerHostArgs): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const add = (field: string, message: string) => problems.push({ field, message });
+    if (args === null || typeof args !== "object") return [{ field: "args", message: "arguments are missing; pass { resourceGroupName, windowsVersion, ... }" }];
     if (args.resourceGroupName === undefined || args.resourceGroupName === "") {
-        problems.push("resourceGroupName is required: the resource group that holds the host");
+        add("resourceGroupName", "resourceGroupName is required: the resource group that holds the host");
     }
     const version = args.windowsVersion as string;
     if (!Object.prototype.hasOwnProperty.call(WINDOWS_SERVER_IMAGES, version)) {
-        problems.push(`windowsVersion '${String(version)}' is not a Windows Server release ContainerHost knows; use 'ltsc2022' (build 20348) or 'ltsc2025' (build 26100)`);
+        add("windowsVersion", `windowsVersion '${String(version)}' is not a Windows Server release ContainerHost knows; use 'ltsc2022' (build 20348) or 'ltsc2025' (build 26100)`);
     }
     const vmSize = args.vmSize ?? DEFAULT_VM_SIZE;
     if (typeof vmSize !== "string" || vmSize.trim() === "") {
-        problems.push(`vmSize ${JSON.stringify(vmSize)} must be an Azure size name such as ${DEFAULT_VM_SIZE}`);
+        add("vmSize", `vmSize ${JSON.stringify(vmSize)} must be an Azure size name such as ${DEFAULT_VM_SIZE}`);
     } else {
-        const check = checkHypervHostSize(vmSize, {
-            allowUnlistedVmSize: args.allowUnlistedVmSize === true,
-            securityType: args.securityType ?? "Standard",
-            generation: 2,
-        });
-        problems.push(...check.problems);
+        const check = checkHypervHostSize(vmSize, { allowUnlistedVmSize: args.allowUnlistedVmSize === true, generation: 2 });
+        problems.push(...onField("vmSize", check.problems));
+        // Checked with the size, as the policy's checkHypervHostSize does.
+        const security = securityTypeProblem(args.securityType ?? "Standard");
+        if (security) add("securityType", security);
     }
     if (args.publicEndpoint !== undefined) {
-        problems.push(...checkAllowedClientCidrs(args.publicEndpoint?.allowedClientCidrs));
+        problems.push(...onField("publicEndpoint.allowedClientCidrs", checkAllowedClientCidrs(args.publicEndpoint?.allowedClientCidrs)));
         const label = args.publicEndpoint?.dnsLabel;
         if (label !== undefined && !/^[a-z][a-z0-9-]{1,61}[a-z0-9]$/.test(label)) {
-            problems.push(`publicEndpoint.dnsLabel '${label}' must be 3-63 lower-case letters, digits or hyphens, starting with a letter`);
+            add("publicEndpoint.dnsLabel", `publicEndpoint.dnsLabel '${label}' must be 3-63 lower-case letters, digits or hyphens, starting with a letter`);
         }
     }
     const admin = args.adminUsername ?? DEFAULT_ADMIN_USERNAME;
     if (typeof admin !== "string" || !/^[A-Za-z][A-Za-z0-9_-]{0,19}$/.test(admin) || RESERVED_ADMIN_NAMES.has(admin.toLowerCase())) {
-        problems.push(`adminUsername '${String(admin)}' is not accepted by Azure for Windows (1-20 letters, digits, '_' or '-', starting with a letter, not a reserved name like 'administrator' or 'admin'); use e.g. '${DEFAULT_ADMIN_USERNAME}'`);
+        add("adminUsername", `adminUsername '${String(admin)}' is not accepted by Azure for Windows (1-20 letters, digits, '_' or '-', starting with a letter, not a reserved name like 'administrator' or 'admin'); use e.g. '${DEFAULT_ADMIN_USERNAME}'`);
     }
     if (args.zone !== undefined && !["1", "2", "3"].includes(args.zone)) {
-        problems.push(`zone '${args.zone}' must be "1", "2" or "3", or left out`);
+        add("zone", `zone '${args.zone}' must be "1", "2" or "3", or left out`);
     }
     if (args.tags !== undefined) {
         if (typeof args.tags !== "object" || args.tags === null) {
-            problems.push("tags must be a map of tag name to value");
+            add("tags", "tags must be a map of tag name to value");
         } else if (Object.prototype.hasOwnProperty.call(args.tags, CONTAINER_HOST_TAG)) {
-            problems.push(`tags must not set '${CONTAINER_HOST_TAG}': ContainerHost sets it so policies can recognise its VMs`);
+            add("tags", `tags must not set '${CONTAINER_HOST_TAG}': ContainerHost sets it so policies can recognise its VMs`);
         }
     }
-    if (args.dockerVersion !== undefined) problems.push(...checkDockerRelease(args.dockerVersion));
+    if (args.dockerVersion !== undefined) problems.push(...onField("dockerVersion", checkDockerRelease(args.dockerVersion)));
     if (args.encryptionAtHost !== undefined && typeof args.encryptionAtHost !== "boolean") {
-        problems.push(`encryptionAtHost ${JSON.stringify(args.encryptionAtHost)} must be true or false`);
+        add("encryptionAtHost", `encryptionAtHost ${JSON.stringify(args.encryptionAtHost)} must be true or false`);
     }
     const timeout = args.bootstrapTimeoutSeconds;
     if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 300 && timeout <= 5400)) {
-        problems.push(`bootstrapTimeoutSeconds ${JSON.stringify(timeout)} must be a whole number from 300 to 5400 (the Run Command's 90-minute ceiling)`);
+        add("bootstrapTimeoutSeconds", `bootstrapTimeoutSeconds ${JSON.stringify(timeout)} must be a whole number from 300 to 5400 (the Run Command's 90-minute ceiling)`);
     }
     return problems;
+}
+
+/** The problems as the text users see (ContainerHost joins them with "; "). */
+export function validateContainerHostArgs(args: ContainerHostArgs): string[] {
+    return messagesOf(checkContainerHostArgs(args));
 }
 
 /** Defaults applied; call only after validateContainerHostArgs returned no problem. */

@@ -12,7 +12,6 @@
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { base64Json, bootstrapScript, parseSwarmTokens, SwarmJoinTokens } from "./bootstrap";
 import { CONTAINER_HOST_TAG_VALUE } from "./containerHost";
@@ -20,9 +19,10 @@ import { poolSecurityRules } from "./containerHostNetwork";
 import { createHostNode, HostNode } from "./containerHostNode";
 import { ContainerHostPoolArgs, planPoolNodes, PoolNodePlan, validateContainerHostPoolArgs } from "./containerHostPoolArgs";
 import { createCertificateAuthority } from "./containerHostPki";
-import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "../host/host";
+import { WindowsDockerHost } from "../host/host";
+import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "../host/hostParts";
 import { createOwnSubnet, OWN_SUBNET_CIDR } from "./ownNetwork";
-import { CONTAINER_HOST_TAG, nodeLabels, PoolNode, SwarmRole } from "../../rules";
+import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TAG, ContainerHostPoolSummary, nodeLabels, SwarmRole } from "../../rules";
 
 export * from "./containerHostPoolArgs";
 
@@ -49,11 +49,7 @@ export interface PoolNodeOutputs {
     readonly vmId: pulumi.Output<string>;
 }
 
-/** Live parts and swarm bookkeeping kept outside the instance (see ContainerHost for why). */
-const live = new WeakMap<ContainerHostPool, LiveHostParts>();
-const nodesOf = new WeakMap<ContainerHostPool, readonly PoolNode[]>();
-const capacityOf = new WeakMap<ContainerHostPool, SwarmCapacity>();
-
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the accessors are mixed in by shareHostAccessors (hostParts.ts)
 export class ContainerHostPool extends pulumi.ComponentResource implements WindowsDockerHost {
     public readonly hostName: string;
     /** Build of the first node, which the pool's Docker provider reaches. */
@@ -62,27 +58,6 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
     public readonly hypervCapable: boolean = true;
     /** vCPUs of the largest node: `cpus` above it can run nowhere in the pool. */
     public readonly cpuCount?: number;
-
-    /** Provider for the swarm, through the first manager, ready once every node is labelled (TypeScript only). */
-    public get provider(): docker.Provider {
-        return live.get(this)!.provider;
-    }
-    /** The Run Command that labels the nodes: workloads are created after it. */
-    public get readyResources(): pulumi.Resource[] {
-        return live.get(this)!.readyResources;
-    }
-    /** Published ports claimed by workloads on the pool (swarm publishes on every node). */
-    public get publishedPorts(): PublishedPortRegistry {
-        return live.get(this)!.publishedPorts;
-    }
-    /** The pool's nodes, labelled with their build and Hyper-V capability. */
-    public swarmNodes(): readonly PoolNode[] | undefined {
-        return nodesOf.get(this);
-    }
-    /** Capacity bookkeeping of the nodes (TypeScript only). */
-    public swarmCapacity(): SwarmCapacity | undefined {
-        return capacityOf.get(this);
-    }
 
     /** The nodes in order; node 0 inits the swarm. */
     public readonly nodes: PoolNodeOutputs[];
@@ -101,18 +76,7 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         const problems = validateContainerHostPoolArgs(args);
         const plans = problems.length === 0 ? planPoolNodes(name, args) : [];
         const swarmNodes = plans.map((p) => p.node);
-        // What policies and plan see: plain facts, never a secret.
-        super("windows-isolation:index:ContainerHostPool", name, {
-            count: plans.length,
-            nodes: plans.map((p) => ({ name: p.computerName, role: p.role, windowsVersion: p.resolved.windowsVersion, vmSize: p.resolved.vmSize, zone: p.zone ?? null })),
-            swarmNodes,
-            osBuild: plans[0]?.resolved.osBuild,
-            hypervCapable: true,
-            publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
-            subnetAddressPrefix: args?.subnetAddressPrefix ?? OWN_SUBNET_CIDR,
-            securityType: args?.securityType ?? "Standard",
-            dockerVersion: args?.dockerVersion?.version,
-        }, opts);
+        super(CONTAINER_HOST_POOL_TYPE, name, { ...summary(args, plans) }, opts);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${problems.join("; ")}`, this);
         }
@@ -182,15 +146,8 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
             vmId: node.vm.id,
         }));
 
-        const provider = new docker.Provider(`${name}-docker`, {
-            host: this.dockerEndpoint,
-            caMaterial: ca.caCertPem,
-            certMaterial: ca.clientCertPem,
-            keyMaterial: ca.clientKeyPem,
-        }, { parent: this, dependsOn: [labels] });
-        live.set(this, { provider, readyResources: [labels], publishedPorts: new PublishedPortRegistry() });
-        nodesOf.set(this, swarmNodes);
-        capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+        attachEngine(this, name, { host: this.dockerEndpoint, caMaterial: ca.caCertPem, certMaterial: ca.clientCertPem, keyMaterial: ca.clientKeyPem }, [labels]);
+        attachSwarm(this, swarmNodes, { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb });
 
         this.registerOutputs({
             osBuild: this.osBuild,
@@ -259,3 +216,23 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         return joins;
     }
 }
+
+/** What policies and plan see: plain facts, never a secret. */
+function summary(args: ContainerHostPoolArgs, plans: readonly PoolNodePlan[]): ContainerHostPoolSummary {
+    return {
+        count: plans.length,
+        nodes: plans.map((p) => ({ name: p.computerName, role: p.role, windowsVersion: p.resolved.windowsVersion, vmSize: p.resolved.vmSize, zone: p.zone ?? null })),
+        swarmNodes: plans.map((p) => p.node),
+        osBuild: plans[0]?.resolved.osBuild,
+        hypervCapable: true,
+        publicEndpoint: args?.publicEndpoint === undefined ? undefined : { allowedClientCidrs: args.publicEndpoint.allowedClientCidrs, dnsLabel: args.publicEndpoint.dnsLabel },
+        subnetAddressPrefix: args?.subnetAddressPrefix ?? OWN_SUBNET_CIDR,
+        securityType: args?.securityType ?? "Standard",
+        dockerVersion: args?.dockerVersion?.version,
+    };
+}
+
+// The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ContainerHostPool extends HostAccessors {}
+shareHostAccessors(ContainerHostPool);

@@ -3,10 +3,10 @@
  * reported before anything exists in Azure). Each node is checked by ContainerHost's own rules.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerHostArgs, computerNameFor, PublicEndpointArgs, ResolvedContainerHostArgs, resolveContainerHostArgs, validateContainerHostArgs, WindowsServerVersion } from "./containerHostArgs";
+import { checkContainerHostArgs, ContainerHostArgs, computerNameFor, PublicEndpointArgs, ResolvedContainerHostArgs, resolveContainerHostArgs, WindowsServerVersion } from "./containerHostArgs";
 import { DockerRelease } from "./dockerRelease";
 import { OWN_SUBNET_CIDR } from "./ownNetwork";
-import { checkPoolSubnetPrefix, PoolNode, spreadOverZones, SwarmRole, swarmRoles, vmSizeCapacity } from "../../rules";
+import { checkPoolSubnetPrefix, FieldProblem, hypervOverheadProblem, inEntry, messagesOf, onField, PoolNode, spreadOverZones, SwarmRole, swarmRoles, vmSizeCapacity } from "../../rules";
 
 /** One host of a pool, when hosts differ (e.g. a mix of ltsc2022 and ltsc2025). */
 export interface PoolHostSpec {
@@ -111,48 +111,51 @@ export function poolComputerName(poolName: string, index: number): string {
     return `${base === "" ? "wi" : base}${suffix}`;
 }
 
+/** Fields a pool's hosts set one by one: their problems name the host (`hosts[2].vmSize`). */
+const PER_HOST_FIELDS: readonly string[] = ["windowsVersion", "vmSize", "zone"];
+
 /** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
-export function validateContainerHostPoolArgs(args: ContainerHostPoolArgs): string[] {
-    if (args === null || typeof args !== "object") return ["arguments are missing; pass { resourceGroupName, count and windowsVersion (or hosts), ... }"];
-    const problems: string[] = [];
+export function checkContainerHostPoolArgs(args: ContainerHostPoolArgs): FieldProblem[] {
+    if (args === null || typeof args !== "object") return [{ field: "args", message: "arguments are missing; pass { resourceGroupName, count and windowsVersion (or hosts), ... }" }];
+    const problems: FieldProblem[] = [];
+    const add = (field: string, message: string) => problems.push({ field, message });
     const hasCount = args.count !== undefined;
     const hasHosts = args.hosts !== undefined;
     if (hasCount === hasHosts) {
-        problems.push(hasCount
+        add(hasCount ? "hosts" : "count", hasCount
             ? "count and hosts are both set; give count (with windowsVersion) for identical hosts, or hosts for a list, not both"
             : "neither count nor hosts is set; give count (with windowsVersion), e.g. count: 3, windowsVersion: 'ltsc2022', or hosts: [{ windowsVersion: 'ltsc2022' }, ...]");
     }
     if (hasCount) {
         if (!(Number.isInteger(args.count) && args.count! >= 1 && args.count! <= MAX_POOL_HOSTS)) {
-            problems.push(`count ${JSON.stringify(args.count)} must be a whole number from 1 to ${MAX_POOL_HOSTS}; for more hosts use several pools`);
+            add("count", `count ${JSON.stringify(args.count)} must be a whole number from 1 to ${MAX_POOL_HOSTS}; for more hosts use several pools`);
         }
-        if (args.windowsVersion === undefined) problems.push("windowsVersion is required with count: 'ltsc2022' (build 20348) or 'ltsc2025' (build 26100); or list hosts one by one");
+        if (args.windowsVersion === undefined) add("windowsVersion", "windowsVersion is required with count: 'ltsc2022' (build 20348) or 'ltsc2025' (build 26100); or list hosts one by one");
     } else if (args.windowsVersion !== undefined && hasHosts) {
-        problems.push("windowsVersion applies only with count; with hosts, set windowsVersion on each host");
+        add("windowsVersion", "windowsVersion applies only with count; with hosts, set windowsVersion on each host");
     }
     if (hasHosts) {
         if (!Array.isArray(args.hosts) || args.hosts.length === 0 || args.hosts.length > MAX_POOL_HOSTS) {
-            problems.push(`hosts must list 1 to ${MAX_POOL_HOSTS} hosts, got ${Array.isArray(args.hosts) ? args.hosts.length : JSON.stringify(args.hosts)}`);
+            add("hosts", `hosts must list 1 to ${MAX_POOL_HOSTS} hosts, got ${Array.isArray(args.hosts) ? args.hosts.length : JSON.stringify(args.hosts)}`);
         }
     }
     const zones = args.zones ?? DEFAULT_POOL_ZONES;
     if (!Array.isArray(zones) || zones.some((z) => !["1", "2", "3"].includes(z)) || new Set(zones).size !== zones.length) {
-        problems.push(`zones ${JSON.stringify(args.zones)} must list distinct zones out of "1", "2", "3" (or be [] in a region without zones)`);
+        add("zones", `zones ${JSON.stringify(args.zones)} must list distinct zones out of "1", "2", "3" (or be [] in a region without zones)`);
     }
     if (args.subnetId !== undefined) {
         if (args.subnetAddressPrefix === undefined) {
-            problems.push("subnetAddressPrefix is required with subnetId: the swarm ports (2377/tcp, 7946/tcp+udp, 4789/udp) are opened to that range only; set it to the subnet's prefix, e.g. 10.1.2.0/24");
+            add("subnetAddressPrefix", "subnetAddressPrefix is required with subnetId: the swarm ports (2377/tcp, 7946/tcp+udp, 4789/udp) are opened to that range only; set it to the subnet's prefix, e.g. 10.1.2.0/24");
         } else {
-            problems.push(...checkPoolSubnetPrefix(args.subnetAddressPrefix));
+            problems.push(...onField("subnetAddressPrefix", checkPoolSubnetPrefix(args.subnetAddressPrefix)));
         }
     } else if (args.subnetAddressPrefix !== undefined) {
-        problems.push(`subnetAddressPrefix '${args.subnetAddressPrefix}' is set without subnetId; the pool's own subnet is ${OWN_SUBNET_CIDR}; remove it or give the subnetId it belongs to`);
+        add("subnetAddressPrefix", `subnetAddressPrefix '${args.subnetAddressPrefix}' is set without subnetId; the pool's own subnet is ${OWN_SUBNET_CIDR}; remove it or give the subnetId it belongs to`);
     }
-    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
-        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
-    }
+    const overhead = hypervOverheadProblem(args.hypervOverheadMb);
+    if (overhead) add("hypervOverheadMb", overhead);
     if (args.allowOvercommit !== undefined && typeof args.allowOvercommit !== "boolean") {
-        problems.push(`allowOvercommit ${JSON.stringify(args.allowOvercommit)} must be true or false`);
+        add("allowOvercommit", `allowOvercommit ${JSON.stringify(args.allowOvercommit)} must be true or false`);
     }
     // Each host by ContainerHost's rules; problems that every host shares are reported once.
     const seen = new Set<string>();
@@ -160,19 +163,25 @@ export function validateContainerHostPoolArgs(args: ContainerHostPoolArgs): stri
     const specs = hasCount && specsOf(args).length === 0 ? [{ windowsVersion: args.windowsVersion! }] : specsOf(args);
     specs.forEach((spec, i) => {
         if (spec === null || typeof spec !== "object") {
-            problems.push(`hosts[${i}] must be an object { windowsVersion, vmSize?, zone? }`);
+            add(`hosts[${i}]`, `hosts[${i}] must be an object { windowsVersion, vmSize?, zone? }`);
             return;
         }
-        const hostProblems = validateContainerHostArgs(hostArgsOf(args, spec)).filter((p) => !(hasCount && p.startsWith("windowsVersion") && args.windowsVersion === undefined));
+        // Without windowsVersion next to count, that one problem is already reported above.
+        const hostProblems = checkContainerHostArgs(hostArgsOf(args, spec)).filter((p) => !(hasCount && p.field === "windowsVersion" && args.windowsVersion === undefined));
         for (const p of hostProblems) {
-            const text = hasHosts && (p.startsWith("windowsVersion") || p.startsWith("vmSize") || p.startsWith("zone")) ? `hosts[${i}].${p}` : p;
-            if (!seen.has(text)) {
-                seen.add(text);
-                problems.push(text);
+            const placed = hasHosts && PER_HOST_FIELDS.includes(p.field) ? inEntry("hosts", i, p) : p;
+            if (!seen.has(placed.message)) {
+                seen.add(placed.message);
+                problems.push(placed);
             }
         }
     });
     return problems;
+}
+
+/** The problems as the text users see (ContainerHostPool joins them with "; "). */
+export function validateContainerHostPoolArgs(args: ContainerHostPoolArgs): string[] {
+    return messagesOf(checkContainerHostPoolArgs(args));
 }
 
 /** The nodes as the component builds them; call only after validateContainerHostPoolArgs returned no problem. */

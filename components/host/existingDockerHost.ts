@@ -1,7 +1,7 @@
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { describeBuild, knownBuild, MIN_DOCKERD_HOST_BUILD, PoolNode } from "../../rules";
-import { LiveHostParts, PublishedPortRegistry, SwarmCapacity, WindowsDockerHost } from "./host";
+import { EXISTING_DOCKER_HOST_TYPE, ExistingDockerHostSummary, FieldProblem, hostBuildProblem, messagesOf, onField, hypervOverheadProblem, parseDockerEndpoint, PoolNode, RS5, V21H2Server, V25H1Server } from "../../rules";
+import { WindowsDockerHost } from "./host";
+import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "./hostParts";
 
 export interface ExistingDockerHostArgs {
     /**
@@ -41,45 +41,44 @@ export interface ExistingDockerHostArgs {
     readonly hypervOverheadMb?: number;
 }
 
-const TCP_ENDPOINT = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/;
-const NPIPE_ENDPOINT = /^npipe:\/\/(\/\/\.\/pipe\/|\/\/[A-Za-z0-9.-]+\/pipe\/)[A-Za-z0-9_.-]+$/;
-
 /** Every problem with the arguments, each naming the field, the value, the rule and the fix. */
-export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
-    const problems: string[] = [];
+export function checkExistingDockerHostArgs(args: ExistingDockerHostArgs): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const add = (field: string, message: string) => problems.push({ field, message });
     const endpoint = args.endpoint;
-    const isTcp = typeof endpoint === "string" && endpoint.startsWith("tcp://");
-    if (typeof endpoint !== "string" || !(TCP_ENDPOINT.test(endpoint) || NPIPE_ENDPOINT.test(endpoint))) {
-        problems.push(`endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
-    } else if (isTcp) {
-        const port = Number(TCP_ENDPOINT.exec(endpoint)![2]);
-        if (port < 1 || port > 65535) problems.push(`endpoint '${endpoint}' has port ${port}, outside 1-65535; use the engine's TLS port (2376)`);
+    const parsed = parseDockerEndpoint(endpoint);
+    if (!parsed.ok && parsed.kind === "tcp" && parsed.reason !== undefined) {
+        add("endpoint", `endpoint '${endpoint}' ${parsed.reason}; use the engine's TLS port (2376)`);
+    } else if (!parsed.ok || (parsed.endpoint.kind !== "tcp" && parsed.endpoint.kind !== "npipe")) {
+        add("endpoint", `endpoint '${String(endpoint)}' is not a Docker endpoint this host accepts; use tcp://<host>:2376 with caPem/certPem/keyPem, or npipe:////./pipe/docker_engine`);
+    } else if (parsed.endpoint.kind === "tcp") {
         const missing = (["caPem", "certPem", "keyPem"] as const).filter((k) => args[k] === undefined || args[k] === "");
         if (missing.length > 0) {
-            problems.push(`endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
+            add("endpoint", `endpoint '${endpoint}' is tcp without TLS material (${missing.join(", ")} missing): an engine on tcp without mutual TLS gives root on the host to anyone who reaches it; set caPem, certPem and keyPem (dockerd with tlsverify on 2376)`);
         }
     } else if (args.caPem !== undefined || args.certPem !== undefined || args.keyPem !== undefined) {
-        problems.push(`endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
+        add("endpoint", `endpoint '${endpoint}' is a named pipe, where caPem/certPem/keyPem do nothing; remove them or use a tcp:// endpoint`);
     }
-    if (!Number.isInteger(args.osBuild) || !knownBuild(args.osBuild)) {
-        problems.push(`osBuild ${JSON.stringify(args.osBuild)} is not a Windows build this project knows; set the host's build, e.g. 17763 (2019), 20348 (2022), 26100 (2025), 22621 (Windows 11 22H2)`);
-    } else if (args.osBuild < MIN_DOCKERD_HOST_BUILD) {
-        problems.push(`osBuild ${describeBuild(args.osBuild)} is older than ${describeBuild(MIN_DOCKERD_HOST_BUILD)}, the oldest host current Docker engines run on; upgrade the host`);
-    }
+    const build = hostBuildProblem(args.osBuild);
+    if (build) add("osBuild", `osBuild ${build.message}`);
     if (typeof args.hypervCapable !== "boolean") {
-        problems.push(`hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
+        add("hypervCapable", `hypervCapable ${JSON.stringify(args.hypervCapable)} must be true or false; set true only if Hyper-V is installed (Get-WindowsFeature Hyper-V)`);
     }
     if (args.cpuCount !== undefined && !(Number.isInteger(args.cpuCount) && args.cpuCount >= 1)) {
-        problems.push(`cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
+        add("cpuCount", `cpuCount ${JSON.stringify(args.cpuCount)} must be a whole number >= 1, or left out`);
     }
-    if (args.swarmNodes !== undefined) problems.push(...validateSwarmNodes(args.swarmNodes));
-    if (args.hypervOverheadMb !== undefined && !(Number.isFinite(args.hypervOverheadMb) && args.hypervOverheadMb >= 0)) {
-        problems.push(`hypervOverheadMb ${JSON.stringify(args.hypervOverheadMb)} must be a number of MiB >= 0, or left out (1024, hcsshim's default utility VM memory)`);
-    }
+    if (args.swarmNodes !== undefined) problems.push(...onField("swarmNodes", validateSwarmNodes(args.swarmNodes)));
+    const overhead = hypervOverheadProblem(args.hypervOverheadMb);
+    if (overhead) add("hypervOverheadMb", overhead);
     if ((args.allowOvercommit !== undefined || args.hypervOverheadMb !== undefined) && args.swarmNodes === undefined) {
-        problems.push("allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
+        add(args.allowOvercommit !== undefined ? "allowOvercommit" : "hypervOverheadMb", "allowOvercommit and hypervOverheadMb apply to the capacity check of swarmNodes; set swarmNodes (with cpuCount and memoryMb) or remove them");
     }
     return problems;
+}
+
+/** The problems as the text users see (ExistingDockerHost joins them with "; "). */
+export function validateExistingDockerHostArgs(args: ExistingDockerHostArgs): string[] {
+    return messagesOf(checkExistingDockerHostArgs(args));
 }
 
 /** Problems with a declared list of swarm nodes. */
@@ -91,8 +90,8 @@ export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
         if (typeof n.name !== "string" || n.name.trim() === "") problems.push(`swarmNodes entry ${JSON.stringify(n)} needs a name (the swarm node's hostname)`);
         else if (seen.has(n.name)) problems.push(`swarmNodes lists '${n.name}' twice; list each node once`);
         else seen.add(n.name);
-        if (!Number.isInteger(n.osBuild) || !knownBuild(n.osBuild) || n.osBuild < MIN_DOCKERD_HOST_BUILD) {
-            problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. 17763, 20348 or 26100`);
+        if (hostBuildProblem(n.osBuild)) {
+            problems.push(`swarmNodes '${n.name}' has osBuild ${JSON.stringify(n.osBuild)}, not a known Windows build current Docker engines run on; use e.g. ${RS5}, ${V21H2Server} or ${V25H1Server}`);
         }
         if (typeof n.hypervCapable !== "boolean") problems.push(`swarmNodes '${n.name}' has hypervCapable ${JSON.stringify(n.hypervCapable)}; use true or false`);
         for (const field of ["cpuCount", "memoryMb"] as const) {
@@ -108,15 +107,8 @@ export function validateSwarmNodes(nodes: readonly PoolNode[]): string[] {
     return problems;
 }
 
-/**
- * Live parts kept outside the instance: class properties are what Pulumi's schema analyzer
- * publishes as outputs to other languages, and a provider object or registry cannot cross.
- */
-const live = new WeakMap<ExistingDockerHost, LiveHostParts>();
-const nodesOf = new WeakMap<ExistingDockerHost, readonly PoolNode[]>();
-const capacityOf = new WeakMap<ExistingDockerHost, SwarmCapacity>();
-
 /** A Docker engine on a Windows host you already run (on-prem server, dev box). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the accessors are mixed in by shareHostAccessors (hostParts.ts)
 export class ExistingDockerHost extends pulumi.ComponentResource implements WindowsDockerHost {
     /** Name used in messages and reports (the resource name). */
     public readonly hostName: string;
@@ -127,41 +119,8 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
     /** Logical CPUs of the host, when known. */
     public readonly cpuCount?: number;
 
-    /** Provider for the engine (TypeScript only: a provider object does not cross languages). */
-    public get provider(): docker.Provider {
-        return live.get(this)!.provider;
-    }
-    /** Nothing to wait for: the engine already runs. */
-    public get readyResources(): pulumi.Resource[] {
-        return live.get(this)!.readyResources;
-    }
-    /** Published ports claimed by workloads on this host. */
-    public get publishedPorts(): PublishedPortRegistry {
-        return live.get(this)!.publishedPorts;
-    }
-    /** The declared swarm nodes, when this endpoint manages several. */
-    public swarmNodes(): readonly PoolNode[] | undefined {
-        return nodesOf.get(this);
-    }
-    /** Capacity bookkeeping of the declared swarm nodes (TypeScript only). */
-    public swarmCapacity(): SwarmCapacity | undefined {
-        return capacityOf.get(this);
-    }
-
     constructor(name: string, args: ExistingDockerHostArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(
-            "windows-isolation:index:ExistingDockerHost",
-            name,
-            {
-                endpoint: args.endpoint,
-                osBuild: args.osBuild,
-                hypervCapable: args.hypervCapable,
-                cpuCount: args.cpuCount,
-                // Plain facts policies can read; only present for a swarm of several nodes.
-                ...(args.swarmNodes === undefined ? {} : { swarmNodes: args.swarmNodes }),
-            },
-            opts,
-        );
+        super(EXISTING_DOCKER_HOST_TYPE, name, { ...summary(args) }, opts);
         const problems = validateExistingDockerHostArgs(args);
         if (problems.length > 0) {
             throw new pulumi.ResourceError(`ExistingDockerHost '${name}': ${problems.join("; ")}`, this);
@@ -171,21 +130,26 @@ export class ExistingDockerHost extends pulumi.ComponentResource implements Wind
         this.hypervCapable = args.hypervCapable;
         this.cpuCount = args.cpuCount;
         const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
-        const provider = new docker.Provider(
-            `${name}-docker`,
-            {
-                host: args.endpoint,
-                caMaterial: secret(args.caPem),
-                certMaterial: secret(args.certPem),
-                keyMaterial: secret(args.keyPem),
-            },
-            { parent: this },
-        );
-        live.set(this, { provider, readyResources: [], publishedPorts: new PublishedPortRegistry() });
+        attachEngine(this, name, { host: args.endpoint, caMaterial: secret(args.caPem), certMaterial: secret(args.certPem), keyMaterial: secret(args.keyPem) }, []);
         if (args.swarmNodes !== undefined) {
-            nodesOf.set(this, args.swarmNodes.map((n) => ({ ...n })));
-            capacityOf.set(this, { options: { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb }, demands: [] });
+            attachSwarm(this, args.swarmNodes.map((n) => ({ ...n })), { allowOvercommit: args.allowOvercommit, hypervOverheadMb: args.hypervOverheadMb });
         }
         this.registerOutputs({ osBuild: this.osBuild, hypervCapable: this.hypervCapable });
     }
 }
+
+/** What policies and the plan see: the plain facts; swarmNodes only for a swarm of several nodes. */
+function summary(args: ExistingDockerHostArgs): ExistingDockerHostSummary {
+    return {
+        endpoint: args.endpoint,
+        osBuild: args.osBuild,
+        hypervCapable: args.hypervCapable,
+        cpuCount: args.cpuCount,
+        ...(args.swarmNodes === undefined ? {} : { swarmNodes: args.swarmNodes }),
+    };
+}
+
+// The live parts' accessors, shared by every host class (see hostParts.ts for why a mixin).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ExistingDockerHost extends HostAccessors {}
+shareHostAccessors(ExistingDockerHost);

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ISOLATION_LABEL, IsolationMode, Trust, TRUST_LABEL, WORKLOAD_LABEL } from "../../rules";
+import { ISOLATION_LABEL, IsolationMode, Trust, TRUST_LABEL, WINDOWS_CONTAINER_TYPE, WindowsContainerSummary, WORKLOAD_LABEL } from "../../rules";
 import { liveHostParts, publishedPortsOf, WindowsDockerHost } from "../host/host";
 import { RollingUpdate, WindowsContainerArgs } from "./windowsContainerArgs";
 import { validateWindowsContainer, WindowsContainerPlan } from "./windowsContainerValidation";
@@ -29,7 +29,7 @@ export class WindowsContainer extends pulumi.ComponentResource {
             envKeys: Object.keys(args.env ?? {}),
             secretEnvKeys: Object.keys(args.secretEnv ?? {}),
         });
-        super("windows-isolation:index:WindowsContainer", name, summary(args, validation.ok ? validation.plan : undefined), opts);
+        super(WINDOWS_CONTAINER_TYPE, name, { ...summary(args, validation.ok ? validation.plan : undefined) }, opts);
         if (!validation.ok) {
             throw new pulumi.ResourceError(`WindowsContainer '${name}': ${validation.problems.join("; ")}`, this);
         }
@@ -104,7 +104,7 @@ function facts(host: WindowsDockerHost) {
  * What policies see as the component's inputs: plain facts of the decision, never the raw args
  * (Outputs inside component inputs trip pulumi/pulumi#23953, and secrets must not land there).
  */
-function summary(args: WindowsContainerArgs, plan: WindowsContainerPlan | undefined): pulumi.Inputs {
+function summary(args: WindowsContainerArgs, plan: WindowsContainerPlan | undefined): WindowsContainerSummary {
     // On a swarm, the host facts the policies compare are those of a node the workload is placed
     // on (the endpoint's own node may be one it cannot run on, e.g. an older build).
     const placedOn = plan?.nodes === undefined ? undefined : args.host.swarmNodes?.()?.find((n) => plan.nodes!.includes(n.name));

@@ -62,7 +62,7 @@ function isPort(n: unknown): n is number {
 }
 
 /** Resolves the image build from the tag and/or `imageOsBuild`, refusing to guess. */
-function resolveImageBuild(spec: WindowsContainerSpec, problems: string[]): { build: number; revision?: number } | undefined {
+function workloadImageBuild(spec: WindowsContainerSpec, problems: string[]): { build: number; revision?: number } | undefined {
     const fromTag = imageOsBuild(spec.image);
     if (fromTag.status === "invalid") {
         problems.push(`image '${spec.image}' is not a valid image reference: ${fromTag.reason}`);
@@ -171,7 +171,7 @@ function validateNamesAndLabels(name: string, spec: WindowsContainerSpec, isolat
 /** Checks every argument of a WindowsContainer and decides its isolation, without side effects. */
 export function validateWindowsContainer(name: string, spec: WindowsContainerSpec): WindowsContainerValidation {
     const problems: string[] = [];
-    const image = resolveImageBuild(spec, problems);
+    const image = workloadImageBuild(spec, problems);
     let decision: IsolationDecision | undefined;
     if (image) {
         const request = { trust: spec.trust, requested: spec.isolation, imageBuild: image.build, imageRevision: image.revision };

@@ -9,10 +9,13 @@ import {
     describeTrust,
     dockerIsolation,
     factAt,
+    HostSummary,
+    hostOfWorkload,
     markUnknowns,
     nodeLabels,
     nodeMatchesConstraints,
-    resolveImageBuild,
+    recordedImageBuild,
+    ResourceLinks,
     trustFromBuildLabels,
     trustFromLabels,
     UNKNOWN_UNTIL_DEPLOY,
@@ -23,7 +26,6 @@ import {
     DOCKER_REGISTRY_IMAGE_TYPE,
     DOCKER_REMOTE_IMAGE_TYPE,
     DOCKER_SERVICE_TYPE,
-    HOST_COMPONENT_TYPES,
     WINDOWS_CONTAINER_TYPE,
 } from "../../policy/types";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
@@ -105,15 +107,23 @@ const BUILD_KINDS: Record<string, WorkloadRow["kind"]> = {
 
 function imageBuildOf(image: unknown, explicit?: unknown): string {
     if (typeof image !== "string") return "unknown";
-    const r = resolveImageBuild(image, typeof explicit === "number" ? explicit : undefined);
+    const r = recordedImageBuild(image, typeof explicit === "number" ? explicit : undefined);
     return "build" in r ? String(r.build) : "unknown";
 }
 
+/** How the plan walks recorded resources to a workload's host (the one lookup in rules/). */
+function recordedLinks(byUrn: ReadonlyMap<string, RecordedResource>): ResourceLinks<RecordedResource> {
+    return {
+        typeOf: (r) => r.type,
+        providerOf: (r) => (r.provider ? byUrn.get(r.provider) : undefined),
+        parentOf: (r) => (r.parent ? byUrn.get(r.parent) : undefined),
+    };
+}
+
 function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>): { name: string; build: string } {
-    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    const { provider, host } = hostOfWorkload(r, recordedLinks(byUrn));
     if (!provider) return { name: "(no provider)", build: "unknown" };
-    const host = provider.parent ? byUrn.get(provider.parent) : undefined;
-    if (host && HOST_COMPONENT_TYPES.includes(host.type)) {
+    if (host) {
         const build = plain(host.inputs.osBuild);
         return { name: host.name, build: typeof build === "number" ? String(build) : "unknown" };
     }
@@ -128,9 +138,8 @@ function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource
  */
 function placementOf(service: RecordedResource | undefined, byUrn: ReadonlyMap<string, RecordedResource>): string {
     if (!service) return "unknown";
-    const provider = service.provider ? byUrn.get(service.provider) : undefined;
-    const host = provider?.parent ? byUrn.get(provider.parent) : undefined;
-    const nodes = host ? plain(host.inputs.swarmNodes) : undefined;
+    const { host } = hostOfWorkload(service, recordedLinks(byUrn));
+    const nodes = host ? (plain(host.inputs) as Partial<HostSummary>).swarmNodes : undefined;
     if (!Array.isArray(nodes)) return "(single host)";
     const constraints = plain(service.inputs).taskSpec?.placement?.constraints ?? [];
     if (!Array.isArray(constraints) || constraints.some((c) => typeof c !== "string")) return "unknown (constraints not known until deploy)";

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseDockerEndpoint } from "../../rules/docker/endpoint";
 import { VerifyArgs } from "./args";
 
 export interface TlsMaterial {
@@ -34,31 +35,21 @@ export const STACK_OUTPUT_KEYS = {
 
 export const DEFAULT_ENDPOINT = "unix:///var/run/docker.sock";
 
-const TCP = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})\/?$/;
-
 type Parsed =
     | { ok: true; kind: "unix" | "npipe"; socketPath: string }
     | { ok: true; kind: "tcp"; host: string; port: number }
     | { ok: false; error: string };
 
+/** Docker's endpoint grammar (rules/docker/endpoint.ts), narrowed to what verify dials. */
 export function parseEndpoint(endpoint: string, from: string): Parsed {
-    if (endpoint.startsWith("unix://")) {
-        const socketPath = endpoint.slice("unix://".length);
-        if (!socketPath.startsWith("/")) return { ok: false, error: `${from} '${endpoint}' needs an absolute socket path, e.g. unix:///var/run/docker.sock` };
-        return { ok: true, kind: "unix", socketPath };
-    }
-    if (endpoint.startsWith("npipe://")) {
-        const pipe = endpoint.slice("npipe://".length);
-        if (!/^\/\/[A-Za-z0-9.-]+\/pipe\/[A-Za-z0-9_.-]+$/.test(pipe)) {
-            return { ok: false, error: `${from} '${endpoint}' is not a named pipe; use npipe:////./pipe/docker_engine` };
-        }
-        return { ok: true, kind: "npipe", socketPath: pipe };
-    }
-    const m = TCP.exec(endpoint);
-    if (m) {
-        const port = Number(m[2]);
-        if (port < 1 || port > 65535) return { ok: false, error: `${from} '${endpoint}' has port ${port}, outside 1-65535` };
-        return { ok: true, kind: "tcp", host: m[1].replace(/^\[|\]$/g, ""), port };
+    const parsed = parseDockerEndpoint(endpoint);
+    if (parsed.ok) {
+        const e = parsed.endpoint;
+        if (e.kind === "unix") return { ok: true, kind: "unix", socketPath: e.socketPath };
+        if (e.kind === "npipe") return { ok: true, kind: "npipe", socketPath: e.pipe };
+        if (e.kind === "tcp") return { ok: true, kind: "tcp", host: e.host, port: e.port };
+    } else if (parsed.reason !== undefined) {
+        return { ok: false, error: `${from} '${endpoint}' ${parsed.reason}` };
     }
     return { ok: false, error: `${from} '${endpoint}' is not a Docker endpoint; use tcp://<host>:2376, unix:///path/docker.sock or npipe:////./pipe/docker_engine` };
 }

@@ -75,8 +75,13 @@ export function checkHypervHostSize(size: string, options: HypervHostSizeOptions
     if (vcpus !== undefined && vcpus < MIN_HOST_VCPUS) {
         problems.push(`vmSize '${size}' has ${vcpus} vCPU; a Hyper-V container host needs at least ${MIN_HOST_VCPUS}`);
     }
-    if (options.securityType !== undefined && options.securityType !== "Standard") {
-        problems.push(`securityType '${options.securityType}' breaks Hyper-V inside the VM (Microsoft's nested virtualization page asks for Standard; Trusted Launch broke Hyper-V installs, azure-docs#87947); use securityType 'Standard'`);
-    }
+    const security = securityTypeProblem(options.securityType);
+    if (security) problems.push(security);
     return { ok: problems.length === 0, problems, facts };
+}
+
+/** Hyper-V inside an Azure VM needs security type Standard; undefined when it is (or is not given). */
+export function securityTypeProblem(securityType: string | undefined): string | undefined {
+    if (securityType === undefined || securityType === "Standard") return undefined;
+    return `securityType '${securityType}' breaks Hyper-V inside the VM (Microsoft's nested virtualization page asks for Standard; Trusted Launch broke Hyper-V installs, azure-docs#87947); use securityType 'Standard'`;
 }

@@ -8,21 +8,30 @@
  * unknown build can run.
  */
 
+/**
+ * The LTSC builds by the names hcsshim's `osversion` (and containerd's `platforms`) give them:
+ * RS1 is Windows Server 2016, RS5 2019, V21H2Server 2022, V25H1Server 2025.
+ */
+export const RS1 = 14393;
+export const RS5 = 17763;
+export const V21H2Server = 20348;
+export const V25H1Server = 26100;
+
 /** The Long-Term Servicing Channel releases, oldest first. */
 export const LTSC_RELEASES = [
-    { name: "ltsc2016", build: 14393, product: "Windows Server 2016" },
-    { name: "ltsc2019", build: 17763, product: "Windows Server 2019" },
-    { name: "ltsc2022", build: 20348, product: "Windows Server 2022" },
-    { name: "ltsc2025", build: 26100, product: "Windows Server 2025" },
+    { name: "ltsc2016", build: RS1, product: "Windows Server 2016" },
+    { name: "ltsc2019", build: RS5, product: "Windows Server 2019" },
+    { name: "ltsc2022", build: V21H2Server, product: "Windows Server 2022" },
+    { name: "ltsc2025", build: V25H1Server, product: "Windows Server 2025" },
 ] as const;
 
 export type LtscName = (typeof LTSC_RELEASES)[number]["name"];
 
 /** Builds from which hcsshim's stable-ABI rule counts (hcsshim osversion compatLTSCReleases). */
-export const STABLE_ABI_LTSC_BUILDS: readonly number[] = [20348, 26100];
+export const STABLE_ABI_LTSC_BUILDS: readonly number[] = [V21H2Server, V25H1Server];
 
 /** Oldest host build current Docker engines start on (moby refuses older Windows builds). */
-export const MIN_DOCKERD_HOST_BUILD = 17763;
+export const MIN_DOCKERD_HOST_BUILD = RS5;
 
 export interface KnownBuild {
     readonly build: number;
@@ -97,4 +106,24 @@ export function parseBuild(value: unknown): number | undefined {
     const trimmed = value.trim();
     if (/^\d+$/.test(trimmed)) return Number(trimmed);
     return ltscBuild(trimmed);
+}
+
+/** Why a build cannot be a Docker host; `message` is "<value> <rule>; <fix>" without the field. */
+export interface HostBuildProblem {
+    readonly kind: "unknown" | "too-old";
+    readonly message: string;
+}
+
+/**
+ * The one rule for a Docker host's build: a build this project knows, no older than the oldest
+ * host current Docker engines run on. Undefined when the build can host an engine.
+ */
+export function hostBuildProblem(build: unknown): HostBuildProblem | undefined {
+    if (typeof build !== "number" || !Number.isInteger(build) || !knownBuild(build)) {
+        return { kind: "unknown", message: `${JSON.stringify(build)} is not a Windows build this project knows; use the host's real build, e.g. ${RS5} (ltsc2019), ${V21H2Server} (ltsc2022), ${V25H1Server} (ltsc2025)` };
+    }
+    if (build < MIN_DOCKERD_HOST_BUILD) {
+        return { kind: "too-old", message: `${describeBuild(build)} is older than ${describeBuild(MIN_DOCKERD_HOST_BUILD)}, the oldest host current Docker engines run on; upgrade the host` };
+    }
+    return undefined;
 }

@@ -10,7 +10,7 @@
  *   below the host build (20348 when there is none) up to its own build;
  * - current Docker engines refuse to start on hosts below 17763, so nothing runs there.
  */
-import { MIN_DOCKERD_HOST_BUILD, STABLE_ABI_LTSC_BUILDS, describeBuild, knownBuild } from "./builds";
+import { describeBuild, hostBuildProblem, knownBuild, MIN_DOCKERD_HOST_BUILD, RS1, STABLE_ABI_LTSC_BUILDS, V21H2Server } from "./builds";
 
 export interface OsVersion {
     readonly build: number;
@@ -40,8 +40,8 @@ function asVersion(v: number | OsVersion): OsVersion {
 
 /** The oldest image build a host runs in process isolation (hosts >= 20348). */
 export function oldestProcessImageBuild(hostBuild: number): number {
-    if (hostBuild < 20348) return hostBuild;
-    let oldest = 20348;
+    if (hostBuild < V21H2Server) return hostBuild;
+    let oldest = V21H2Server;
     for (const ltsc of STABLE_ABI_LTSC_BUILDS) {
         if (hostBuild > ltsc) oldest = ltsc;
     }
@@ -51,21 +51,21 @@ export function oldestProcessImageBuild(hostBuild: number): number {
 function processSupport(host: OsVersion, image: OsVersion): ModeSupport {
     const h = describeBuild(host.build);
     const i = describeBuild(image.build);
-    if (host.build < 20348) {
+    if (host.build < V21H2Server) {
         if (host.build !== image.build) {
             return { supported: false, reason: `process isolation on host ${h} needs an image of the same build; image is ${i}` };
         }
-        if (host.build === 14393) {
+        if (host.build === RS1) {
             if (host.revision === undefined || image.revision === undefined) {
                 return {
                     supported: false,
-                    reason: "process isolation on 14393 needs the image revision to equal the host revision, and one of them is not known",
+                    reason: `process isolation on ${RS1} needs the image revision to equal the host revision, and one of them is not known`,
                 };
             }
             if (host.revision !== image.revision) {
                 return {
                     supported: false,
-                    reason: `process isolation on 14393 needs the same revision: host 14393.${host.revision}, image 14393.${image.revision}`,
+                    reason: `process isolation on ${RS1} needs the same revision: host ${RS1}.${host.revision}, image ${RS1}.${image.revision}`,
                 };
             }
         }
@@ -112,7 +112,7 @@ export function osIsolationSupport(host: number | OsVersion, image: number | OsV
  */
 export function isolationSupport(host: number | OsVersion, image: number | OsVersion): IsolationSupport {
     const hostBuild = asVersion(host).build;
-    if (knownBuild(hostBuild) && hostBuild < MIN_DOCKERD_HOST_BUILD) {
+    if (hostBuildProblem(hostBuild)?.kind === "too-old") {
         return bothModes(`current Docker engines do not run on host build ${describeBuild(hostBuild)}; the oldest they accept is ${describeBuild(MIN_DOCKERD_HOST_BUILD)}`);
     }
     return osIsolationSupport(host, image);

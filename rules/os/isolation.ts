@@ -5,7 +5,8 @@
  * process-isolated containers do not" (manage-containers/container-security). So untrusted
  * code runs under Hyper-V, always, and a missing trust level means untrusted.
  */
-import { describeBuild, knownBuild, ltscName, MIN_DOCKERD_HOST_BUILD } from "./builds";
+import { describeBuild, hostBuildProblem, knownBuild, ltscName } from "./builds";
+import type { FieldProblem } from "../problems";
 import { IsolationMode, ISOLATION_MODES, isolationSupport, oldestProcessImageBuild } from "./compatibility";
 
 /** Who wrote the code a workload runs; const object + value type so the schema analyzer sees an enum. */
@@ -14,11 +15,8 @@ export type Trust = (typeof Trust)[keyof typeof Trust];
 export const TRUST_LEVELS: readonly Trust[] = ["trusted", "untrusted"];
 
 /** A rule broken by one input field, phrased so that the message alone tells the fix. */
-export interface FieldError {
-    readonly field: string;
+export interface FieldError extends FieldProblem {
     readonly value: unknown;
-    /** "<field> '<value>' <rule>; <fix>" without the subject, which the caller prefixes. */
-    readonly message: string;
 }
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: FieldError };
@@ -126,12 +124,8 @@ export function decideIsolation(req: IsolationRequest): DecisionResult {
 
     const host = describeBuild(req.hostBuild);
     const image = describeBuild(req.imageBuild);
-    if (!knownBuild(req.hostBuild)) {
-        return fail("osBuild", req.hostBuild, `host osBuild ${req.hostBuild} is not a Windows build this project knows; use the host's real build (e.g. 20348 for Windows Server 2022, 26100 for 2025)`);
-    }
-    if (req.hostBuild < MIN_DOCKERD_HOST_BUILD) {
-        return fail("osBuild", req.hostBuild, `host osBuild ${host} is older than ${describeBuild(MIN_DOCKERD_HOST_BUILD)}, the oldest host current Docker engines run on; upgrade the host`);
-    }
+    const hostProblem = hostBuildProblem(req.hostBuild);
+    if (hostProblem) return fail("osBuild", req.hostBuild, `host osBuild ${hostProblem.message}`);
     if (!knownBuild(req.imageBuild)?.hasContainerImages) {
         return fail("imageOsBuild", req.imageBuild, `imageOsBuild ${req.imageBuild} is not a Windows build with Microsoft base images; use the build the image is based on (e.g. 17763, 20348, 26100)`);
     }

@@ -8,6 +8,7 @@ import { imageOsBuild, imagePinning, parseImageReference } from "../os/imageRefe
 import { dockerIsolation, parseTrust, Trust } from "../os/isolation";
 import { TRUST_LABEL } from "../os/labels";
 import { AZURE_NATIVE_COMPUTE_API_VERSION, checkHypervHostSize } from "../azure/vmSizes";
+import { endpointNeedsTls, parseDockerEndpoint } from "../docker/endpoint";
 
 /** Stands for a value a preview cannot know yet (computed at deploy, e.g. a generated certificate). */
 export const UNKNOWN_UNTIL_DEPLOY: unique symbol = Symbol("unknown until deploy");
@@ -197,8 +198,12 @@ export type RuleVerdict =
     | { readonly status: "violation"; readonly message: string }
     | { readonly status: "unknown"; readonly reason: string };
 
-/** The image's Windows build: the explicit one when given, else the build its tag pins. */
-export function resolveImageBuild(image: string, explicitBuild?: number): { build: number } | { problem: string } {
+/**
+ * The image's Windows build as a reader of recorded inputs sees it (policies, plan): the explicit
+ * one when given, else the build its tag pins. The component itself decides with more facts
+ * (a tag that contradicts imageOsBuild) in workloadImageBuild.
+ */
+export function recordedImageBuild(image: string, explicitBuild?: number): { build: number } | { problem: string } {
     if (explicitBuild !== undefined && explicitBuild !== null) {
         if (!Number.isInteger(explicitBuild) || !knownBuild(explicitBuild)) return { problem: `imageOsBuild ${JSON.stringify(explicitBuild)} is not a Windows build this project knows` };
         return { build: explicitBuild };
@@ -238,7 +243,7 @@ export function imageHostVerdict(facts: {
             message: `isolation ${shown}, so the Docker daemon picks the mode and compatibility cannot be checked; set isolation 'process' or 'hyperv'`,
         };
     }
-    const image = resolveImageBuild(facts.image, facts.imageBuild);
+    const image = recordedImageBuild(facts.image, facts.imageBuild);
     if ("problem" in image) return { status: "violation", message: `${image.problem}; pin the build in the tag (e.g. :ltsc2022) or declare imageOsBuild` };
     const support = isolationSupport(facts.hostBuild as number, image.build)[mode as IsolationMode];
     if (!support.supported) {
@@ -265,12 +270,14 @@ export function dockerEndpointProblem(facts: {
     readonly certPath?: unknown;
 }): string | undefined {
     const hostUnknown = facts.host === UNKNOWN_UNTIL_DEPLOY;
-    if (!hostUnknown && (typeof facts.host !== "string" || !/^(tcp|http):\/\//i.test(facts.host))) return undefined;
+    if (!hostUnknown && (typeof facts.host !== "string" || !endpointNeedsTls(facts.host))) return undefined;
     const set = (v: unknown) => v === UNKNOWN_UNTIL_DEPLOY || (typeof v === "string" && v !== "");
     if (set(facts.certPath)) return undefined;
     const missing = (["caMaterial", "certMaterial", "keyMaterial"] as const).filter((k) => !set(facts[k]));
     if (missing.length === 0) return undefined;
-    const endpoint = hostUnknown ? "Docker endpoint (not known until deploy, so possibly tcp)" : `Docker endpoint '${String(facts.host)}' is tcp`;
+    const endpoint = hostUnknown
+        ? "Docker endpoint (not known until deploy, so possibly tcp)"
+        : `Docker endpoint '${String(facts.host)}' ${parseDockerEndpoint(facts.host).ok ? "is tcp" : "(not a unix, npipe or ssh endpoint, so possibly tcp)"}`;
     return `${endpoint} without mutual TLS (${missing.join(", ")} missing): whoever reaches it is root on the host; set caMaterial, certMaterial and keyMaterial (dockerd with tlsverify on 2376)`;
 }
 

@@ -109,12 +109,20 @@ function poolCapacity(nodes: readonly NodeCapacity[]): { memoryMb: number; vcpus
     return { memoryMb: nodes.reduce((s, n) => s + n.memoryMb, 0), vcpus: nodes.reduce((s, n) => s + n.vcpus, 0) };
 }
 
+/** A utility VM allowance: left out (the default) or a finite number of MiB >= 0. */
+export function validHypervOverheadMb(value: unknown): boolean {
+    return value === undefined || (typeof value === "number" && Number.isFinite(value) && value >= 0);
+}
+
+/** The allowance as a component argument; undefined when it is fine. */
+export function hypervOverheadProblem(value: unknown): string | undefined {
+    if (validHypervOverheadMb(value)) return undefined;
+    return `hypervOverheadMb ${JSON.stringify(value)} must be a number of MiB >= 0, or left out (${HYPERV_UVM_OVERHEAD_MB}, hcsshim's default utility VM memory)`;
+}
+
 function overheadOf(options: CapacityOptions, problems: string[]): number {
-    const overhead = options.hypervOverheadMb ?? HYPERV_UVM_OVERHEAD_MB;
-    if (!Number.isFinite(overhead) || overhead < 0) {
-        problems.push(`hypervOverheadMb ${JSON.stringify(options.hypervOverheadMb)} must be a number of MiB >= 0`);
-    }
-    return overhead;
+    if (!validHypervOverheadMb(options.hypervOverheadMb)) problems.push(`hypervOverheadMb ${JSON.stringify(options.hypervOverheadMb)} must be a number of MiB >= 0`);
+    return options.hypervOverheadMb ?? HYPERV_UVM_OVERHEAD_MB;
 }
 
 function report(problems: string[], capacity: { memoryMb: number; vcpus: number }, totals: DemandTotals, overhead: number, options: CapacityOptions): CapacityReport {

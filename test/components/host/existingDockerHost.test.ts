@@ -62,4 +62,8 @@ describe("bad input: a clear error before the provider exists", () => {
     test("the good arguments have no problems", () => {
         expect(validateExistingDockerHostArgs(good)).toEqual([]);
     });
+
+    test("a trailing slash after the port is Docker's grammar, accepted as by verify", () => {
+        expect(validateExistingDockerHostArgs({ ...good, endpoint: "tcp://winhost.corp.example:2376/" })).toEqual([]);
+    });
 });

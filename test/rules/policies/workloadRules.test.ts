@@ -79,6 +79,11 @@ describe("dockerEndpointProblem", () => {
         expect(dockerEndpointProblem({ host: "npipe:////./pipe/docker_engine" })).toBeUndefined();
         expect(dockerEndpointProblem({ host: "ssh://admin@h" })).toBeUndefined();
     });
+    test("an endpoint outside Docker's grammar (http://, a bare host:port) may be tcp: TLS required", () => {
+        expect(dockerEndpointProblem({ host: "http://h:2375" })).toMatch(/^Docker endpoint 'http:\/\/h:2375' \(not a unix, npipe or ssh endpoint, so possibly tcp\) without mutual TLS/);
+        expect(dockerEndpointProblem({ host: "h:2376", ...tls })).toBeUndefined();
+        expect(dockerEndpointProblem({ host: "tcp://h:2376/" })).toMatch(/^Docker endpoint 'tcp:\/\/h:2376\/' is tcp without mutual TLS/);
+    });
     test("values unknown until deploy: material counts as set, an endpoint may be tcp", () => {
         const later = UNKNOWN_UNTIL_DEPLOY;
         expect(dockerEndpointProblem({ host: "tcp://h:2376", caMaterial: later, certMaterial: later, keyMaterial: later })).toBeUndefined();
