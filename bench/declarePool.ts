@@ -13,15 +13,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { installCountingMocks } from "./countingMocks";
 import { benchWorkload, rawService } from "./mixedWorkloads";
 
-const [mode, nArg, hArg] = process.argv.slice(2);
+const [mode, nArg, hArg] = require.main === module ? process.argv.slice(2) : [];
 const n = Number(nArg);
 const hosts = Number(hArg);
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the mocks are installed */
-async function main(): Promise<void> {
-    const mocks = await installCountingMocks();
+/**
+ * Declares the pool and its N workloads (components or raw) in the current Pulumi program and
+ * returns how many resources that registers. Also the body of bench/programs/pool (bench:plan).
+ */
+export function declarePoolProgram(mode: "component" | "raw", n: number, hosts: number): number {
     const lib = require("../components") as typeof import("../components");
-    const start = process.hrtime.bigint();
     const hostSpecs = Array.from({ length: hosts }, (_, i) => ({ windowsVersion: i % 2 === 0 ? "ltsc2022" as const : "ltsc2025" as const }));
     const poolArgs = { resourceGroupName: "rg", location: "westeurope", hosts: hostSpecs };
     let provider: docker.Provider;
@@ -42,7 +44,13 @@ async function main(): Promise<void> {
     // Pool: NSG, VNet, subnet, 5 CA/client resources, tokens, labels, provider (+ the component),
     // 8 per node, a join per node but the first; then the workloads.
     const poolResources = 11 + 8 * hosts + (hosts - 1) + (mode === "component" ? 1 : 0);
-    const expected = poolResources + (mode === "component" ? 2 * n : n);
+    return poolResources + (mode === "component" ? 2 * n : n);
+}
+
+async function main(): Promise<void> {
+    const mocks = await installCountingMocks();
+    const start = process.hrtime.bigint();
+    const expected = declarePoolProgram(mode as "component" | "raw", n, hosts);
     await mocks.waitFor(expected);
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     console.log(JSON.stringify({ mode, n, hosts, resources: mocks.registered(), wallMs }));
@@ -102,7 +110,10 @@ function declareRawPool(lib: typeof import("../components"), args: { resourceGro
     return { provider, ready: [labels] as pulumi.Resource[] };
 }
 
-main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(2);
-});
+// Run only as a script: bench/programs/pool imports declarePoolProgram.
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e instanceof Error ? e.message : e);
+        process.exit(2);
+    });
+}
