@@ -22,10 +22,10 @@ const hosts = Number(hArg);
  * Declares the pool and its N workloads (components or raw) in the current Pulumi program and
  * returns how many resources that registers. Also the body of bench/programs/pool (bench:plan).
  */
-export function declarePoolProgram(mode: "component" | "raw", n: number, hosts: number): number {
+export function declarePoolProgram(mode: "component" | "raw", n: number, hosts: number, allowOvercommit?: boolean): number {
     const lib = require("../components") as typeof import("../components");
     const hostSpecs = Array.from({ length: hosts }, (_, i) => ({ windowsVersion: i % 2 === 0 ? "ltsc2022" as const : "ltsc2025" as const }));
-    const poolArgs = { resourceGroupName: "rg", location: "westeurope", hosts: hostSpecs };
+    const poolArgs = { resourceGroupName: "rg", location: "westeurope", hosts: hostSpecs, ...(allowOvercommit === undefined ? {} : { allowOvercommit }) };
     let provider: docker.Provider;
     let ready: pulumi.Resource[];
     let pool: InstanceType<typeof lib.ContainerHostPool> | undefined;
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 }
 
 /** The pool's resources without the component: what a program would declare by hand. */
-function declareRawPool(lib: typeof import("../components"), args: { resourceGroupName: string; location: string; hosts: { windowsVersion: "ltsc2022" | "ltsc2025" }[] }) {
+function declareRawPool(lib: typeof import("../components"), args: { resourceGroupName: string; location: string; hosts: { windowsVersion: "ltsc2022" | "ltsc2025" }[]; allowOvercommit?: boolean }) {
     const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
     const network = require("@pulumi/azure-native/network") as typeof import("@pulumi/azure-native/network");
     const { createHostNode } = require("../components/azure/containerHostNode") as typeof import("../components/azure/containerHostNode");
