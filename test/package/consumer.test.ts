@@ -244,7 +244,7 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         expect(verifyHelp.stdout).toMatch(/Asks a Docker engine which isolation each running container really got/);
         const noEngine = run("npx", ["--no-install", "windows-isolation", "verify", "--endpoint", `unix://${path.join(work, "no-engine.sock")}`, "--timeout", "2"], project);
         expect(noEngine.status).toBe(2);
-    }, 60_000);
+    });
 
     test("npx windows-isolation plan --program . plans the README program through the packaged policy pack", () => {
         // What `pulumi config set --secret` leaves in the stack file; plan replaces secure values by placeholders.
