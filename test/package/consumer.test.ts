@@ -15,12 +15,14 @@ import * as path from "path";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { gunzipSync } from "zlib";
 import { bootstrapScript, stripComments } from "../../components/azure/bootstrap";
+import { freshCheckout } from "../helpers/checkout";
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 const config = { dockerCaPem: "test-ca-pem", dockerCertPem: "test-cert-pem", dockerKeyPem: "test-key-pem" };
 
 let work: string;
+let checkout: string | undefined;
 let project: string;
 let packedFiles: string[];
 let tarball: string;
@@ -61,7 +63,10 @@ beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-consumer-"));
     const packDir = path.join(work, "pack");
     fs.mkdirSync(packDir);
-    const packed = mustRun("npm", ["pack", "--json", "--pack-destination", packDir], root);
+    // Packed from a fresh copy of the sources: `prepare` rebuilds build/, and the repository's own
+    // build/ is in use by the tests that run the built tools meanwhile.
+    checkout = freshCheckout("wi-consumer-checkout-");
+    const packed = mustRun("npm", ["pack", "--json", "--pack-destination", packDir], checkout);
     const info = JSON.parse(packed.slice(packed.indexOf("[")))[0];
     packedFiles = info.files.map((f: { path: string }) => f.path).sort();
     tarball = path.join(packDir, info.filename);
@@ -87,6 +92,7 @@ beforeAll(() => {
 
 afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
 });
 
 describe("the packed tarball", () => {
