@@ -1,12 +1,19 @@
 /** @type {import('jest').Config} */
+// ts-jest compiles each file on its own (tsconfig.json has isolatedModules: true) without type
+// information; `npm test` type-checks everything once with tsc --noEmit before jest runs.
 const base = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
-  testTimeout: 60000,
+  // A bound for a hung test, not a measure of speed: generous, so that a machine busy with other
+  // jobs slows the suite down without failing it.
+  testTimeout: 300000,
 };
 
 module.exports = {
-  testTimeout: 60000,
+  testTimeout: 300000,
+  // Most tests wait on child processes (the policy pack, the program runner, npm, tsc): two workers
+  // keep both cores busy, where jest's default (cores - 1) would leave one idle on a 2-core machine.
+  maxWorkers: 2,
   reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
   projects: [
     // The teardown fails the run when a policy pack server or program runner it started is left running.
@@ -16,7 +23,9 @@ module.exports = {
       roots: ["<rootDir>/test"],
       testMatch: ["**/*.test.ts"],
       testPathIgnorePatterns: ["\\.engine\\.test\\.ts$"],
-      globalSetup: "<rootDir>/test/helpers/leaks/globalSetup.ts",
+      // Marks the run for the leak check, then makes build/ current for the tests that run the built
+      // tools (test/helpers/build/); the teardown fails the run when a pack server or runner is left.
+      globalSetup: "<rootDir>/test/helpers/unitGlobalSetup.ts",
       globalTeardown: "<rootDir>/test/helpers/leaks/globalTeardown.ts",
     },
     // One real Docker engine for all engine tests; started only when one of them runs.

@@ -14,17 +14,19 @@ import { nodeLabels } from "../rules";
 import { installCountingMocks } from "./countingMocks";
 import { benchWorkload, rawService } from "./mixedWorkloads";
 
-const [mode, nArg, hArg] = process.argv.slice(2);
+const [mode, nArg, hArg] = require.main === module ? process.argv.slice(2) : [];
 const n = Number(nArg);
 const hosts = Number(hArg);
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the mocks are installed */
-async function main(): Promise<void> {
-    const mocks = await installCountingMocks();
+/**
+ * Declares the pool and its N workloads (components or raw) in the current Pulumi program and
+ * returns how many resources that registers. Also the body of bench/programs/pool (bench:plan).
+ */
+export function declarePoolProgram(mode: "component" | "raw", n: number, hosts: number, allowOvercommit?: boolean): number {
     const lib = require("../components") as typeof import("../components");
-    const start = process.hrtime.bigint();
     const hostSpecs = Array.from({ length: hosts }, (_, i) => ({ windowsVersion: i % 2 === 0 ? "ltsc2022" as const : "ltsc2025" as const }));
-    const poolArgs = { resourceGroupName: "rg", location: "westeurope", hosts: hostSpecs };
+    const poolArgs = { resourceGroupName: "rg", location: "westeurope", hosts: hostSpecs, ...(allowOvercommit === undefined ? {} : { allowOvercommit }) };
     let provider: docker.Provider;
     let ready: pulumi.Resource[];
     let pool: InstanceType<typeof lib.ContainerHostPool> | undefined;
@@ -43,7 +45,13 @@ async function main(): Promise<void> {
     // Pool: NSG, VNet, subnet, 5 CA/client resources, tokens, labels, provider (+ the component),
     // 8 per node, a join per node but the first; then the workloads.
     const poolResources = 11 + 8 * hosts + (hosts - 1) + (mode === "component" ? 1 : 0);
-    const expected = poolResources + (mode === "component" ? 2 * n : n);
+    return poolResources + (mode === "component" ? 2 * n : n);
+}
+
+async function main(): Promise<void> {
+    const mocks = await installCountingMocks();
+    const start = process.hrtime.bigint();
+    const expected = declarePoolProgram(mode as "component" | "raw", n, hosts);
     await mocks.waitFor(expected);
     const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
     console.log(JSON.stringify({ mode, n, hosts, resources: mocks.registered(), wallMs }));
@@ -51,7 +59,7 @@ async function main(): Promise<void> {
 }
 
 /** The pool's resources without the component: what a program would declare by hand. */
-function declareRawPool(lib: typeof import("../components"), args: { resourceGroupName: string; location: string; hosts: { windowsVersion: "ltsc2022" | "ltsc2025" }[] }) {
+function declareRawPool(lib: typeof import("../components"), args: { resourceGroupName: string; location: string; hosts: { windowsVersion: "ltsc2022" | "ltsc2025" }[]; allowOvercommit?: boolean }) {
     const compute = require("@pulumi/azure-native/compute") as typeof import("@pulumi/azure-native/compute");
     const network = require("@pulumi/azure-native/network") as typeof import("@pulumi/azure-native/network");
     const { createHostNode } = require("../components/azure/containerHostNode") as typeof import("../components/azure/containerHostNode");
@@ -103,7 +111,10 @@ function declareRawPool(lib: typeof import("../components"), args: { resourceGro
     return { provider, ready: [labels] as pulumi.Resource[] };
 }
 
-main().catch((e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(2);
-});
+// Run only as a script: bench/programs/pool imports declarePoolProgram.
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e instanceof Error ? e.message : e);
+        process.exit(2);
+    });
+}

@@ -4,6 +4,7 @@
  */
 import { startEngine, stopEngine } from "../test/helpers/engine/engine";
 import { runVerify } from "../review/verify/main";
+import { median, writeResults } from "./results";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 
@@ -30,8 +31,12 @@ async function time(argv: string[]): Promise<number[]> {
     const s = await startEngine();
     try {
         console.log(`engine: dockerd ${s.dockerdVersion} answering after ${s.timingsMs.engineReady} ms; image, 4 containers, swarm and 2 services after ${s.timingsMs.workloadsReady} ms`);
-        console.log(`verify over ${s.unixEndpoint.replace(/\/tmp\/[^/]+/, "<tmp>")}: ${stats(await time(["--endpoint", s.unixEndpoint]))}`);
-        console.log(`verify over mutual TLS (127.0.0.1 relay): ${stats(await time(["--endpoint", s.tcpEndpoint, "--tls-dir", s.tls.client]))}`);
+        const unix = await time(["--endpoint", s.unixEndpoint]);
+        const tls = await time(["--endpoint", s.tcpEndpoint, "--tls-dir", s.tls.client]);
+        console.log(`verify over ${s.unixEndpoint.replace(/\/tmp\/[^/]+/, "<tmp>")}: ${stats(unix)}`);
+        console.log(`verify over mutual TLS (127.0.0.1 relay): ${stats(tls)}`);
+        console.log(`ratio TLS/unix socket (medians): ${(median(tls) / median(unix)).toFixed(2)}x`);
+        writeResults("verify", { runs: RUNS, ratioTlsVsUnix: median(tls) / median(unix), medianMs: { unix: median(unix), tls: median(tls) }, engineReadyMs: s.timingsMs.engineReady, workloadsReadyMs: s.timingsMs.workloadsReady });
     } finally {
         const t2 = Date.now();
         await stopEngine(s);

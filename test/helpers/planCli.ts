@@ -1,9 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- plan.json and plan.sarif are read back as untyped JSON */
-/** Runs the plan tool as users do (a separate node process), capturing its output and exit code. */
+/** Runs the plan tool as users do (`npm run plan`: the built tool, a separate node process), capturing its output and exit code. */
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { BUILT_CLI } from "./build/builtTools";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const FIXTURES = path.join(ROOT, "test", "fixtures", "programs");
@@ -17,7 +18,7 @@ export interface PlanRun {
 
 export function runPlan(args: string[]): Promise<PlanRun> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
-    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "review", "plan", "main.ts"), "--out", out, ...args], {
+    const child = spawn(process.execPath, [BUILT_CLI, "plan", "--out", out, ...args], {
         cwd: ROOT,
         env: { ...process.env, INIT_CWD: ROOT },
     });

@@ -2,13 +2,14 @@
  * Starts the real policy pack (`policy/`) the way the Pulumi CLI does and evaluates recorded
  * resources through its gRPC analyzer server, with the plan tool's own evaluation code.
  */
-import * as path from "path";
+import { BUILT_POLICY_PACK } from "./build/builtTools";
 import { AnalyzerClient, PolicyPackConfig } from "../../review/analyzer/client";
 import { RunningPack, startPolicyPack } from "../../review/analyzer/packServer";
 import { evaluate, EvaluateOptions, Evaluation } from "../../review/plan/evaluate";
 import { RecordedResource, SECRET_SIG, SIG_KEY } from "../../review/plan/recorded";
 
-export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
+/** The pack as `npm run plan` starts it: policy/ compiled into build/ (see build/builtTools.ts). */
+export const POLICY_DIR = BUILT_POLICY_PACK;
 
 export interface Pack {
     readonly client: AnalyzerClient;

@@ -18,7 +18,7 @@ export async function validateSarif(log: unknown): Promise<ValidatorResult[]> {
         const output = path.join(dir, "validation.sarif");
         fs.writeFileSync(input, JSON.stringify(log, null, 2));
         await new Promise<void>((resolve, reject) =>
-            execFile(bin, ["validate", input, "-o", output, "--level", "Error", "Warning"], { timeout: 60000 }, (err, stdout, stderr) =>
+            execFile(bin, ["validate", input, "-o", output, "--level", "Error", "Warning"], { timeout: 300000 }, (err, stdout, stderr) =>
                 err ? reject(new Error(`Sarif.Multitool failed: ${err.message}\n${stdout}\n${stderr}`)) : resolve(),
             ),
         );

@@ -18,12 +18,14 @@ import * as path from "path";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { gunzipSync } from "zlib";
 import { bootstrapScript, stripComments } from "../../components/azure/bootstrap";
+import { freshCheckout } from "../helpers/checkout";
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 const config = { dockerCaPem: "test-ca-pem", dockerCertPem: "test-cert-pem", dockerKeyPem: "test-key-pem" };
 
 let work: string;
+let checkout: string | undefined;
 let project: string;
 let packedFiles: string[];
 let tarball: string;
@@ -84,7 +86,10 @@ beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-consumer-"));
     const packDir = path.join(work, "pack");
     fs.mkdirSync(packDir);
-    const packed = mustRun("npm", ["pack", "--json", "--pack-destination", packDir], root);
+    // Packed from a fresh copy of the sources: `prepare` rebuilds build/, and the repository's own
+    // build/ is in use by the tests that run the built tools meanwhile.
+    checkout = freshCheckout("wi-consumer-checkout-");
+    const packed = mustRun("npm", ["pack", "--json", "--pack-destination", packDir], checkout);
     const info = JSON.parse(packed.slice(packed.indexOf("[")))[0];
     packedFiles = info.files.map((f: { path: string }) => f.path).sort();
     tarball = path.join(packDir, info.filename);
@@ -115,6 +120,7 @@ beforeAll(() => {
 
 afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
 });
 
 describe("the packed tarball", () => {
@@ -284,7 +290,7 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         expect(verifyHelp.stdout).toMatch(/Asks a Docker engine which isolation each running container really got/);
         const noEngine = run("npx", ["--no-install", "windows-isolation", "verify", "--endpoint", `unix://${path.join(work, "no-engine.sock")}`, "--timeout", "2"], project);
         expect(noEngine.status).toBe(2);
-    }, 60_000);
+    });
 
     test("npx windows-isolation plan --program . plans the README program through the packaged policy pack", () => {
         // What `pulumi config set --secret` leaves in the stack file; plan replaces secure values by placeholders.

@@ -223,7 +223,7 @@ async function startWorkloads(docker: Docker): Promise<void> {
         });
     await service("wi-svc-legacy", labels("legacy-app", "trusted", "hyperv"), "default");
     await service("wi-svc-isolated", labels("isolated-job", "untrusted", "hyperv"), "hyperv");
-    await until("swarm tasks", 30000, async () => {
+    await until("swarm tasks", 180000, async () => {
         const tasks = await docker.listTasks();
         const running = tasks.some((t) => t.Status?.State === "running");
         const refused = tasks.some((t) => t.Status?.State === "rejected");
@@ -261,7 +261,7 @@ export async function startEngine(): Promise<EngineState> {
         });
         started.unshare = unshare.pid;
         const docker = new Docker({ socketPath: sock, host: undefined, protocol: "http", ca: undefined, cert: undefined, key: undefined, timeout: 5000 });
-        await until("dockerd", 60000, async () => ((await docker.ping()) ? true : undefined), log, () =>
+        await until("dockerd", 180000, async () => ((await docker.ping()) ? true : undefined), log, () =>
             unshare.exitCode !== null || unshare.signalCode !== null ? `it exited (${unshare.exitCode ?? unshare.signalCode})` : undefined,
         );
         started.dockerd = Number(fs.readFileSync(pidfile, "utf8").trim());
@@ -272,10 +272,10 @@ export async function startEngine(): Promise<EngineState> {
             stdio: ["ignore", "pipe", out],
         });
         started.innerRelay = inner.pid;
-        await firstLine(inner, "inner TLS relay", 10000);
+        await firstLine(inner, "inner TLS relay", 60000);
         const outer = spawn(process.execPath, ["-e", RELAY, "tcp-to-unix", "-", relaySock], { stdio: ["ignore", "pipe", out] });
         started.outerRelay = outer.pid;
-        const port = Number(await firstLine(outer, "outer TLS relay", 10000));
+        const port = Number(await firstLine(outer, "outer TLS relay", 60000));
 
         await importImage(docker, dir);
         await startWorkloads(docker);

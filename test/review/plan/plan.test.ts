@@ -87,7 +87,7 @@ describe("bad-raw-service: untrusted + process through a raw docker.Service", ()
         expect(v.status).toBe(0);
         const results = readJson(log).runs[0].results ?? [];
         expect(results.filter((r: any) => r.level === "error" || r.level === "warning")).toEqual([]);
-    }, 60_000);
+    });
 });
 
 test("good-mixed: a component workload and a compliant raw service exit 0 with every verdict ok", async () => {
@@ -161,5 +161,5 @@ describe("exit 2", () => {
         expect(run.code).toBe(2);
         expect(run.stderr).toMatch(message);
         expect(run.stderr).toMatch(/usage: npm run plan/);
-    }, 60_000);
+    });
 });

@@ -44,7 +44,7 @@ async function setNodeLabels(labels: Record<string, string>): Promise<void> {
 
 /** "admitted" once the scheduler gave the task a node, "refused" when it says no node is suitable. */
 async function schedulerVerdict(serviceId: string): Promise<"admitted" | "refused"> {
-    const end = Date.now() + 30000;
+    const end = Date.now() + 180000; // a bound for a busy machine, not a measure
     while (Date.now() < end) {
         const tasks = await docker.listTasks({ filters: { service: [serviceId] } });
         const t = tasks[0] as { NodeID?: string; Status?: { State?: string; Err?: string } } | undefined;
@@ -52,7 +52,7 @@ async function schedulerVerdict(serviceId: string): Promise<"admitted" | "refuse
         if (t?.Status?.State === "pending" && /no suitable node/.test(t.Status.Err ?? "")) return "refused";
         await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`service ${serviceId}: the scheduler decided nothing within 30 s`);
+    throw new Error(`service ${serviceId}: the scheduler decided nothing within 180 s`);
 }
 
 let original: Record<string, string>;
