@@ -11,7 +11,7 @@ import { CapacityOptions, PoolNode, WorkloadDemand } from "../../rules";
  *
  * The live parts (provider, ready resources, port registry) are accessors, not properties:
  * Pulumi's component schema analyzer skips accessors, so from another language a host is
- * exactly its plain facts (a provider object cannot cross languages; see README).
+ * exactly its plain facts (a provider object cannot cross languages; see docs/your-own-stack.md).
  * A class may implement them with readonly properties or getters.
  */
 export interface WindowsDockerHost {

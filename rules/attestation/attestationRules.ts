@@ -1,6 +1,6 @@
 /**
  * The rules `verify` judges a running host by, with what each finding means and how to fix it.
- * SARIF rule metadata is generated from this table; the README table is checked against it.
+ * SARIF rule metadata is generated from this table; the table in docs/verify.md is checked against it.
  */
 export type VerifyRuleId =
     | "untrusted-requires-hyperv"

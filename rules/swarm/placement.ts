@@ -6,7 +6,7 @@
  * runs this image in this mode" is written as: Windows, Hyper-V capable when the mode is hyperv,
  * and `os-build != b` for every build of the pool that cannot run it. A build the pool does not
  * list is not excluded by name: nodes joined by hand outside the declared list are constrained
- * only by platform and Hyper-V capability (see README, limits).
+ * only by platform and Hyper-V capability (see docs/pool.md, "Limits").
  */
 import { describeBuild } from "../os/builds";
 import { IsolationMode, isolationSupport, OsVersion } from "../os/compatibility";

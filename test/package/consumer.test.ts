@@ -1,12 +1,13 @@
 /**
  * The package as a user gets it: `npm pack` (its `prepare` script builds), an empty project with
- * the README's files, the README's own install commands run against the npm registry, the
- * README's program compiled with `tsc --strict`, run under Pulumi's mocks (the engine is what we
- * cannot run here) and planned with `npx windows-isolation plan`. Everything the project does goes
- * through the package's public entry point.
+ * the files of docs/your-own-stack.md, the README's own install commands run against the npm
+ * registry, that page's program compiled with `tsc --strict`, run under Pulumi's mocks (the engine
+ * is what we cannot run here) and planned with `npx windows-isolation plan`. Everything the project
+ * does goes through the package's public entry point.
  *
- * The install is what a stranger does (#11): the commands are parsed from the README's "Use it in
- * your own stack" section, with the packed tarball in place of the name `windows-isolation`; no
+ * The install is what a stranger does (#11): the commands are parsed from the README's "Install"
+ * section (docs/your-own-stack.md's "Install" must hold the same commands), with the packed
+ * tarball in place of the name `windows-isolation`; no
  * lockfile of ours, no `--legacy-peer-deps`, no `--force`. npm resolves every version from
  * today's registry (the npm cache only saves downloads). A registry that cannot be reached is a
  * failure of this test, never a skip: then nobody knows whether a user can install the package.
@@ -19,6 +20,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { gunzipSync } from "zlib";
 import { bootstrapScript, stripComments } from "../../components/azure/bootstrap";
 import { freshCheckout } from "../helpers/checkout";
+import { section } from "../helpers/markdown";
 
 const root = path.resolve(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
@@ -53,32 +55,29 @@ function mustRun(command: string, args: string[], cwd: string): string {
     return r.stdout;
 }
 
-/** The README section a user follows. */
-function readmeSection(readme: string): string {
-    const start = readme.indexOf("## Use it in your own stack");
-    if (start < 0) throw new Error("README has no '## Use it in your own stack' section");
-    const end = readme.indexOf("\n## ", start + 1);
-    return readme.slice(start, end < 0 ? undefined : end);
-}
+const README = "README.md";
+/** The page a user follows to set up a project. */
+const GUIDE = "docs/your-own-stack.md";
+const readDoc = (rel: string) => fs.readFileSync(path.join(root, rel), "utf8");
 
-/** The install commands of that section: every `npm install ...` line of its first `sh` block, as argument lists. */
-export function readmeInstallCommands(readme: string): string[][] {
-    const block = /^```sh\n([\s\S]*?)^```$/m.exec(readmeSection(readme));
-    if (!block) throw new Error("README's 'Use it in your own stack' section has no sh block");
+/** The install commands of a page's "Install" section: every `npm install ...` line of its first `sh` block, as argument lists. */
+export function installCommands(markdown: string, file: string): string[][] {
+    const block = /^```sh\n([\s\S]*?)^```$/m.exec(section(markdown, "Install", file));
+    if (!block) throw new Error(`${file}'s 'Install' section has no sh block`);
     const commands = block[1]
         .split("\n")
         .map((line) => line.replace(/\s+#.*$/, "").trim())
         .filter((line) => /^npm (install|i) /.test(line))
         .map((line) => line.split(/\s+/).slice(1));
-    if (commands.length === 0) throw new Error("README's first sh block in 'Use it in your own stack' has no npm install command");
+    if (commands.length === 0) throw new Error(`${file}'s first sh block in 'Install' has no npm install command`);
     return commands;
 }
 
-/** The files of the README's "Use it in your own stack" section: fenced blocks with `title=<file>`. */
-export function readmeProjectFiles(readme: string): Record<string, string> {
-    const section = readmeSection(readme);
+/** The files of the guide's "The project files" section: fenced blocks with `title=<file>`. */
+export function projectFiles(markdown: string, file: string): Record<string, string> {
     const files: Record<string, string> = {};
-    for (const m of section.matchAll(/^```\w+ title=(\S+)\n([\s\S]*?)^```$/gm)) files[m[1]] = m[2];
+    for (const m of section(markdown, "The project files", file).matchAll(/^```\w+ title=(\S+)\n([\s\S]*?)^```$/gm)) files[m[1]] = m[2];
+    if (Object.keys(files).length === 0) throw new Error(`${file}'s 'The project files' section has no \`\`\`<lang> title=<file> block`);
     return files;
 }
 
@@ -94,12 +93,11 @@ beforeAll(() => {
     packedFiles = info.files.map((f: { path: string }) => f.path).sort();
     tarball = path.join(packDir, info.filename);
 
-    // An empty project with the README's files, then the README's install commands, as written.
+    // An empty project with the guide's files, then the README's install commands, as written.
     project = path.join(work, "windows-workloads");
     fs.mkdirSync(project);
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    for (const [name, text] of Object.entries(readmeProjectFiles(readme))) fs.writeFileSync(path.join(project, name), text);
-    for (const args of readmeInstallCommands(readme)) {
+    for (const [name, text] of Object.entries(projectFiles(readDoc(GUIDE), GUIDE))) fs.writeFileSync(path.join(project, name), text);
+    for (const args of installCommands(readDoc(README), README)) {
         const withTarball = args.map((a) => (a === manifest.name ? tarball : a));
         const r = run("npm", [...withTarball, "--no-audit", "--no-fund"], project);
         if (r.status !== 0) {
@@ -123,13 +121,20 @@ afterAll(() => {
     if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
 });
 
+test("the README's Install commands are the ones the guide gives, and the guide's files are index.ts, tsconfig.json, Pulumi.yaml", () => {
+    expect(installCommands(readDoc(GUIDE), GUIDE)).toEqual(installCommands(readDoc(README), README));
+    expect(Object.keys(projectFiles(readDoc(GUIDE), GUIDE)).sort()).toEqual(["Pulumi.yaml", "index.ts", "tsconfig.json"]);
+});
+
 describe("the packed tarball", () => {
-    test("holds the compiled library, declarations and the command, and nothing from the repository's sources, tests or stacks", () => {
+    test("holds the compiled library, declarations, the command and the docs, and nothing from the repository's sources, tests or stacks", () => {
         for (const f of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "build/index.js", "build/index.d.ts", "build/bin/windows-isolation.js", "build/components/workload/windowsContainer.js", "build/components/workload/windowsContainer.d.ts"]) {
             expect(packedFiles).toContain(f);
         }
-        const outside = packedFiles.filter((f) => !f.startsWith("build/") && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
+        const outside = packedFiles.filter((f) => !f.startsWith("build/") && !f.startsWith("docs/") && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
         expect(outside).toEqual([]);
+        // The README's links to docs/ resolve in the installed package too: every page ships, and nothing else from docs/.
+        expect(packedFiles.filter((f) => f.startsWith("docs/"))).toEqual(fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`).sort());
         expect(packedFiles.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
         expect(packedFiles.filter((f) => /^build\/(test|stacks|bench)\//.test(f))).toEqual([]);
     });
@@ -165,7 +170,7 @@ describe("a fresh project that installed the tarball", () => {
         expect(fs.existsSync(path.join(project, "node_modules", "ts-node"))).toBe(false);
     });
 
-    test("the README program imports only the package root and @pulumi/pulumi, and deep imports are refused", () => {
+    test("the guide's program imports only the package root and @pulumi/pulumi, and deep imports are refused", () => {
         const program = fs.readFileSync(path.join(project, "index.ts"), "utf8");
         expect([...program.matchAll(/from "([^"]+)"/g)].map((m) => m[1])).toEqual(["@pulumi/pulumi", "windows-isolation"]);
         const deep = run(process.execPath, ["-e", "require('windows-isolation/build/components/host')"], project);
@@ -236,7 +241,7 @@ const program = require("./bin/index.js");
     });
 
     test("a ContainerHost from the installed package reads its bootstrap scripts from the package", () => {
-        // Not the README program: a second program, only to show the .ps1 files are found next to
+        // Not the guide's program: a second program, only to show the .ps1 files are found next to
         // the installed code (build/components/azure/bootstrap/) and are the repository's scripts.
         const harness = `
 const pulumi = require("@pulumi/pulumi");
@@ -292,7 +297,7 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         expect(noEngine.status).toBe(2);
     });
 
-    test("npx windows-isolation plan --program . plans the README program through the packaged policy pack", () => {
+    test("npx windows-isolation plan --program . plans the guide's program through the packaged policy pack", () => {
         // What `pulumi config set --secret` leaves in the stack file; plan replaces secure values by placeholders.
         const secure = (k: string) => `  windows-workloads:${k}:\n    secure: v1:not-decryptable-offline-${k}\n`;
         fs.writeFileSync(path.join(project, "Pulumi.dev.yaml"), `config:\n${Object.keys(config).map(secure).join("")}`);
