@@ -16,7 +16,7 @@ export type RuleVerdict =
 /**
  * The image's Windows build as a reader of recorded inputs sees it (policies, plan): the explicit
  * one when given, else the build its tag pins. The component itself decides with more facts
- * (a tag that contradicts imageOsBuild) in workloadImageBuild.
+ * (a tag that contradicts imageOsBuild) in workloadImageBuild (components/workload/windowsContainerValidation.ts).
  */
 export function recordedImageBuild(image: string, explicitBuild?: number): { build: number } | { problem: string } {
     if (explicitBuild !== undefined && explicitBuild !== null) {

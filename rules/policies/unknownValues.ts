@@ -1,6 +1,8 @@
 /**
  * Values a preview cannot know yet, as the rules see them: Pulumi's sentinels become one marker,
- * UNKNOWN_UNTIL_DEPLOY, which every rule judges fail closed (a violation, never a skip).
+ * UNKNOWN_UNTIL_DEPLOY, a fact each rule judges for itself, fail closed (an unknown label is
+ * untrusted, an unknown endpoint may be tcp, an unknown isolation or image is a violation),
+ * instead of the SDK's advisory skip.
  */
 
 /** Stands for a value a preview cannot know yet (computed at deploy, e.g. a generated certificate). */
