@@ -1,6 +1,7 @@
 /**
  * docker-api-tls-only (mandatory): the Docker API is root on the host, so it is reached only
- * with mutual TLS, and no NSG lets the Internet reach the Docker API, RDP or WinRM.
+ * with mutual TLS, and no NSG lets the Internet reach the Docker API, RDP, WinRM or the swarm
+ * ports (rules/policies/dockerApiTlsOnly.ts and exposedManagementPorts in rules/azure/network.ts).
  * A stack policy because the engine is not bound to call Analyze for provider resources; every
  * provider is in the stack.
  */

@@ -1,4 +1,4 @@
-/** Every policy of the pack, in report order. Plain objects: tests call them directly too. */
+/** Every policy of the pack, in report order (the order the analyzer lists them in). */
 import { Policies } from "@pulumi/policy";
 import { dockerApiTlsOnly } from "./dockerApiTlsOnly";
 import { hypervHostNestedVirtualization } from "./hypervHostNestedVirtualization";

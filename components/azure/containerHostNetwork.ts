@@ -1,7 +1,8 @@
 /**
- * The NSG rules of a ContainerHost, as a pure function so a property test can check every
- * argument combination. Azure's default rules still apply below them: VNet traffic is allowed
- * (clients inside the VNet reach 2376 over the private IP), everything else inbound is denied.
+ * The NSG rules of a ContainerHost and of a ContainerHostPool, as pure functions so a property
+ * test can check every argument combination. Azure's default rules still apply below them: VNet
+ * traffic is allowed (clients inside the VNet reach 2376 over the private IP; a pool denies its
+ * swarm ports to the rest of the VNet itself), everything else inbound is denied.
  */
 import { DOCKER_TLS_PORT, MANAGEMENT_PORTS, SWARM_PORTS } from "../../rules";
 
@@ -21,8 +22,9 @@ export interface HostSecurityRule {
 
 /**
  * Allow 2376 from the listed clients (only with a public endpoint), and deny every management
- * port (2375, 2376, 3389, 5985, 5986) from the Internet explicitly, so that a later, broader
- * allow rule added by hand is still shadowed for these ports.
+ * port (MANAGEMENT_PORTS: 2375, 2376, 3389, 5985, 5986) from the Internet explicitly, so that a
+ * later, broader allow rule added by hand is still shadowed for these ports. The swarm ports are
+ * a pool's concern (poolSecurityRules).
  * Call only with client CIDRs that passed checkAllowedClientCidrs.
  */
 export function hostSecurityRules(allowedClientCidrs: readonly string[] | undefined): HostSecurityRule[] {

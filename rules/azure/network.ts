@@ -1,10 +1,12 @@
 /**
- * Network exposure of a container host's management ports (Docker API, RDP, WinRM).
+ * Network exposure of a container host's management ports (Docker API, RDP, WinRM) and of a
+ * pool's swarm ports (2377, 7946, 4789): the NSG half of the docker-api-tls-only policy.
  *
- * Anyone who reaches the Docker API without mutual TLS is root on the host, and RDP/WinRM open
- * to the Internet are the classic Windows break-in path, so an NSG rule that lets the Internet
- * reach any of them is a violation whatever else protects the host. Which sources count as the
- * Internet is decided once, in networkSources.ts.
+ * Anyone who reaches the Docker API without mutual TLS is root on the host, RDP/WinRM open to
+ * the Internet are the classic Windows break-in path, and the swarm ports let a token holder
+ * manage the swarm or inject overlay traffic, so an NSG rule that lets the Internet reach any of
+ * them is a violation whatever else protects the host. Which sources count as the Internet is
+ * decided once, in networkSources.ts.
  */
 import { isInternetSource, MANAGEMENT_PORTS } from "./networkSources";
 import { SWARM_PORTS } from "../swarm/swarmPool";
@@ -41,8 +43,9 @@ export interface SecurityRuleFacts {
 }
 
 /**
- * The management ports an inbound Allow rule opens to an Internet source, with one message per
- * port naming the rule, the source and the fix. Empty when the rule exposes none.
+ * The ports of NEVER_FROM_INTERNET_PORTS (management and swarm ports) an inbound Allow rule opens
+ * to an Internet source, with one message per port naming the rule, the source and the fix.
+ * Empty when the rule exposes none (the name says management ports; it covers both).
  */
 export function exposedManagementPorts(rule: SecurityRuleFacts): { port: number; message: string }[] {
     if (String(rule.access ?? "").toLowerCase() !== "allow") return [];

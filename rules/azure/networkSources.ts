@@ -1,12 +1,16 @@
 /**
- * Which network sources may reach a container host's management ports. One rule, used by
- * ContainerHost (before it creates anything) and, later, by the docker-api-tls-only policy.
+ * Which network sources may reach a container host's management ports. One rule, used by the
+ * ContainerHost and ContainerHostPool arguments check (checkAllowedClientCidrs, before anything
+ * is created) and by the docker-api-tls-only policy (through exposedManagementPorts, network.ts).
  *
  * A Docker engine API gives root on the host to whoever reaches it; RDP and WinRM give a login
  * prompt to the whole Internet. So these ports may be opened only to named client ranges.
  */
 
-/** Ports that must never be reachable from an Internet-wide source. */
+/**
+ * Management ports that must never be reachable from an Internet-wide source (the swarm ports
+ * join them in NEVER_FROM_INTERNET_PORTS, network.ts).
+ */
 export const MANAGEMENT_PORTS: Readonly<Record<number, string>> = {
     2375: "Docker API without TLS",
     2376: "Docker API (mutual TLS)",

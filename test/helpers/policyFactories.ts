@@ -95,3 +95,19 @@ export function happyStack(): RecordedResource[] {
 export function replace(stack: RecordedResource[], replacement: RecordedResource): RecordedResource[] {
     return stack.map((r) => (r.name === replacement.name && r.type === replacement.type ? replacement : r));
 }
+
+/** The happy stack with each given resource put in place of the one of the same name and type. */
+export function replaced(...replacements: RecordedResource[]): RecordedResource[] {
+    return replacements.reduce((stack, r) => {
+        if (!stack.some((s) => s.name === r.name && s.type === r.type)) throw new Error(`the happy stack has no ${r.type} '${r.name}' to replace`);
+        return replace(stack, r);
+    }, happyStack());
+}
+
+/** The happy stack with resources added. */
+export function added(...extra: RecordedResource[]): RecordedResource[] {
+    return [...happyStack(), ...extra];
+}
+
+/** Pulumi's wire form of a value unknown during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

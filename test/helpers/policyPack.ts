@@ -52,3 +52,51 @@ export function findingsOf(e: Evaluation, policy: string, resources: readonly Re
         .filter((d) => d.policyName === policy)
         .map((d) => [names.get(d.urn) ?? d.urn, d.message.split("\n").slice(1).join(" ")] as [string, string]);
 }
+
+/**
+ * One pack for the calling test file: started in beforeAll, stopped in afterAll (the unit
+ * project's teardown fails the run when a pack server is left running).
+ */
+export function usePack(): () => Pack {
+    let pack: Pack | undefined;
+    beforeAll(async () => {
+        pack = await startPack();
+    }, 120_000);
+    afterAll(async () => {
+        await pack?.stop();
+    });
+    return () => {
+        if (pack === undefined) throw new Error("the policy pack server did not start (see beforeAll)");
+        return pack;
+    };
+}
+
+/** One named case of a policy's table: a stack, and what the policy must report on it. */
+export interface PolicyCase {
+    readonly name: string;
+    /** The happy stack changed once (policyFactories' replaced/added), or a stack the case names its reason for. */
+    readonly stack: readonly RecordedResource[];
+    readonly config?: PolicyPackConfig;
+    readonly options?: EvaluateOptions;
+    /** This policy's findings, in order: [resource name, message]; [] for none. */
+    readonly findings: readonly (readonly [string, unknown])[];
+    /** Further expectations on the whole evaluation (levels, suppressed findings, not-applicable reasons). */
+    readonly also?: (e: Evaluation) => void;
+}
+
+/**
+ * A policy's cases as a table (the Kubewarden/Kyverno style): each case runs through one pack
+ * started for the file, and only the named policy's findings are compared.
+ */
+export function policyTable(policy: string, cases: readonly PolicyCase[]): void {
+    const pack = usePack();
+    describe(policy, () => {
+        for (const c of cases) {
+            test(c.name, async () => {
+                const e = await pack().run(c.stack, c.config, c.options);
+                expect(findingsOf(e, policy, c.stack)).toEqual(c.findings);
+                c.also?.(e);
+            });
+        }
+    });
+}

@@ -1,0 +1,71 @@
+/**
+ * image-host-compatibility: the declared isolation mode can run the image's Windows build on
+ * the host's build (policy/imageHostCompatibility.ts and the plan call this).
+ */
+import { describeBuild, knownBuild } from "../os/builds";
+import { IsolationMode, isolationSupport } from "../os/compatibility";
+import { imageOsBuild } from "../os/imageReference";
+import { dockerIsolation } from "../os/isolation";
+import { UNKNOWN_UNTIL_DEPLOY } from "./unknownValues";
+
+export type RuleVerdict =
+    | { readonly status: "ok"; readonly reason: string }
+    | { readonly status: "violation"; readonly message: string }
+    | { readonly status: "unknown"; readonly reason: string };
+
+/**
+ * The image's Windows build as a reader of recorded inputs sees it (policies, plan): the explicit
+ * one when given, else the build its tag pins. The component itself decides with more facts
+ * (a tag that contradicts imageOsBuild) in workloadImageBuild (components/workload/windowsContainerValidation.ts).
+ */
+export function recordedImageBuild(image: string, explicitBuild?: number): { build: number } | { problem: string } {
+    if (explicitBuild !== undefined && explicitBuild !== null) {
+        if (!Number.isInteger(explicitBuild) || !knownBuild(explicitBuild)) return { problem: `imageOsBuild ${JSON.stringify(explicitBuild)} is not a Windows build this project knows` };
+        return { build: explicitBuild };
+    }
+    const pinned = imageOsBuild(image);
+    if (pinned.status === "pinned") return { build: pinned.build };
+    return { problem: `image '${image}': ${pinned.reason}` };
+}
+
+/**
+ * image-host-compatibility: can the declared isolation mode run the image on the host?
+ * `unknown` when the host build is not known to the caller (say so, never guess); a violation
+ * when the image build cannot be determined or the mode cannot run it.
+ */
+export function imageHostVerdict(facts: {
+    readonly image: unknown;
+    readonly imageBuild?: number;
+    readonly hostBuild?: unknown;
+    readonly isolation: unknown;
+    readonly hostHypervCapable?: boolean;
+}): RuleVerdict {
+    if (facts.isolation === UNKNOWN_UNTIL_DEPLOY) {
+        return { status: "violation", message: "isolation is not known until deploy, so compatibility cannot be checked; set isolation to a literal 'process' or 'hyperv'" };
+    }
+    if (typeof facts.image !== "string") {
+        const why = facts.image === UNKNOWN_UNTIL_DEPLOY ? "is not known until deploy" : "is not set";
+        return { status: "violation", message: `the image ${why}, so its Windows build cannot be checked against the host; use a literal image reference pinned to a build (e.g. :ltsc2022)` };
+    }
+    if (facts.hostBuild === undefined || facts.hostBuild === null || facts.hostBuild === UNKNOWN_UNTIL_DEPLOY) {
+        return { status: "unknown", reason: "the host's Windows build is not known (the engine's provider is not a windows-isolation host)" };
+    }
+    const mode = dockerIsolation(facts.isolation);
+    if (mode === "default") {
+        const shown = facts.isolation === undefined || facts.isolation === null || facts.isolation === "" ? "is not set" : `'${String(facts.isolation)}' is the daemon default to Docker`;
+        return {
+            status: "violation",
+            message: `isolation ${shown}, so the Docker daemon picks the mode and compatibility cannot be checked; set isolation 'process' or 'hyperv'`,
+        };
+    }
+    const image = recordedImageBuild(facts.image, facts.imageBuild);
+    if ("problem" in image) return { status: "violation", message: `${image.problem}; pin the build in the tag (e.g. :ltsc2022) or declare imageOsBuild` };
+    const support = isolationSupport(facts.hostBuild as number, image.build)[mode as IsolationMode];
+    if (!support.supported) {
+        return { status: "violation", message: `isolation '${mode}' cannot run image build ${describeBuild(image.build)} on host build ${describeBuild(facts.hostBuild as number)}: ${support.reason}` };
+    }
+    if (mode === "hyperv" && facts.hostHypervCapable === false) {
+        return { status: "violation", message: `isolation 'hyperv' on a host with hypervCapable false never starts; use a Hyper-V capable host` };
+    }
+    return { status: "ok", reason: support.reason };
+}

@@ -1,0 +1,56 @@
+/**
+ * image-host-compatibility, evaluated by the real pack over gRPC: each case changes the happy
+ * stack once (its host is an ExistingDockerHost of build 20348), and two cases need another host.
+ */
+import { policyTable } from "../helpers/policyPack";
+import { host, replaced, service, trustLabels, UNKNOWN, windowsContainer } from "../helpers/policyFactories";
+
+const P = "image-host-compatibility";
+const ltsc2019 = "mcr.microsoft.com/windows/servercore:ltsc2019";
+const ltsc2025OnWc = windowsContainer("wc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025", imageOsBuild: 26100 });
+
+policyTable(P, [
+    {
+        name: "preview: an image unknown until deploy fails that service only; the next service is still checked",
+        stack: [...replaced(service("svc", { image: UNKNOWN })), service("old", { image: ltsc2019, isolation: "process" }, trustLabels("trusted"))],
+        findings: [
+            ["svc", expect.stringMatching(/the image is not known until deploy/)],
+            ["old", expect.stringMatching(/isolation 'process' cannot run image build 17763/)],
+        ],
+        also: (e) => expect(e.diagnostics.filter((d) => d.policyName === P).map((d) => d.enforcementLevel)).toEqual(["mandatory", "mandatory"]),
+    },
+    {
+        name: "isolation 'HyperV' is read as Hyper-V: compatible",
+        stack: replaced(service("svc", { isolation: "HyperV" })),
+        findings: [],
+    },
+    {
+        name: "raw service: ltsc2019 image in process isolation on the 2022 host (found through the provider's parent)",
+        stack: replaced(service("svc", { image: ltsc2019, isolation: "process" }, trustLabels("trusted"))),
+        findings: [["svc", expect.stringMatching(/isolation 'process' cannot run image build 17763 \(ltsc2019\) on host build 20348/)]],
+    },
+    {
+        // Not the happy stack: on a 2019 host its ltsc2022 workloads could not run at all.
+        name: "the same service on a host whose build is 2019: compatible",
+        stack: [...host({ osBuild: 17763 }), service("svc", { image: ltsc2019, isolation: "process" }, trustLabels("trusted"))],
+        findings: [],
+    },
+    {
+        // Not the happy stack: the one service, with no provider at all.
+        name: "a service whose provider is not one of our hosts is not guessed at",
+        stack: [service("svc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025" })].map((r) => ({ ...r, provider: undefined })),
+        findings: [],
+    },
+    {
+        name: "WindowsContainer inputs: a 2025 image on a 2022 host",
+        stack: replaced(ltsc2025OnWc),
+        findings: [["wc", expect.stringMatching(/newer than host build 20348/)]],
+    },
+    {
+        name: "an exemption suppresses it, and the evaluation lists what it suppressed",
+        stack: replaced(ltsc2025OnWc),
+        config: { [P]: { exemptions: [{ resource: "wc", reason: "host upgrade in flight" }] } },
+        findings: [],
+        also: (e) => expect(e.suppressed.map((d) => [d.policyName, d.urn])).toEqual([[P, windowsContainer("wc").urn]]),
+    },
+]);
