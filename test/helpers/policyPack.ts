@@ -6,7 +6,7 @@ import * as path from "path";
 import { AnalyzerClient, PolicyPackConfig } from "../../review/analyzer/client";
 import { RunningPack, startPolicyPack } from "../../review/analyzer/packServer";
 import { evaluate, EvaluateOptions, Evaluation } from "../../review/plan/evaluate";
-import { RecordedResource, SECRET_SIG, SIG_KEY } from "../../review/plan/recorded";
+import { RecordedResource, SECRET_SIG, SIG_KEY } from "../../review/analyzer/resource";
 
 export const POLICY_DIR = path.resolve(__dirname, "..", "..", "policy");
 
