@@ -30,7 +30,7 @@ function ruleOf(p: PlanReport["policyPack"]["policies"][number], pack: string): 
         id: p.name,
         summary: p.description,
         description: `${p.description} (policy pack ${pack}, ${p.enforcementLevel})`,
-        help: `${p.description} Policy ${p.name} of the policy pack ${pack}, ${p.enforcementLevel} by default. Each finding names the resource, the input at fault and how to fix it; an exception or a lower level is a policy config decision (--policy-config), and plan reports it.`,
+        help: `${p.description} Policy ${p.name} of the policy pack ${pack}, ${p.enforcementLevel} by default. Each finding names the resource and what is at fault, at the line that declares it. An exemption or a lower level is set in the policy config (--policy-config) and listed in every plan report.`,
         level: p.enforcementLevel === "mandatory" ? "error" : "warning",
     };
 }
