@@ -20,7 +20,7 @@ import { AnalyzerClient } from "../review/analyzer/client";
 import { startPolicyPack } from "../review/analyzer/packServer";
 import { endChildrenOnExit } from "../review/process/children";
 import { evaluate } from "../review/plan/evaluate";
-import { RecordedResource } from "../review/plan/recorded";
+import { RecordedResource } from "../review/analyzer/resource";
 import { median, writeResults } from "./results";
 
 type Mode = "component" | "hand" | "raw";

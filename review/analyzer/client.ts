@@ -4,7 +4,7 @@
  * (the same protocol the Pulumi engine speaks): GetAnalyzerInfo, Configure, Analyze, AnalyzeStack.
  */
 import * as grpc from "@grpc/grpc-js";
-import { RecordedResource } from "../plan/recorded";
+import { RecordedResource } from "./resource";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerproto = require("@pulumi/pulumi/proto/analyzer_pb");

@@ -7,7 +7,8 @@
  * same stack config, and the policies judge it like an explicit provider.
  */
 import * as fs from "fs";
-import { ProgramConfig, RecordedResource, SECRET_SIG, SIG_KEY, SourceLocation } from "./recorded";
+import { RecordedResource, SECRET_SIG, SIG_KEY, SourceLocation } from "../analyzer/resource";
+import { ProgramConfig } from "./recorded";
 
 export function defaultProviderName(version: string): string {
     return version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";

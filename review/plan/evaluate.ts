@@ -7,7 +7,7 @@
  */
 import { EXCEPTION_CONFIG_KEYS } from "../../policy/exceptions";
 import { AnalyzerClient, AnalyzerInfo, Diagnostic, NotApplicable, PolicyPackConfig } from "../analyzer/client";
-import { RecordedResource } from "./recorded";
+import { RecordedResource } from "../analyzer/resource";
 import { atFullStrength, WeakenedPoliciesError, WeakenedPolicy, weakenedPolicies } from "./weakened";
 
 export interface Evaluation {

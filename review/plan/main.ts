@@ -18,6 +18,9 @@ import { PlanInputError, resolveTarget } from "./project";
 import { buildReport, renderMarkdown, renderText } from "./report";
 import { renderSarif } from "./sarif";
 import { sourceRoot } from "./sourceRoot";
+import { describeArgProblem, scanArgs } from "../cli/args";
+import { ExitCode } from "../cli/exitCode";
+import { packageVersion } from "../cli/version";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--policy-pack <dir>]
                     [--timeout <seconds>] [--source-root <dir>] [--allow-weakened-policies]
@@ -42,33 +45,27 @@ export interface PlanArgs {
     allowWeakenedPolicies: boolean;
 }
 
-type ValueField = "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot";
+const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot"> = {
+    "--stack": "stack",
+    "--program": "program",
+    "--out": "out",
+    "--policy-config": "policyConfig",
+    "--policy-pack": "policyPack",
+    "--timeout": "timeout",
+    "--source-root": "sourceRoot",
+};
 
 export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
-    const args: PlanArgs = { out: "out", policyPack: path.resolve(__dirname, "..", "..", "policy"), timeout: "300", allowWeakenedPolicies: false };
-    const flags: Record<string, ValueField> = {
-        "--stack": "stack",
-        "--program": "program",
-        "--out": "out",
-        "--policy-config": "policyConfig",
-        "--policy-pack": "policyPack",
-        "--timeout": "timeout",
-        "--source-root": "sourceRoot",
+    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies"] });
+    if (scanned.help) return "help";
+    if (scanned.problem) throw new PlanInputError(describeArgProblem(scanned.problem));
+    const args: PlanArgs = {
+        out: "out",
+        policyPack: path.resolve(__dirname, "..", "..", "policy"),
+        timeout: "300",
+        allowWeakenedPolicies: scanned.switches.includes("--allow-weakened-policies"),
     };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--help" || a === "-h") return "help";
-        if (a === "--allow-weakened-policies") {
-            args.allowWeakenedPolicies = true;
-            continue;
-        }
-        const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-        const field = flags[flag];
-        if (!field) throw new PlanInputError(`unknown argument '${a}'`);
-        const value = inline ?? argv[++i];
-        if (value === undefined || value === "" || value.startsWith("--")) throw new PlanInputError(`${flag} needs a value`);
-        args[field] = value;
-    }
+    for (const [flag, value] of scanned.values) args[VALUE_FLAGS[flag]] = value;
     timeoutSeconds(args.timeout);
     return args;
 }
@@ -102,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         args = parseArgs(argv);
         if (args === "help") {
             console.log(USAGE);
-            return 0;
+            return ExitCode.Ok;
         }
         target = resolveTarget({ program: args.program === undefined ? undefined : path.resolve(userCwd, args.program), stack: args.stack, cwd: process.cwd() });
         policyConfig = readPolicyConfig(args.policyConfig && path.resolve(userCwd, args.policyConfig));
@@ -110,7 +107,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     } catch (e) {
         if (!(e instanceof PlanInputError)) throw e;
         console.error(`plan: ${e.message}\n${USAGE}`);
-        return 2;
+        return ExitCode.Error;
     }
     const started = Date.now();
     let registered = 0;
@@ -125,7 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const result = await executeProgram(target, { onProgress: (n) => (registered = n), timeoutSeconds: timeoutSeconds(args.timeout) });
         if (!result.ok) {
             console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} failed (stack ${target.config.stack}): ${result.error}`);
-            return 2;
+            return ExitCode.Error;
         }
         registered = result.resources.length;
         phase = "starting the policy pack";
@@ -138,8 +135,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             clearInterval(ticker);
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const version: string = require("../../package.json").version;
+            const version = packageVersion();
             fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
             fs.writeFileSync(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
             fs.writeFileSync(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
@@ -153,10 +149,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     } catch (e) {
         if (e instanceof ProgramTimeoutError) {
             console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} (stack ${target.config.stack}) ${e.message}; raise --timeout if it really needs longer`);
-            return 2;
+            return ExitCode.Error;
         }
         console.error(`plan: ${(e as Error).message}`);
-        return 2;
+        return ExitCode.Error;
     } finally {
         clearInterval(ticker);
         // The pack server too, whether it is serving, still starting or never needed.
@@ -169,7 +165,7 @@ if (require.main === module) {
         (code) => process.exit(code),
         (e) => {
             console.error(`plan: ${(e as Error).message}`);
-            process.exit(2);
+            process.exit(ExitCode.Error);
         },
     );
 }

@@ -2,13 +2,14 @@
  * The plan's report: one object, rendered as the console table, plan.md and plan.json. Secret
  * values are cut out of it when it is built; program-chosen text is escaped when it is rendered.
  */
+import { ExitCode } from "../cli/exitCode";
 import * as fs from "fs";
 import * as path from "path";
 import { EXCEPTION_CONFIG_KEYS, Exemption } from "../../policy/exceptions";
 import { Diagnostic, EnforcementLevel } from "../analyzer/client";
 import { mdCode, mdText, textLine } from "./escape";
 import { Evaluation } from "./evaluate";
-import { RecordedResource, SourceLocation } from "./recorded";
+import { RecordedResource, SourceLocation } from "../analyzer/resource";
 import { PlanTarget } from "./project";
 import { redact, secretValues } from "./secrets";
 import { describeWeakened, WeakenedPolicy } from "./weakened";
@@ -73,7 +74,7 @@ export interface PlanReport {
     /** Mandatory policies the config lowers (run with --allow-weakened-policies), each with what it finds at full strength. */
     readonly weakenedPolicies: (WeakenedPolicy & { wouldFind: Finding[] })[];
     readonly summary: { mandatory: number; advisory: number; exempted: number };
-    readonly exitCode: 0 | 1;
+    readonly exitCode: typeof ExitCode.Ok | typeof ExitCode.Violation;
 }
 
 export function detail(message: string): string {
@@ -161,7 +162,7 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
         notApplicable: evaluation.notApplicable.map((n) => ({ policy: n.policyName, resource: n.urn ? byUrn.get(n.urn)?.name : undefined, reason: n.reason })),
         weakenedPolicies: evaluation.weakened.map((w) => ({ policy: w.policy, level: w.level, setBy: w.setBy, wouldFind: w.wouldFind.map(toFinding) })),
         summary: { mandatory, advisory: findings.length - mandatory, exempted: exceptions.length },
-        exitCode: mandatory > 0 ? 1 : 0,
+        exitCode: mandatory > 0 ? ExitCode.Violation : ExitCode.Ok,
     };
     return redact(report, secretValues(resources));
 }

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { defaultProvider, defaultProviderLocation, defaultProviderName } from "./defaultProvider";
 import { installEngineTransforms } from "./engineTransforms";
-import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
+import { RecordedResource, SourceLocation } from "../analyzer/resource";
+import { ProgramConfig, ProgramResult } from "./recorded";
 
 interface RunRequest {
     readonly programDir: string;

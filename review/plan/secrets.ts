@@ -4,7 +4,7 @@
  * `[secret]`, and each text that contains one has it replaced, whatever field or policy message
  * carried it there.
  */
-import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
+import { RecordedResource, SECRET_SIG, SIG_KEY } from "../analyzer/resource";
 
 export const SECRET_MARK = "[secret]";
 

@@ -28,7 +28,7 @@ import {
     DOCKER_SERVICE_TYPE,
     WINDOWS_CONTAINER_TYPE,
 } from "../../policy/types";
-import { RecordedResource, SECRET_SIG, SIG_KEY } from "./recorded";
+import { RecordedResource, SECRET_SIG, SIG_KEY } from "../analyzer/resource";
 
 export interface WorkloadRow {
     readonly workload: string;

@@ -2,6 +2,8 @@
  * Command line and environment -> one endpoint to verify. Pure (files are read later, in
  * connect.ts) so that every refusal is a plain string naming the flag, value and fix.
  */
+import { describeArgProblem, scanArgs } from "../cli/args";
+
 export type OutputFormat = "table" | "json" | "sarif";
 
 export interface VerifyArgs {
@@ -58,26 +60,13 @@ export type Parsed = { readonly ok: true; readonly args: VerifyArgs } | { readon
 const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout", "--host-processes", "--azure-vm"] as const;
 
 export function parseArgs(argv: readonly string[]): Parsed {
-    const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
-    const formats: OutputFormat[] = [];
-    let help = false;
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const eq = arg.indexOf("=");
-        const name = eq > 0 ? arg.slice(0, eq) : arg;
-        if ((VALUE_FLAGS as readonly string[]).includes(name)) {
-            const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-            if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) {
-                return { ok: false, error: `${name} needs a value; see --help` };
-            }
-            const flag = name as (typeof VALUE_FLAGS)[number];
-            if (values[flag] !== undefined) return { ok: false, error: `${name} given twice; give it once` };
-            values[flag] = value;
-        } else if (arg === "--json") formats.push("json");
-        else if (arg === "--sarif") formats.push("sarif");
-        else if (arg === "--help" || arg === "-h") help = true;
-        else return { ok: false, error: `unknown argument '${arg}'; see --help` };
+    const scanned = scanArgs(argv, { values: VALUE_FLAGS, switches: ["--json", "--sarif"], once: true });
+    if (scanned.problem) {
+        return { ok: false, error: describeArgProblem(scanned.problem) + (scanned.problem.kind === "twice" ? "" : "; see --help") };
     }
+    const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = Object.fromEntries(scanned.values);
+    const formats = scanned.switches.map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
+    const help = scanned.help;
     if (formats.length > 1) return { ok: false, error: "--json and --sarif exclude each other; pick one" };
     if (values["--endpoint"] !== undefined && values["--stack-outputs"] !== undefined) {
         return { ok: false, error: "--endpoint and --stack-outputs exclude each other; the stack outputs already name the endpoint" };

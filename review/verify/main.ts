@@ -1,6 +1,8 @@
 /**
- * `npm run verify`: gather facts from one engine, judge them with rules/attestation,
- * print. Exit 0 all proven, 1 a finding, 2 bad arguments or the engine cannot be reached.
+ * `npm run verify` and `windows-isolation verify` (which calls `main`): gather facts from one
+ * engine, judge them with rules/attestation, print. Exit 0 all proven, 1 a finding, 2 bad
+ * arguments or the engine cannot be reached. Run directly, it exits explicitly so that no stray
+ * socket keeps it alive.
  */
 import { attest, Attestation } from "../../rules";
 import { parseArgs, USAGE } from "./args";
@@ -12,11 +14,9 @@ import { readWitness, resolveWitnessSource } from "./witnessSource";
 import { toSarif } from "./sarif";
 import { renderTable } from "./table";
 import { resolveTarget, Target } from "./target";
-import { version } from "../../package.json";
-
-export const EXIT_PROVEN = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;
+import { ExitCode } from "../cli/exitCode";
+import { toolName } from "../cli/toolName";
+import { packageVersion } from "../cli/version";
 
 export interface Io {
     stdout(text: string): void;
@@ -25,8 +25,8 @@ export interface Io {
 
 export function render(format: "table" | "json" | "sarif", target: Target, a: Attestation, exitCode: number): string {
     if (format === "table") return renderTable(target.endpoint, a, exitCode);
-    if (format === "sarif") return JSON.stringify(toSarif(target.endpoint, a, exitCode, version), null, 2) + "\n";
-    return JSON.stringify({ tool: "windows-isolation verify", endpoint: target.endpoint, exitCode, ...a }, null, 2) + "\n";
+    if (format === "sarif") return JSON.stringify(toSarif(target.endpoint, a, exitCode, packageVersion()), null, 2) + "\n";
+    return JSON.stringify({ tool: toolName("verify"), endpoint: target.endpoint, exitCode, ...a }, null, 2) + "\n";
 }
 
 /** `azure`: the SDK's credential and endpoint; tests point it at a local server, production leaves it empty. */
@@ -34,22 +34,22 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     const parsed = parseArgs(argv);
     if (!parsed.ok) {
         io.stderr(`verify: ${parsed.error}\n`);
-        return EXIT_ERROR;
+        return ExitCode.Error;
     }
     if (parsed.args.help) {
         io.stdout(USAGE + "\n");
-        return EXIT_PROVEN;
+        return ExitCode.Ok;
     }
     const resolved = resolveTarget(parsed.args, env);
     if (!resolved.ok) {
         io.stderr(`verify: ${resolved.error}\n`);
-        return EXIT_ERROR;
+        return ExitCode.Error;
     }
     const { target } = resolved;
     const witnessSource = resolveWitnessSource(parsed.args);
     if (witnessSource && "error" in witnessSource) {
         io.stderr(`verify: ${witnessSource.error}\n`);
-        return EXIT_ERROR;
+        return ExitCode.Error;
     }
     const { timeoutMs, format } = parsed.args;
     const started = Date.now();
@@ -58,7 +58,7 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
         facts = await withDeadline(gatherFacts(dockerFor(target, timeoutMs), witnessSource !== undefined), timeoutMs, "engine facts");
     } catch (err) {
         io.stderr(`verify: ${describeEngineError(err, target, timeoutMs)}\n`);
-        return EXIT_ERROR;
+        return ExitCode.Error;
     }
     if (witnessSource) {
         // Read after the engine's top lists, so a process-isolated container's processes are still there.
@@ -70,16 +70,38 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
         } catch (err) {
             abort.abort();
             io.stderr(`verify: the host process list: ${(err as Error).message}; give a longer --timeout\n`);
-            return EXIT_ERROR;
+            return ExitCode.Error;
         }
         if ("error" in list) {
             io.stderr(`verify: ${list.error}\n`);
-            return EXIT_ERROR;
+            return ExitCode.Error;
         }
         facts = { ...facts, hostProcesses: list };
     }
     const attestation = attest(facts);
-    const exitCode = attestation.proven ? EXIT_PROVEN : EXIT_FINDINGS;
+    const exitCode = attestation.proven ? ExitCode.Ok : ExitCode.Violation;
     io.stdout(render(format, target, attestation, exitCode));
     return exitCode;
+}
+
+/** The verify tool with this process's environment and standard streams; returns the exit code. */
+export function main(argv: readonly string[]): Promise<number> {
+    return runVerify(argv, process.env, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+    });
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+            // Flush stdout before leaving: a pipe may still hold the report.
+            process.stdout.write("", () => process.exit(code));
+        },
+        (err) => {
+            process.stderr.write(`verify: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+            process.exit(ExitCode.Error);
+        },
+    );
 }

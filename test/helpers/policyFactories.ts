@@ -1,5 +1,5 @@
 /** Happy-path resources for the policy tests: every one passes every policy; each test changes one thing. */
-import { RecordedResource } from "../../review/plan/recorded";
+import { RecordedResource } from "../../review/analyzer/resource";
 import { resource, secret, urnOf } from "./policyPack";
 
 export const HOST_TYPE = "windows-isolation:index:ExistingDockerHost";

@@ -6,7 +6,7 @@ import { BUILT_POLICY_PACK } from "./build/builtTools";
 import { AnalyzerClient, PolicyPackConfig } from "../../review/analyzer/client";
 import { RunningPack, startPolicyPack } from "../../review/analyzer/packServer";
 import { evaluate, EvaluateOptions, Evaluation } from "../../review/plan/evaluate";
-import { RecordedResource, SECRET_SIG, SIG_KEY } from "../../review/plan/recorded";
+import { RecordedResource, SECRET_SIG, SIG_KEY } from "../../review/analyzer/resource";
 
 /** The pack as `npm run plan` starts it: policy/ compiled into build/ (see build/builtTools.ts). */
 export const POLICY_DIR = BUILT_POLICY_PACK;

@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { dispatch, packageManifest, TOOLS } from "../../bin/windows-isolation";
+import { dispatch, TOOLS } from "../../bin/windows-isolation";
+import { packageManifest } from "../../review/cli/version";
 
 function capture() {
     const out: string[] = [];
@@ -35,7 +36,7 @@ describe("windows-isolation <tool>", () => {
     test("a tool missing from the installation is exit 2 with a message naming it", async () => {
         const c = capture();
         expect(await dispatch(["verify", "--stack", "dev"], reviewDir, c.io)).toBe(2);
-        expect(c.err).toEqual([`windows-isolation verify: this installation has no verify tool (review/verify/cli is missing from ${reviewDir}); upgrade windows-isolation to a version that ships it`]);
+        expect(c.err).toEqual([`windows-isolation verify: this installation has no verify tool (review/verify/main is missing from ${reviewDir}); upgrade windows-isolation to a version that ships it`]);
     });
 
     test("a tool module without main(argv), one whose main throws, and a non-integer result are exit 2", async () => {
@@ -44,7 +45,7 @@ describe("windows-isolation <tool>", () => {
             fs.mkdirSync(path.join(dir, "plan"));
             fs.writeFileSync(path.join(dir, "plan", "main.js"), "exports.run = () => 0;\n");
             fs.mkdirSync(path.join(dir, "verify"));
-            fs.writeFileSync(path.join(dir, "verify", "cli.js"), "exports.main = () => { throw new Error('engine unreachable'); };\n");
+            fs.writeFileSync(path.join(dir, "verify", "main.js"), "exports.main = () => { throw new Error('engine unreachable'); };\n");
             const a = capture();
             expect(await dispatch(["plan"], dir, a.io)).toBe(2);
             expect(a.err[0]).toMatch(/^windows-isolation plan: .*plan\/main\.js does not export main\(argv\) returning the exit code$/);

@@ -10,7 +10,7 @@ import * as path from "path";
 import { AnalyzerClient, Diagnostic } from "../../../review/analyzer/client";
 import { executeProgram } from "../../../review/plan/execute";
 import { resolveTarget } from "../../../review/plan/project";
-import { RecordedResource } from "../../../review/plan/recorded";
+import { RecordedResource } from "../../../review/analyzer/resource";
 import { detail } from "../../../review/plan/report";
 import { Pack, startPack } from "../../helpers/policyPack";
 import { FIXTURES, readJson, ROOT, runPlan } from "../../helpers/planCli";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { defaultProvider, defaultProviderLocation, defaultProviderName } from "../../../review/plan/defaultProvider";
-import { SECRET_SIG, SIG_KEY } from "../../../review/plan/recorded";
+import { SECRET_SIG, SIG_KEY } from "../../../review/analyzer/resource";
 
 const config = {
     project: "p",

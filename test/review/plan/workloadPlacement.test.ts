@@ -1,4 +1,4 @@
-import { RecordedResource } from "../../../review/plan/recorded";
+import { RecordedResource } from "../../../review/analyzer/resource";
 import { workloadRows } from "../../../review/plan/workloads";
 import { renderText } from "../../../review/plan/report";
 

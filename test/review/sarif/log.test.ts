@@ -1,0 +1,83 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the SARIF logs are read back as untyped JSON */
+/**
+ * One SARIF writer for both tools: a real plan run (bad-raw-service: one mandatory violation) and
+ * a real verify run (the recorded Hyper-V page engine with a host process list: witness
+ * findings) both pass Microsoft's validator without an error, name their tool the same way and
+ * carry the package version, rule help and a fingerprint on every result.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runVerify } from "../../../review/verify/main";
+import { serveRecording } from "../../helpers/fakeEngine";
+import { FIXTURES, readJson, ROOT, runPlan } from "../../helpers/planCli";
+import { validateSarif } from "../../helpers/sarifValidator";
+
+const PAGE = path.join(__dirname, "..", "..", "fixtures", "hypervIsolationPage");
+const VERSION = readJson(path.join(ROOT, "package.json")).version;
+
+let dir: string;
+beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-sarif-log-"))));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function verifySarif(): Promise<any> {
+    const socketPath = path.join(dir, `engine-${Math.random().toString(36).slice(2)}.sock`);
+    const engine = await serveRecording(JSON.parse(fs.readFileSync(path.join(PAGE, "engine.json"), "utf8")), { socketPath });
+    let stdout = "";
+    let stderr = "";
+    try {
+        const code = await runVerify(["--endpoint", `unix://${socketPath}`, "--host-processes", path.join(PAGE, "host-ping-and-vmwp.json"), "--sarif"], {}, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+        expect([code, stderr]).toEqual([1, ""]);
+        return JSON.parse(stdout);
+    } finally {
+        await engine.close();
+    }
+}
+
+async function planSarif(): Promise<any> {
+    const run = await runPlan(["--program", path.join(FIXTURES, "bad-raw-service"), "--stack", "test"]);
+    try {
+        expect(run.code).toBe(1);
+        return readJson(path.join(run.out, "plan.sarif"));
+    } finally {
+        fs.rmSync(run.out, { recursive: true, force: true });
+    }
+}
+
+describe("plan.sarif and verify --sarif", () => {
+    let logs: { plan: any; verify: any };
+    beforeAll(async () => {
+        logs = { plan: await planSarif(), verify: await verifySarif() };
+    }, 180_000);
+
+    test.each(["plan", "verify"] as const)("%s: Microsoft's validator reports no error (only SARIF2005: no public informationUri)", async (tool) => {
+        const found = await validateSarif(logs[tool]);
+        expect(found.filter((r) => r.level === "error")).toEqual([]);
+        expect(found).toEqual([{ ruleId: "SARIF2005", level: "warning" }]);
+    }, 120_000);
+
+    test.each(["plan", "verify"] as const)("%s: named after its command (windows-isolation <tool>), semanticVersion is the package version", (tool) => {
+        const driver = logs[tool].runs[0].tool.driver;
+        expect(driver.name).toBe(`windows-isolation ${tool}`);
+        expect(driver.semanticVersion).toBe(VERSION);
+    });
+
+    test.each(["plan", "verify"] as const)("%s: every rule has help text, every result a fingerprint and a ruleIndex that points at its rule", (tool) => {
+        const run = logs[tool].runs[0];
+        for (const rule of run.tool.driver.rules) expect(rule.help.text.length).toBeGreaterThan(20);
+        expect(run.results.length).toBeGreaterThan(0);
+        for (const r of run.results) {
+            expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+            const prints = Object.values(r.partialFingerprints ?? {});
+            expect(prints.length).toBe(1);
+            expect(prints[0]).toEqual(expect.stringContaining(`|${r.ruleId}`));
+        }
+    });
+
+    test("verify: the same engine gives the same fingerprints on a second run; each finding's differs", async () => {
+        const prints = (log: any) => log.runs[0].results.map((r: any) => Object.values(r.partialFingerprints)[0]);
+        const again = await verifySarif();
+        expect(prints(again)).toEqual(prints(logs.verify));
+        expect(new Set(prints(again)).size).toBe(prints(again).length);
+    }, 60_000);
+});
