@@ -2,11 +2,13 @@
  * image-host-compatibility (mandatory): the declared isolation mode can run the image's Windows
  * build on the host's build. A stack policy, because a raw docker.Service only says which
  * provider runs it: the host build comes from that provider's parent host component. When no
- * host build can be found the service is skipped (the plan report shows it as unknown). Each
- * resource is read with factsOf, so a value unknown during preview fails that resource only.
+ * host build can be found the service is skipped (the plan report shows it as unknown). On a
+ * host that declares swarm nodes, a service is judged on every node its placement constraints
+ * admit (swarm may schedule it on any of them), not on the endpoint's own node. Each resource is
+ * read with factsOf, so a value unknown during preview fails that resource only.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { factAt, hostOfWorkload, imageHostVerdict, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { factAt, hostOfWorkload, imageHostVerdict, PoolNode, serviceHostVerdict, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { factsOf } from "./known";
 import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
@@ -14,6 +16,8 @@ import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 export interface HostFacts {
     readonly osBuild?: number | typeof UNKNOWN_UNTIL_DEPLOY;
     readonly hypervCapable?: boolean;
+    /** The swarm nodes the host declares (a pool, or an ExistingDockerHost with swarmNodes). */
+    readonly swarmNodes?: readonly PoolNode[];
 }
 
 /** The host a docker.Service runs on: its provider's parent, when that is one of our host components. */
@@ -26,7 +30,17 @@ export function hostOfService(svc: PolicyResource, byUrn: ReadonlyMap<string, Po
     if (!host) return undefined;
     const props = factsOf(host.props);
     const osBuild = props.osBuild;
-    return { osBuild: typeof osBuild === "number" || osBuild === UNKNOWN_UNTIL_DEPLOY ? osBuild : undefined, hypervCapable: props.hypervCapable === false ? false : props.hypervCapable === true ? true : undefined };
+    const swarmNodes = Array.isArray(props.swarmNodes) && props.swarmNodes.every(isPoolNode) ? (props.swarmNodes as PoolNode[]) : undefined;
+    return {
+        osBuild: typeof osBuild === "number" || osBuild === UNKNOWN_UNTIL_DEPLOY ? osBuild : undefined,
+        hypervCapable: props.hypervCapable === false ? false : props.hypervCapable === true ? true : undefined,
+        swarmNodes,
+    };
+}
+
+function isPoolNode(n: unknown): n is PoolNode {
+    const node = n as Partial<PoolNode> | null;
+    return node !== null && typeof node === "object" && typeof node.name === "string" && typeof node.osBuild === "number" && typeof node.hypervCapable === "boolean";
 }
 
 export const imageHostCompatibility: StackValidationPolicy = {
@@ -53,13 +67,14 @@ export const imageHostCompatibility: StackValidationPolicy = {
                     hostHypervCapable: props.hostHypervCapable === false ? false : undefined,
                 });
             } else {
-                const host = hostOfService(r, byUrn);
-                verdict = imageHostVerdict({
-                    image: factAt(props, "taskSpec", "containerSpec", "image"),
-                    hostBuild: host?.osBuild,
-                    isolation: factAt(props, "taskSpec", "containerSpec", "isolation"),
-                    hostHypervCapable: host?.hypervCapable,
-                });
+                verdict = serviceHostVerdict(
+                    {
+                        image: factAt(props, "taskSpec", "containerSpec", "image"),
+                        isolation: factAt(props, "taskSpec", "containerSpec", "isolation"),
+                        constraints: factAt(props, "taskSpec", "placement", "constraints"),
+                    },
+                    hostOfService(r, byUrn),
+                );
             }
             if (verdict.status === "violation") report(verdict.message, r.urn);
         }

@@ -8,12 +8,11 @@ import {
     componentChildProblems,
     describeTrust,
     dockerIsolation,
+    admittedNodes,
     factAt,
     HostSummary,
     hostOfWorkload,
     markUnknowns,
-    nodeLabels,
-    nodeMatchesConstraints,
     recordedImageBuild,
     ResourceLinks,
     trustFromBuildLabels,
@@ -144,7 +143,7 @@ function placementOf(service: RecordedResource | undefined, byUrn: ReadonlyMap<s
     const constraints = plain(service.inputs).taskSpec?.placement?.constraints ?? [];
     if (!Array.isArray(constraints) || constraints.some((c) => typeof c !== "string")) return "unknown (constraints not known until deploy)";
     try {
-        const admitted = nodes.filter((n: any) => nodeMatchesConstraints({ platformOs: "windows", labels: nodeLabels(n) }, constraints));
+        const admitted = admittedNodes(nodes, constraints);
         return admitted.length === 0 ? "no node" : admitted.map((n: any) => String(n.name)).join(", ");
     } catch (e) {
         return `not evaluated (${e instanceof Error ? e.message : String(e)})`;

@@ -6,6 +6,7 @@ import { describeBuild, knownBuild } from "../os/builds";
 import { IsolationMode, isolationSupport } from "../os/compatibility";
 import { imageOsBuild } from "../os/imageReference";
 import { dockerIsolation } from "../os/isolation";
+import { admittedNodes, PoolNode } from "../swarm/placement";
 import { UNKNOWN_UNTIL_DEPLOY } from "./unknownValues";
 
 export type RuleVerdict =
@@ -68,4 +69,31 @@ export function imageHostVerdict(facts: {
         return { status: "violation", message: `isolation 'hyperv' on a host with hypervCapable false never starts; use a Hyper-V capable host` };
     }
     return { status: "ok", reason: support.reason };
+}
+
+/**
+ * The verdict for a service: on each swarm node its constraints admit when the host declares
+ * nodes and the constraints are known, the first node that cannot run it decides; otherwise the
+ * host's own facts (a constraint the matcher does not know, or none admitted, keeps that).
+ */
+export function serviceHostVerdict(
+    facts: { readonly image: unknown; readonly isolation: unknown; readonly constraints: unknown },
+    host: { readonly osBuild?: number | typeof UNKNOWN_UNTIL_DEPLOY; readonly hypervCapable?: boolean; readonly swarmNodes?: readonly PoolNode[] } | undefined,
+): RuleVerdict {
+    const onHost = () => imageHostVerdict({ image: facts.image, hostBuild: host?.osBuild, isolation: facts.isolation, hostHypervCapable: host?.hypervCapable });
+    const constraints = facts.constraints ?? [];
+    if (!host?.swarmNodes || !Array.isArray(constraints) || !constraints.every((c) => typeof c === "string")) return onHost();
+    let nodes: PoolNode[];
+    try {
+        nodes = admittedNodes(host.swarmNodes, constraints as string[]);
+    } catch {
+        return onHost();
+    }
+    if (nodes.length === 0) return onHost();
+    for (const node of nodes) {
+        const v = imageHostVerdict({ image: facts.image, hostBuild: node.osBuild, isolation: facts.isolation, hostHypervCapable: node.hypervCapable });
+        if (v.status === "violation") return { ...v, message: `on swarm node '${node.name}', which its placement constraints admit: ${v.message}` };
+        if (v.status !== "ok") return v;
+    }
+    return { status: "ok", reason: `every swarm node its placement constraints admit (${nodes.map((n) => n.name).join(", ")}) can run it` };
 }

@@ -94,6 +94,14 @@ export function nodeMatchesConstraints(node: { readonly platformOs: string; read
 }
 
 /**
+ * The swarm nodes a service may be scheduled on: those its placement constraints admit (Windows
+ * nodes, labelled as the pool labels them). Throws on a constraint this matcher does not know.
+ */
+export function admittedNodes<N extends Pick<PoolNode, "osBuild" | "hypervCapable">>(nodes: readonly N[], constraints: readonly string[]): N[] {
+    return nodes.filter((n) => nodeMatchesConstraints({ platformOs: "windows", labels: nodeLabels(n) }, constraints));
+}
+
+/**
  * The isolation decision for a pool: `decideIsolation` on every distinct kind of node, then the
  * cheapest mode some node can run (process before hyperv, as for one host). Untrusted workloads
  * still only ever get hyperv, since every per-node decision says so. When no node can run the

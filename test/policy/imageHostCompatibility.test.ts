@@ -8,6 +8,14 @@ import { host, replaced, service, trustLabels, UNKNOWN, windowsContainer } from 
 const P = "image-host-compatibility";
 const ltsc2019 = "mcr.microsoft.com/windows/servercore:ltsc2019";
 const ltsc2025OnWc = windowsContainer("wc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025", imageOsBuild: 26100 });
+const ltsc2025 = "mcr.microsoft.com/windows/servercore:ltsc2025";
+/** A swarm of one 2022 and one 2025 node behind the host's endpoint (as a pool or swarmNodes declare it). */
+const mixedSwarm = host({ swarmNodes: [{ name: "win-2022", osBuild: 20348, hypervCapable: true }, { name: "win-2025", osBuild: 26100, hypervCapable: true }] });
+/** The service with swarm placement constraints. */
+function placed(svc: ReturnType<typeof service>, constraints: string[]): ReturnType<typeof service> {
+    const inputs = svc.inputs as { taskSpec: Record<string, unknown> };
+    return { ...svc, inputs: { ...svc.inputs, taskSpec: { ...inputs.taskSpec, placement: { constraints } } } };
+}
 
 policyTable(P, [
     {
@@ -40,6 +48,17 @@ policyTable(P, [
         name: "a service whose provider is not one of our hosts is not guessed at",
         stack: [service("svc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025" })].map((r) => ({ ...r, provider: undefined })),
         findings: [],
+    },
+    {
+        // Not the happy stack: a host that declares swarm nodes of two builds.
+        name: "swarm: a 2025 image whose constraints admit only the 2025 node is judged on that node: compatible",
+        stack: [...mixedSwarm, placed(service("svc", { image: ltsc2025 }), ["node.platform.os==windows", "node.labels.windows-isolation.os-build==26100"])],
+        findings: [],
+    },
+    {
+        name: "swarm: the same service without constraints may land on the 2022 node: violation naming it",
+        stack: [...mixedSwarm, service("svc", { image: ltsc2025 })],
+        findings: [["svc", expect.stringMatching(/^on swarm node 'win-2022', which its placement constraints admit: .*newer than host build 20348/)]],
     },
     {
         name: "WindowsContainer inputs: a 2025 image on a 2022 host",
