@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { defaultProvider, defaultProviderDisabled, defaultProviderLocation, defaultProviderName, disabledDefaultProviderMessage } from "./defaultProvider";
 import { installEngineTransforms } from "./engineTransforms";
+import { ignoredJudgedChanges } from "./ignoredChanges";
 import { ProgramConfig, ProgramResult, RecordedResource, SourceLocation } from "./recorded";
 import { secretLeaves, secretValues } from "./secrets";
 
@@ -115,6 +116,8 @@ async function main(): Promise<void> {
         let providerRef: string = req.getProvider();
         const custom: boolean = req.getCustom();
         const urn: string = monitor.newUrn(parent, type, name);
+        const hidden = ignoredJudgedChanges(type, name, req.getIgnorechangesList());
+        if (hidden) fail(new Error(hidden));
         if (custom && !providerRef && !type.startsWith("pulumi:providers:")) {
             const pkg = type.split(":")[0];
             try {

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { defaultProviderDisabled } from "../../../review/plan/defaultProvider";
+import { ignoredJudgedChanges } from "../../../review/plan/ignoredChanges";
 import { ProgramConfig } from "../../../review/plan/recorded";
 import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
 
@@ -88,3 +89,26 @@ test("a transform that only moves a component's service to another host's provid
         ["job-service", "docker.Service", "shared-prod", "FAIL"],
     ]);
 }, 120_000);
+
+describe("next bypass, ignoreChanges on what the policies judge: on a deployed stack the engine keeps the old value, so the plan refuses", () => {
+    test("an option on the service hiding its isolation: exit 2 naming resource and path", async () => {
+        const { run } = await plan("ignore-changes");
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(
+            /docker:index\/service:Service 'sticky' has ignoreChanges \[taskSpec.containerSpec.isolation\]: on a stack that already runs it, the engine keeps the deployed taskSpec.containerSpec.isolation whatever the program says/,
+        );
+    }, 120_000);
+    test("a transform adding ignoreChanges on the component's service labels: exit 2 (the plan applies the transform's options too)", async () => {
+        const { run } = await plan("ignore-changes-transform");
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/docker:index\/service:Service 'job-service' has ignoreChanges \[taskSpec.containerSpec.labels\[0\]\]/);
+    }, 120_000);
+    test("which paths hide a judged input: prefixes either way, brackets and '*'; others do not", () => {
+        const S = "docker:index/service:Service";
+        expect(
+            [["taskSpec"], ["taskSpec.forceUpdate"], ['taskSpec["containerSpec"].labels[0].value'], ["taskSpec.*.isolation"], ["labels"], ["endpointSpec"]].map((p) => ignoredJudgedChanges(S, "s", p) !== undefined),
+        ).toEqual([true, false, true, true, true, false]);
+        expect(ignoredJudgedChanges("docker:index/remoteImage:RemoteImage", "img", ["build"])).toMatch(/keeps the deployed build.isolation, build.labels, build.label/);
+        expect(ignoredJudgedChanges("docker:index/network:Network", "n", ["labels"])).toBeUndefined();
+    });
+});
