@@ -59,7 +59,7 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         let registered = 0;
         child.stderr!.on("data", (d) => (stderr += String(d)));
         child.stdout!.on("data", () => undefined); // the program's own console output is not part of the plan
-        // Secrets arrive as the program shows them, so even a program that kills its runner cannot print one.
+        // Secrets arrive as the program shows them: also a runner that never writes its result has them cut.
         const secrets = new Set<string>();
         child.on("message", (m: { progress?: number; secrets?: unknown }) => {
             if (typeof m?.progress === "number") {

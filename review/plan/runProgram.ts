@@ -46,8 +46,9 @@ process.on("unhandledRejection", fail);
 
 /**
  * Every secret the program has shown the plan: values in secret inputs and values it passed to
- * pulumi.secret. The plan cuts them out of what it prints, the program's error message included;
- * each is also sent at once, so a program that kills this process cannot print one either.
+ * pulumi.secret. The plan cuts them out of what it prints, the program's error message included.
+ * Each is also sent to the plan as soon as it is known, for a program that ends this process
+ * before the result is written (the plan then prints its last stderr line).
  */
 const secrets = new Set<string>();
 function noteSecrets(values: readonly string[]): void {
