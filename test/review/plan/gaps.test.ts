@@ -27,6 +27,13 @@ test("a failing program's error message has its secrets cut out: the secret inpu
     expect(fs.existsSync(path.join(run.out, "plan.json"))).toBe(false);
 }, 120_000);
 
+test("a program that prints a secret and ends its own process: the last stderr line plan shows has it cut out", async () => {
+    const { run } = await plan("secret-exit");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/failed \(stack test\): the program process exited with code 7: fatal: registry refused token \[secret\]$/m);
+    expect(run.stderr.includes("exit-token-9d2f4c7b1a")).toBe(false);
+}, 120_000);
+
 test("registerInvokeTransform: refused by name (exit 2), pointing to pulumi preview --policy-pack", async () => {
     const { run } = await plan("invoke-transform");
     expect(run.code).toBe(2);
