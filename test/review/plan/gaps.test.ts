@@ -119,3 +119,9 @@ describe("next bypass, ignoreChanges on what the policies judge: on a deployed s
         expect(ignoredJudgedChanges("docker:index/network:Network", "n", ["labels"])).toBeUndefined();
     });
 });
+
+test("next bypass, an invoke's result feeding isolation: the plan answers invokes with nothing known, never the arguments echoed back", async () => {
+    const { run, report } = await plan("invoke-echo");
+    expect(run.code).toBe(1);
+    expect(report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([["from-invoke", "(not set)", "FAIL"]]);
+}, 120_000);
