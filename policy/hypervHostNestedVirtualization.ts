@@ -3,11 +3,14 @@
  * Docker daemon to Hyper-V isolation, which inside Azure needs nested virtualization and
  * security type Standard: securityType left out, which is Standard under the Compute API
  * azure-native sends (an explicit 'Standard' is refused there without a feature registration).
+ * Inputs are read with factsOf: a size or security type not known during preview is a
+ * violation, never the SDK's advisory "can't run policy during preview".
  */
-import * as compute from "@pulumi/azure-native/compute";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { CONTAINER_HOST_TAG, containerHostVmProblems } from "../rules";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { CONTAINER_HOST_TAG, containerHostVmProblems, factAt, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
+import { factsOf } from "./known";
+import { AZURE_VM_TYPE } from "./types";
 
 interface HostConfig extends ExemptionConfig {
     readonly allowUnlistedVmSizes?: readonly string[];
@@ -25,17 +28,23 @@ export const hypervHostNestedVirtualization: ResourceValidationPolicy = {
             default: [],
         },
     }),
-    validateResource: validateResourceOfType(compute.VirtualMachine, (vm, args, report) => {
-        const tags = (vm.tags ?? {}) as Record<string, string>;
-        if (!(CONTAINER_HOST_TAG in tags)) return args.notApplicable(`VM is not tagged ${CONTAINER_HOST_TAG}`);
+    validateResource: (args, report) => {
+        if (args.type !== AZURE_VM_TYPE) return args.notApplicable(`applies to ${AZURE_VM_TYPE}`);
+        const vm = factsOf(args.props);
         const config = args.getConfig<HostConfig>();
+        if (vm.tags === UNKNOWN_UNTIL_DEPLOY) {
+            if (!exemptionFor(config, args.name, args.urn)) report(`tags are not known until deploy, so the plan cannot tell whether this VM is a container host (tag ${CONTAINER_HOST_TAG}); set the tags literally`);
+            return;
+        }
+        const tags = (vm.tags ?? {}) as Record<string, unknown>;
+        if (!(CONTAINER_HOST_TAG in tags)) return args.notApplicable(`VM is not tagged ${CONTAINER_HOST_TAG}`);
         if (exemptionFor(config, args.name, args.urn)) return;
-        const vmSize = vm.hardwareProfile?.vmSize;
+        const vmSize = factAt(vm, "hardwareProfile", "vmSize");
         const problems = containerHostVmProblems({
             vmSize,
-            securityType: vm.securityProfile?.securityType,
+            securityType: factAt(vm, "securityProfile", "securityType"),
             allowUnlistedVmSize: typeof vmSize === "string" && (config.allowUnlistedVmSizes ?? []).includes(vmSize),
         });
         for (const p of problems) report(p);
-    }),
+    },
 };

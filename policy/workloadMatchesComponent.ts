@@ -3,12 +3,13 @@
  * at any depth, to a WindowsContainer is judged against the component's own decision. The
  * engine applies resource transforms (and the SDK legacy transformations) to the component's
  * children after the component decided, and any class can register the component's type: the
- * child is what deploys, so a child that differs from the row the reviewer reads is a violation.
+ * child is what deploys, so a child that differs from the row the reviewer reads is a violation,
+ * also one that deploys through another host's Docker provider than the component judged.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ComponentChildFacts, componentChildProblems, DockerLabel, factAt, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { ChildProviderFacts, ComponentChildFacts, componentChildProblems, DockerLabel, factAt, hostOfWorkload, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { factsOf } from "./known";
-import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
+import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
 
 type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
 
@@ -22,12 +23,21 @@ export function owningComponent(r: PolicyResource): PolicyResource | undefined {
     return undefined;
 }
 
-export function childFacts(r: PolicyResource, component: PolicyResource): ComponentChildFacts {
+/** Whose Docker provider the child uses, and how many host components carry the component's host name. */
+function runsOn(r: PolicyResource, component: PolicyResource, resources: readonly PolicyResource[]): ChildProviderFacts {
+    const byUrn = new Map(resources.map((x) => [x.urn, x]));
+    const { host } = hostOfWorkload(r, { typeOf: (x) => x.type, providerOf: (x) => (x.provider?.urn ? byUrn.get(x.provider.urn) : undefined), parentOf: (x) => x.parent });
+    const hostName = factsOf(component.props).host;
+    return { hostComponent: host?.name, hostsNamedLikeComponentHost: resources.filter((x) => HOST_COMPONENT_TYPES.includes(x.type) && x.name === hostName).length };
+}
+
+export function childFacts(r: PolicyResource, component: PolicyResource, resources: readonly PolicyResource[]): ComponentChildFacts {
     const props = factsOf(r.props);
     const direct = r.parent?.urn === component.urn;
     if (r.type === DOCKER_CONTAINER_TYPE) return { kind: "docker.Container", name: r.name, direct, trust: trustFromLabels(props.labels as Labels) };
     const spec = factAt(props, "taskSpec", "containerSpec");
-    return { kind: "docker.Service", name: r.name, direct, isolation: factAt(spec, "isolation"), trust: trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels) };
+    const trust = trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels);
+    return { kind: "docker.Service", name: r.name, direct, isolation: factAt(spec, "isolation"), trust, runsOn: runsOn(r, component, resources) };
 }
 
 export const workloadMatchesComponent: StackValidationPolicy = {
@@ -40,7 +50,7 @@ export const workloadMatchesComponent: StackValidationPolicy = {
         for (const r of children) {
             const component = owningComponent(r)!;
             const decided = factsOf(component.props);
-            for (const p of componentChildProblems({ name: component.name, trust: decided.trust, isolation: decided.isolation }, childFacts(r, component))) report(p, r.urn);
+            for (const p of componentChildProblems({ name: component.name, trust: decided.trust, isolation: decided.isolation, host: decided.host }, childFacts(r, component, args.resources))) report(p, r.urn);
         }
     },
 };

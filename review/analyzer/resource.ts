@@ -31,7 +31,7 @@ export interface RecordedResource {
 
 /**
  * Pulumi's wire form of a secret (sdk/go/common/resource/plugin: secret signature). The unknown
- * sentinel lives with the rules that read it (rules/policies/workloadRules.ts).
+ * sentinel lives with the rules that read it (rules/policies/unknownValues.ts).
  */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -4,7 +4,9 @@
  * per package and version, named `default_<version with underscores>`, no parent, its inputs
  * the stack config of that package's namespace (`docker:host`, `docker:caMaterial`, ...), secure
  * values kept secret. Pulumi's mock monitor never registers it, so the plan builds it from the
- * same stack config, and the policies judge it like an explicit provider.
+ * same stack config, and the policies judge it like an explicit provider. Stack config
+ * `pulumi:disable-default-providers` (a list of packages, `"*"` for all; pulumi/pulumi#8829)
+ * makes the engine refuse such a resource instead, and so does the plan.
  */
 import * as fs from "fs";
 import { RecordedResource, SECRET_SIG, SIG_KEY, SourceLocation } from "../analyzer/resource";
@@ -36,4 +38,31 @@ export function defaultProviderLocation(configFile: string | undefined, pkg: str
     const lines = fs.readFileSync(configFile, "utf8").split("\n");
     const i = lines.findIndex((l) => l.trimStart().startsWith(`${pkg}:`));
     return i < 0 ? { file: configFile, line: 1, column: 1 } : { file: configFile, line: i + 1, column: lines[i].indexOf(`${pkg}:`) + 1 };
+}
+
+export const DISABLE_DEFAULT_PROVIDERS = "pulumi:disable-default-providers";
+
+/**
+ * Whether stack config disables the default provider of `pkg`. The engine reads the key as a
+ * JSON list of package names; a value that is not one is refused here (fail closed), since the
+ * plan cannot know which defaults `pulumi up` would allow.
+ */
+export function defaultProviderDisabled(config: ProgramConfig, pkg: string): boolean {
+    const raw = config.values[DISABLE_DEFAULT_PROVIDERS];
+    if (raw === undefined) return false;
+    let list: unknown;
+    try {
+        list = JSON.parse(raw);
+    } catch {
+        list = undefined;
+    }
+    if (!Array.isArray(list) || list.some((p) => typeof p !== "string")) {
+        throw new Error(`stack config ${DISABLE_DEFAULT_PROVIDERS} is ${JSON.stringify(raw)}, not a list of package names; set it as a list, e.g. ${DISABLE_DEFAULT_PROVIDERS}: ["docker"] (or ["*"] for all)`);
+    }
+    return list.includes("*") || list.includes(pkg);
+}
+
+/** Why the engine refuses a resource that needs a disabled default provider (its words: "Default provider for 'docker' disabled"). */
+export function disabledDefaultProviderMessage(config: ProgramConfig, pkg: string, type: string, name: string): string {
+    return `${type} '${name}' names no provider, and stack config ${DISABLE_DEFAULT_PROVIDERS} (${config.values[DISABLE_DEFAULT_PROVIDERS]}) disables the default provider for '${pkg}', so \`pulumi up\` refuses it ("Default provider for '${pkg}' disabled. ... must use an explicit provider."); pass the resource a provider (the host's, e.g. { provider: host.provider })`;
 }

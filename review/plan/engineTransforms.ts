@@ -108,6 +108,8 @@ export function installEngineTransforms(monitor: any, sdk: ProgramSdk): void {
                 req.setObject(props);
                 req.setProvider(opts.getProvider());
                 req.setDependenciesList(opts.getDependsOnList());
+                // A transform may add ignoreChanges, which hides judged inputs on deploy (see ignoredChanges.ts).
+                req.setIgnorechangesList(opts.getIgnoreChangesList());
                 req.getProvidersMap().clear();
                 opts.getProvidersMap().forEach((v: string, k: string) => req.getProvidersMap().set(k, v));
             }

@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { endGroup, track } from "../process/children";
 import { ProgramResult } from "./recorded";
+import { longestFirst } from "./secrets";
 import { PlanTarget } from "./project";
 
 export interface ExecuteOptions {
@@ -58,11 +59,14 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         let registered = 0;
         child.stderr!.on("data", (d) => (stderr += String(d)));
         child.stdout!.on("data", () => undefined); // the program's own console output is not part of the plan
-        child.on("message", (m: { progress?: number }) => {
+        // Secrets arrive as the program shows them: also a runner that never writes its result has them cut.
+        const secrets = new Set<string>();
+        child.on("message", (m: { progress?: number; secrets?: unknown }) => {
             if (typeof m?.progress === "number") {
                 registered = m.progress;
                 opts.onProgress?.(registered);
             }
+            if (Array.isArray(m?.secrets)) for (const v of m.secrets) if (typeof v === "string") secrets.add(v);
         });
         let timedOut = false;
         const timer =
@@ -77,9 +81,12 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         // The program may have left processes of its own behind in its group.
         await endGroup(child);
         if (timedOut) throw new ProgramTimeoutError(opts.timeoutSeconds!, registered);
-        if (fs.existsSync(resultFile)) return JSON.parse(fs.readFileSync(resultFile, "utf8")) as ProgramResult;
+        if (fs.existsSync(resultFile)) {
+            const result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ProgramResult;
+            return { ...result, secrets: longestFirst([...secrets, ...(result.secrets ?? [])]) };
+        }
         const lastLine = stderr.trim().split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(-1)[0];
-        return { ok: false, error: `the program process exited with code ${code}${lastLine ? `: ${lastLine}` : ""}` };
+        return { ok: false, error: `the program process exited with code ${code}${lastLine ? `: ${lastLine}` : ""}`, secrets: longestFirst(secrets) };
     } finally {
         fs.rmSync(work, { recursive: true, force: true });
     }

@@ -17,6 +17,7 @@ import { executeProgram, ProgramTimeoutError } from "./execute";
 import { PlanInputError, resolveTarget } from "./project";
 import { buildReport, renderMarkdown, renderText } from "./report";
 import { renderSarif } from "./sarif";
+import { longestFirst, redact, secretValues } from "./secrets";
 import { sourceRoot } from "./sourceRoot";
 import { describeArgProblem, scanArgs } from "../cli/args";
 import { ExitCode } from "../cli/exitCode";
@@ -118,10 +119,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The pack's server starts (and type-checks) while the program runs.
     const pack = startPolicyPack(args.policyPack);
     pack.catch(() => undefined);
+    // Every line the plan prints after the program ran, errors included, has its secrets cut out.
+    let secrets: readonly string[] = [];
+    const printError = (text: string) => console.error(redact(text, secrets));
     try {
         const result = await executeProgram(target, { onProgress: (n) => (registered = n), timeoutSeconds: timeoutSeconds(args.timeout) });
+        secrets = longestFirst([...(result.secrets ?? []), ...(result.ok ? secretValues(result.resources) : [])]);
         if (!result.ok) {
-            console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} failed (stack ${target.config.stack}): ${result.error}`);
+            printError(`plan: the program ${path.relative(userCwd, target.programDir) || "."} failed (stack ${target.config.stack}): ${result.error}`);
             return ExitCode.Error;
         }
         registered = result.resources.length;
@@ -131,7 +136,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         const client = new AnalyzerClient(server.port);
         try {
             const evaluation = await evaluate(client, result.resources, policyConfig, { allowWeakened: args.allowWeakenedPolicies });
-            const report = buildReport(target, result.resources, evaluation);
+            // buildReport cuts the recorded secrets; these also include what the program passed to pulumi.secret.
+            const report = redact(buildReport(target, result.resources, evaluation), secrets);
             clearInterval(ticker);
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
@@ -148,10 +154,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
     } catch (e) {
         if (e instanceof ProgramTimeoutError) {
-            console.error(`plan: the program ${path.relative(userCwd, target.programDir) || "."} (stack ${target.config.stack}) ${e.message}; raise --timeout if it really needs longer`);
+            printError(`plan: the program ${path.relative(userCwd, target.programDir) || "."} (stack ${target.config.stack}) ${e.message}; raise --timeout if it really needs longer`);
             return ExitCode.Error;
         }
-        console.error(`plan: ${(e as Error).message}`);
+        printError(`plan: ${(e as Error).message}`);
         return ExitCode.Error;
     } finally {
         clearInterval(ticker);

@@ -1,9 +1,10 @@
 /** What the program runner hands back: every resource the program registered, as the engine saw it. */
 import { RecordedResource } from "../analyzer/resource";
 
+/** `secrets`: every secret value the program showed the runner (never printed by the plan). */
 export type ProgramResult =
-    | { readonly ok: true; readonly resources: RecordedResource[]; readonly outputs: Record<string, unknown> }
-    | { readonly ok: false; readonly error: string };
+    | { readonly ok: true; readonly resources: RecordedResource[]; readonly outputs: Record<string, unknown>; readonly secrets?: string[] }
+    | { readonly ok: false; readonly error: string; readonly secrets?: string[] };
 
 /** The config the program runs with; `placeholders` names the secure keys replaced by a marked placeholder. */
 export interface ProgramConfig {

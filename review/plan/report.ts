@@ -13,7 +13,7 @@ import { RecordedResource, SourceLocation } from "../analyzer/resource";
 import { PlanTarget } from "./project";
 import { redact, secretValues } from "./secrets";
 import { describeWeakened, WeakenedPolicy } from "./weakened";
-import { workloadRows, WorkloadRow } from "./workloads";
+import { POLICIES_JUDGING, workloadRows, WorkloadRow } from "./workloads";
 
 /** Policies whose verdict belongs on a workload's row; the others are host and network findings. */
 export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"];
@@ -130,7 +130,7 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
     const rows = workloadRows(resources).map((row) => {
         const verdicts: Record<string, Verdict> = {};
         for (const policy of WORKLOAD_POLICIES) {
-            if (!evaluation.info.policies.some((p) => p.name === policy)) continue;
+            if (!evaluation.info.policies.some((p) => p.name === policy) || !POLICIES_JUDGING[row.kind].includes(policy)) continue;
             const mine = findings.filter((f) => f.policy === policy && row.urns.includes(f.urn));
             if (mine.some((f) => f.level === "mandatory")) verdicts[policy] = "FAIL";
             else if (mine.length > 0) verdicts[policy] = "warn";

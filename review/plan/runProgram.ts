@@ -6,10 +6,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { defaultProvider, defaultProviderLocation, defaultProviderName } from "./defaultProvider";
+import { defaultProvider, defaultProviderDisabled, defaultProviderLocation, defaultProviderName, disabledDefaultProviderMessage } from "./defaultProvider";
 import { installEngineTransforms } from "./engineTransforms";
 import { RecordedResource, SourceLocation } from "../analyzer/resource";
+import { ignoredJudgedChanges } from "./ignoredChanges";
 import { ProgramConfig, ProgramResult } from "./recorded";
+import { secretLeaves, secretValues } from "./secrets";
 
 interface RunRequest {
     readonly programDir: string;
@@ -17,6 +19,9 @@ interface RunRequest {
     /** Pulumi.<stack>.yaml: where a default provider's settings come from. */
     readonly configFile?: string;
 }
+
+const INVOKE_TRANSFORM_REFUSED =
+    "the program calls pulumi.runtime.registerInvokeTransform: the engine would rewrite provider function calls (invokes) with it, and the plan cannot apply that, since it answers invokes from mocks without any provider; judge this program with `pulumi preview --policy-pack policy` instead";
 
 const [requestFile, resultFile] = process.argv.slice(2);
 const request = JSON.parse(fs.readFileSync(requestFile, "utf8")) as RunRequest;
@@ -40,8 +45,22 @@ function fail(err: unknown): void {
 process.on("uncaughtException", fail);
 process.on("unhandledRejection", fail);
 
+/**
+ * Every secret the program has shown the plan: values in secret inputs and values it passed to
+ * pulumi.secret. The plan cuts them out of what it prints, the program's error message included.
+ * Each is also sent to the plan as soon as it is known, for a program that ends this process
+ * before the result is written (the plan then prints its last stderr line).
+ */
+const secrets = new Set<string>();
+function noteSecrets(values: readonly string[]): void {
+    const fresh = values.filter((v) => !secrets.has(v));
+    for (const v of fresh) secrets.add(v);
+    if (fresh.length > 0) process.send?.({ secrets: fresh });
+}
+
 function write(result: ProgramResult): never {
-    fs.writeFileSync(resultFile, JSON.stringify(result));
+    noteSecrets(secretValues(recorded as RecordedResource[]));
+    fs.writeFileSync(resultFile, JSON.stringify({ ...result, secrets: [...secrets] }));
     process.exit(result.ok ? 0 : 3);
 }
 
@@ -61,6 +80,7 @@ function declaringLine(stack: string | undefined): SourceLocation | undefined {
 const defaults = new Map<string, string>();
 function defaultProviderFor(pkg: string, version: string): string {
     const key = `${pkg}@${version}`;
+    if (defaults.has(key)) return defaults.get(key)!;
     let urn = defaults.get(key);
     if (!urn) {
         urn = settingsModule().getMonitor().newUrn("", `pulumi:providers:${pkg}`, defaultProviderName(version)) as string;
@@ -76,7 +96,10 @@ async function main(): Promise<void> {
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => ({ id: args.type.startsWith("pulumi:providers:") ? `${args.name}-provider-id` : `${args.name}-id`, state: args.inputs }),
-            call: (args) => args.inputs,
+            // An invoke's result is what its provider returns at deploy, which the plan cannot ask:
+            // nothing is known, never the arguments echoed back (a program could put the value it
+            // wants the plan to see, e.g. isolation 'hyperv', into an argument the provider ignores).
+            call: () => ({}),
         },
         project,
         stack,
@@ -97,9 +120,20 @@ async function main(): Promise<void> {
         }
         let providerRef: string = req.getProvider();
         const custom: boolean = req.getCustom();
-        if (custom && !providerRef && !type.startsWith("pulumi:providers:")) providerRef = `${defaultProviderFor(type.split(":")[0], req.getVersion())}::default-id`;
+        const urn: string = monitor.newUrn(parent, type, name);
+        const hidden = ignoredJudgedChanges(type, name, req.getIgnorechangesList());
+        if (hidden) fail(new Error(hidden));
+        if (custom && !providerRef && !type.startsWith("pulumi:providers:")) {
+            const pkg = type.split(":")[0];
+            try {
+                if (defaultProviderDisabled(request.config, pkg)) fail(new Error(disabledDefaultProviderMessage(request.config, pkg, type, name)));
+                else providerRef = `${defaultProviderFor(pkg, req.getVersion())}::default-id`;
+            } catch (e) {
+                fail(e);
+            }
+        }
         recorded.push({
-            urn: monitor.newUrn(parent, type, name),
+            urn,
             type,
             name,
             custom,
@@ -107,6 +141,7 @@ async function main(): Promise<void> {
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs: req.getObject()?.toJavaScript() ?? {},
         });
+        noteSecrets(secretValues(recorded.slice(-1) as RecordedResource[]));
         // Every registration: a program stopped by --timeout is reported with its exact count.
         process.send?.({ progress: recorded.length });
         return original(req, callback);
@@ -120,7 +155,25 @@ async function main(): Promise<void> {
         emptyProto: fromSdk("google-protobuf/google/protobuf/empty_pb"),
     });
     // setMocks tells the SDK the monitor has no transforms; this one applies them as the engine does.
-    fromProgram("@pulumi/pulumi/runtime/state").getStore().supportsTransforms = true;
+    const store = fromProgram("@pulumi/pulumi/runtime/state").getStore();
+    store.supportsTransforms = true;
+    // Invoke transforms rewrite provider function calls, which the mocks answer without any
+    // provider: the plan cannot apply one as the engine would, so it refuses the program by name
+    // (instead of the SDK's misleading "the Pulumi CLI does not support transforms").
+    store.supportsInvokeTransforms = true;
+    monitor.registerStackInvokeTransform = (_cb: any, callback: any) => {
+        fail(new Error(INVOKE_TRANSFORM_REFUSED));
+        callback(null, new (fromSdk("google-protobuf/google/protobuf/empty_pb").Empty)());
+    };
+    // A value the program makes secret is a secret wherever it goes next, an error message included.
+    for (const mod of [pulumi, fromProgram("@pulumi/pulumi/output")]) {
+        const secret = mod.secret;
+        mod.secret = (value: unknown) => {
+            const out = secret(value);
+            out.apply((v: unknown) => noteSecrets(secretLeaves(v)));
+            return out;
+        };
+    }
     pulumi.runtime.setAllConfig(values, secretKeys);
 
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {

@@ -20,11 +20,23 @@ function collect(value: unknown, inSecret: boolean, out: Set<string>): void {
     }
 }
 
+/** Every string (or number) in a value that is secret as a whole, e.g. one a program passed to pulumi.secret. */
+export function secretLeaves(value: unknown): string[] {
+    const out = new Set<string>();
+    collect(value, true, out);
+    return [...out];
+}
+
+/** Secret values longest first (so a secret inside another is cut as part of it). */
+export function longestFirst(values: Iterable<string>): string[] {
+    return [...new Set(values)].sort((a, b) => b.length - a.length);
+}
+
 /** Every secret value in the recorded inputs, longest first (so a secret inside another is cut as part of it). */
 export function secretValues(resources: readonly RecordedResource[]): string[] {
     const out = new Set<string>();
     for (const r of resources) collect(r.inputs, false, out);
-    return [...out].sort((a, b) => b.length - a.length);
+    return longestFirst(out);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
     dockerIsolation,
     admittedNodes,
     factAt,
+    HOST_COMPONENT_TYPES,
     HostSummary,
     hostOfWorkload,
     markUnknowns,
@@ -45,6 +46,19 @@ export interface WorkloadRow {
     /** For a host with declared swarm nodes: the nodes whose labels satisfy the service's constraints. */
     readonly placement: string;
 }
+
+/**
+ * The policies that judge each kind of row, as the policies select their resources: a verdict is
+ * shown only for these (image-host-compatibility does not judge a build, so it cannot pass one).
+ */
+export const POLICIES_JUDGING: Readonly<Record<WorkloadRow["kind"], readonly string[]>> = {
+    WindowsContainer: ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"],
+    "docker.Service": ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"],
+    "docker.Container": ["untrusted-requires-hyperv", "workload-matches-component", "pinned-image"],
+    "docker.RemoteImage build": ["untrusted-requires-hyperv", "pinned-image"],
+    "docker.RegistryImage build": ["untrusted-requires-hyperv"],
+    "docker.Image build": ["untrusted-requires-hyperv"],
+};
 
 /**
  * The plain value of a wire-format input: secrets unwrapped (callers never print secret fields),
@@ -86,16 +100,20 @@ function owningComponent(r: RecordedResource, byUrn: ReadonlyMap<string, Recorde
     return undefined;
 }
 
-/** Whether a docker resource under a component is exactly the component's own service. */
-function matchesComponent(r: RecordedResource, component: RecordedResource): boolean {
+/** Whether a docker resource under a component is exactly the component's own service, on the component's host. */
+function matchesComponent(r: RecordedResource, component: RecordedResource, resources: readonly RecordedResource[], byUrn: ReadonlyMap<string, RecordedResource>): boolean {
     const p = plain(r.inputs);
     const c = plain(component.inputs);
     const spec = factAt(p, "taskSpec", "containerSpec");
+    const runsOn = {
+        hostComponent: hostOfWorkload(r, recordedLinks(byUrn)).host?.name,
+        hostsNamedLikeComponentHost: resources.filter((x) => HOST_COMPONENT_TYPES.includes(x.type) && x.name === c.host).length,
+    };
     const child =
         r.type === DOCKER_CONTAINER_TYPE
             ? { kind: "docker.Container" as const, name: r.name, direct: r.parent === component.urn, trust: trustFromLabels(p.labels) }
-            : { kind: "docker.Service" as const, name: r.name, direct: r.parent === component.urn, isolation: factAt(spec, "isolation"), trust: trustFromLabels(factAt(spec, "labels") as any, p.labels) };
-    return componentChildProblems({ name: component.name, trust: c.trust, isolation: c.isolation }, child).length === 0;
+            : { kind: "docker.Service" as const, name: r.name, direct: r.parent === component.urn, isolation: factAt(spec, "isolation"), trust: trustFromLabels(factAt(spec, "labels") as any, p.labels), runsOn };
+    return componentChildProblems({ name: component.name, trust: c.trust, isolation: c.isolation, host: c.host }, child).length === 0;
 }
 
 const BUILD_KINDS: Record<string, WorkloadRow["kind"]> = {
@@ -175,7 +193,7 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
         }
         // The component's own service is shown on its row; anything else under it gets a row of its own.
         const component = owningComponent(r, byUrn);
-        if (component && (r.type === DOCKER_SERVICE_TYPE || r.type === DOCKER_CONTAINER_TYPE) && matchesComponent(r, component)) continue;
+        if (component && (r.type === DOCKER_SERVICE_TYPE || r.type === DOCKER_CONTAINER_TYPE) && matchesComponent(r, component, resources, byUrn)) continue;
         if (r.type === DOCKER_SERVICE_TYPE) {
             const spec = factAt(p, "taskSpec", "containerSpec");
             const trust = trustFromLabels(factAt(spec, "labels") as any, p.labels);

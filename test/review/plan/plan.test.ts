@@ -118,7 +118,8 @@ describe("azure-host: host and network mistakes, with and without exceptions", (
             ].sort(),
         );
         const row = report.workloads.find((w: any) => w.workload === "sidecar");
-        expect(row.verdicts).toEqual({ "untrusted-requires-hyperv": "FAIL", "workload-matches-component": "pass", "image-host-compatibility": "unchecked", "pinned-image": "warn" });
+        // image-host-compatibility does not judge a docker.Container (it cannot state an isolation), so no verdict of it.
+        expect(row.verdicts).toEqual({ "untrusted-requires-hyperv": "FAIL", "workload-matches-component": "pass", "pinned-image": "warn" });
     }, 120_000);
 
     test("exceptions from --policy-config suppress findings and each one is listed in every report", async () => {

@@ -1,0 +1,127 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan.json is read back as untyped JSON */
+/**
+ * The gaps left after issue 13, each closed against a hostile program of its own: secrets in a
+ * failing program's error, invoke transforms, disabled default providers, builds shown with
+ * verdicts of policies that never judge them, and a component's service moved to another host.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { defaultProviderDisabled } from "../../../review/plan/defaultProvider";
+import { ignoredJudgedChanges } from "../../../review/plan/ignoredChanges";
+import { ProgramConfig } from "../../../review/plan/recorded";
+import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
+
+async function plan(name: string) {
+    const run = await runPlan(["--program", path.join(FIXTURES, name), "--stack", "test"]);
+    const report = run.code === 2 ? undefined : readJson(path.join(run.out, "plan.json"));
+    return { run, report };
+}
+
+test("a failing program's error message has its secrets cut out: the secret input and the value passed to pulumi.secret", async () => {
+    const { run } = await plan("secret-error");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/plan: the program test\/fixtures\/programs\/secret-error failed \(stack test\): cannot pull \[secret\] with token \[secret\]/);
+    for (const s of ["registry.corp.example/hidden-team/payroll-app:ltsc2022", "pull-token-5b0c1e9d7a"]) {
+        expect([s, run.stderr.includes(s), run.stdout.includes(s)]).toEqual([s, false, false]);
+    }
+    expect(fs.existsSync(path.join(run.out, "plan.json"))).toBe(false);
+}, 120_000);
+
+test("a program that prints a secret and ends its own process: the last stderr line plan shows has it cut out", async () => {
+    const { run } = await plan("secret-exit");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/failed \(stack test\): the program process exited with code 7: fatal: registry refused token \[secret\]$/m);
+    expect(run.stderr.includes("exit-token-9d2f4c7b1a")).toBe(false);
+}, 120_000);
+
+test("registerInvokeTransform: refused by name (exit 2), pointing to pulumi preview --policy-pack", async () => {
+    const { run } = await plan("invoke-transform");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/the program calls pulumi.runtime.registerInvokeTransform: .* judge this program with `pulumi preview --policy-pack policy` instead/);
+    expect(run.stderr).not.toMatch(/does not support transforms/);
+    expect(run.stdout).toBe("");
+}, 120_000);
+
+test("pulumi:disable-default-providers [docker]: a docker resource without a provider is refused (exit 2) as pulumi up refuses it", async () => {
+    const { run } = await plan("disabled-default-provider");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+        /docker:index\/service:Service 'ambient' names no provider, and stack config pulumi:disable-default-providers \(\["docker"\]\) disables the default provider for 'docker', so `pulumi up` refuses it/,
+    );
+    expect(run.stdout).toBe("");
+}, 120_000);
+
+describe("defaultProviderDisabled reads the key as the engine does", () => {
+    const config = (value?: string): ProgramConfig => ({ project: "p", stack: "s", values: value === undefined ? {} : { "pulumi:disable-default-providers": value }, secretKeys: [], placeholders: [] });
+    test("a list of packages, '*' for all; unset disables nothing", () => {
+        expect([
+            defaultProviderDisabled(config('["docker"]'), "docker"),
+            defaultProviderDisabled(config('["azure-native"]'), "docker"),
+            defaultProviderDisabled(config('["*"]'), "docker"),
+            defaultProviderDisabled(config(), "docker"),
+        ]).toEqual([true, false, true, false]);
+    });
+    test("a value that is not a list of names is refused, naming the key and the fix", () => {
+        expect(() => defaultProviderDisabled(config("docker"), "docker")).toThrow(/stack config pulumi:disable-default-providers is "docker", not a list of package names; set it as a list, e.g. pulumi:disable-default-providers: \["docker"\]/);
+        expect(() => defaultProviderDisabled(config("[1]"), "docker")).toThrow(/not a list of package names/);
+    });
+});
+
+test("build rows show verdicts only of the policies that judge builds (no image-host-compatibility pass)", async () => {
+    const { run, report } = await plan("untrusted-builds");
+    expect(run.code).toBe(1);
+    expect(Object.fromEntries(report.workloads.map((w: any) => [w.workload, w.verdicts]))).toEqual({
+        "pr-push": { "untrusted-requires-hyperv": "FAIL" },
+        "pr-build": { "untrusted-requires-hyperv": "FAIL", "pinned-image": "pass" },
+        "pr-safe": { "untrusted-requires-hyperv": "pass", "pinned-image": "pass" },
+        "tools-build": { "untrusted-requires-hyperv": "pass", "pinned-image": "pass" },
+        "pr-image": { "untrusted-requires-hyperv": "FAIL" },
+    });
+}, 120_000);
+
+test("a transform that only moves a component's service to another host's provider: a violation, and the service gets its own row", async () => {
+    const { run, report } = await plan("provider-swap");
+    expect(run.code).toBe(1);
+    expect(report.findings.map((f: any) => [f.policy, f.level, f.resource, f.message])).toEqual([
+        [
+            "workload-matches-component",
+            "mandatory",
+            "job-service",
+            "'job-service' deploys through the Docker provider of host 'shared-prod', but WindowsContainer 'job' judged its isolation against host 'winhost' (a transform or another class swapped the provider); remove what changes the service's provider",
+        ],
+    ]);
+    expect(report.workloads.map((w: any) => [w.workload, w.kind, w.host, w.verdicts["workload-matches-component"]])).toEqual([
+        ["steady", "WindowsContainer", "winhost", "pass"],
+        ["job", "WindowsContainer", "winhost", "FAIL"],
+        ["job-service", "docker.Service", "shared-prod", "FAIL"],
+    ]);
+}, 120_000);
+
+describe("next bypass, ignoreChanges on what the policies judge: on a deployed stack the engine keeps the old value, so the plan refuses", () => {
+    test("an option on the service hiding its isolation: exit 2 naming resource and path", async () => {
+        const { run } = await plan("ignore-changes");
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(
+            /docker:index\/service:Service 'sticky' has ignoreChanges \[taskSpec.containerSpec.isolation\]: on a stack that already runs it, the engine keeps the deployed taskSpec.containerSpec.isolation whatever the program says/,
+        );
+    }, 120_000);
+    test("a transform adding ignoreChanges on the component's service labels: exit 2 (the plan applies the transform's options too)", async () => {
+        const { run } = await plan("ignore-changes-transform");
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/docker:index\/service:Service 'job-service' has ignoreChanges \[taskSpec.containerSpec.labels\[0\]\]/);
+    }, 120_000);
+    test("which paths hide a judged input: prefixes either way, brackets and '*'; others do not", () => {
+        const S = "docker:index/service:Service";
+        expect(
+            [["taskSpec"], ["taskSpec.forceUpdate"], ['taskSpec["containerSpec"].labels[0].value'], ["taskSpec.*.isolation"], ["labels"], ["endpointSpec"]].map((p) => ignoredJudgedChanges(S, "s", p) !== undefined),
+        ).toEqual([true, false, true, true, true, false]);
+        expect(ignoredJudgedChanges("docker:index/remoteImage:RemoteImage", "img", ["build"])).toMatch(/keeps the deployed build.isolation, build.labels, build.label/);
+        expect(ignoredJudgedChanges("docker:index/network:Network", "n", ["labels"])).toBeUndefined();
+    });
+});
+
+test("next bypass, an invoke's result feeding isolation: the plan answers invokes with nothing known, never the arguments echoed back", async () => {
+    const { run, report } = await plan("invoke-echo");
+    expect(run.code).toBe(1);
+    expect(report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([["from-invoke", "(not set)", "FAIL"]]);
+}, 120_000);
