@@ -8,9 +8,9 @@
  * read with factsOf, so a value unknown during preview fails that resource only.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { factAt, hostOfWorkload, imageHostVerdict, PoolNode, serviceHostVerdict, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { factAt, HostSummary, hostOfWorkload, imageHostVerdict, PoolNode, serviceHostVerdict, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
-import { factsOf } from "./known";
+import { factsOf, summaryOf } from "./known";
 import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
 export interface HostFacts {
@@ -28,7 +28,7 @@ export function hostOfService(svc: PolicyResource, byUrn: ReadonlyMap<string, Po
         parentOf: (r) => r.parent,
     });
     if (!host) return undefined;
-    const props = factsOf(host.props);
+    const props = summaryOf<HostSummary>(host.props);
     const osBuild = props.osBuild;
     const swarmNodes = Array.isArray(props.swarmNodes) && props.swarmNodes.every(isPoolNode) ? (props.swarmNodes as PoolNode[]) : undefined;
     return {
@@ -55,9 +55,9 @@ export const imageHostCompatibility: StackValidationPolicy = {
         const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
         for (const r of workloads) {
             if (exemptionFor(config, r.name, r.urn)) continue;
-            const props = factsOf(r.props);
             let verdict;
             if (r.type === WINDOWS_CONTAINER_TYPE) {
+                const props = summaryOf<WindowsContainerSummary>(r.props);
                 const build = (v: unknown) => (typeof v === "number" ? v : v === UNKNOWN_UNTIL_DEPLOY ? UNKNOWN_UNTIL_DEPLOY : undefined);
                 verdict = imageHostVerdict({
                     image: props.image,
@@ -67,6 +67,7 @@ export const imageHostCompatibility: StackValidationPolicy = {
                     hostHypervCapable: props.hostHypervCapable === false ? false : undefined,
                 });
             } else {
+                const props = factsOf(r.props);
                 verdict = serviceHostVerdict(
                     {
                         image: factAt(props, "taskSpec", "containerSpec", "image"),

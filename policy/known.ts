@@ -6,7 +6,7 @@
  * (fail closed), and every other resource is still checked.
  */
 import { UnknownValueError } from "@pulumi/policy";
-import { markUnknowns, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { markUnknowns, SummaryFacts, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 
 function read(obj: Record<string | number, unknown>, key: string | number): unknown {
     try {
@@ -27,4 +27,9 @@ export function factsOf(props: unknown): Record<string, unknown> {
     };
     const facts = markUnknowns(copy(props));
     return facts !== null && typeof facts === "object" && !Array.isArray(facts) ? (facts as Record<string, unknown>) : {};
+}
+
+/** factsOf for a component's inputs, keyed by its summary type (WindowsContainerSummary, HostSummary). */
+export function summaryOf<T>(props: unknown): SummaryFacts<T> {
+    return factsOf(props) as SummaryFacts<T>;
 }

@@ -5,9 +5,9 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { factAt, imageFromRegistry, UNKNOWN_UNTIL_DEPLOY, unpinnedImageProblem } from "../rules";
+import { factAt, imageFromRegistry, UNKNOWN_UNTIL_DEPLOY, unpinnedImageProblem, WindowsContainerSummary } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
-import { factsOf } from "./known";
+import { factsOf, summaryOf } from "./known";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
 
 interface PinnedImageConfig extends ExemptionConfig {
@@ -17,7 +17,7 @@ interface PinnedImageConfig extends ExemptionConfig {
 /** The image references a resource declares, by resource kind (read with factsOf: unknowns marked). */
 function imagesOf(args: ResourceValidationArgs): unknown[] | undefined {
     const props = factsOf(args.props);
-    if (args.type === WINDOWS_CONTAINER_TYPE) return [props.image];
+    if (args.type === WINDOWS_CONTAINER_TYPE) return [summaryOf<WindowsContainerSummary>(args.props).image];
     if (args.isType(docker.Service)) return [factAt(props, "taskSpec", "containerSpec", "image")];
     if (args.isType(docker.Container)) return [props.image];
     if (args.isType(docker.RemoteImage)) return [props.name];

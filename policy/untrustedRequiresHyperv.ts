@@ -12,11 +12,13 @@ import {
     DockerLabel,
     factAt,
     parseTrust,
+    SummaryFacts,
     trustFromBuildLabels,
     trustFromLabels,
     UNKNOWN_UNTIL_DEPLOY,
     unstatedBuildIsolationProblem,
     untrustedIsolationProblem,
+    WindowsContainerSummary,
 } from "../rules";
 import { factsOf } from "./known";
 import { DOCKER_CONTAINER_TYPE, DOCKER_IMAGE_TYPE, DOCKER_REGISTRY_IMAGE_TYPE, DOCKER_REMOTE_IMAGE_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
@@ -28,10 +30,11 @@ export function untrustedRequiresHypervProblems(type: string, props: Record<stri
     const one = (p: string | undefined) => (p ? [p] : []);
     switch (type) {
         case WINDOWS_CONTAINER_TYPE: {
+            const summary = props as SummaryFacts<WindowsContainerSummary>;
             // A trust that is not known until deploy cannot vouch: untrusted.
-            const trust = props.trust === UNKNOWN_UNTIL_DEPLOY ? ({ ok: true, value: "untrusted" } as const) : parseTrust(props.trust);
+            const trust = summary.trust === UNKNOWN_UNTIL_DEPLOY ? ({ ok: true, value: "untrusted" } as const) : parseTrust(summary.trust);
             if (!trust.ok) return [trust.error.message];
-            return one(untrustedIsolationProblem(trust.value, props.isolation));
+            return one(untrustedIsolationProblem(trust.value, summary.isolation));
         }
         case DOCKER_SERVICE_TYPE: {
             const spec = factAt(props, "taskSpec", "containerSpec");

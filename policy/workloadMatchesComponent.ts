@@ -7,8 +7,8 @@
  * also one that deploys through another host's Docker provider than the component judged.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ChildProviderFacts, ComponentChildFacts, componentChildProblems, DockerLabel, factAt, hostOfWorkload, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
-import { factsOf } from "./known";
+import { ChildProviderFacts, ComponentChildFacts, componentChildProblems, DockerLabel, factAt, hostOfWorkload, trustFromLabels, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
+import { factsOf, summaryOf } from "./known";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
 
 type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
@@ -27,7 +27,7 @@ export function owningComponent(r: PolicyResource): PolicyResource | undefined {
 function runsOn(r: PolicyResource, component: PolicyResource, resources: readonly PolicyResource[]): ChildProviderFacts {
     const byUrn = new Map(resources.map((x) => [x.urn, x]));
     const { host } = hostOfWorkload(r, { typeOf: (x) => x.type, providerOf: (x) => (x.provider?.urn ? byUrn.get(x.provider.urn) : undefined), parentOf: (x) => x.parent });
-    const hostName = factsOf(component.props).host;
+    const hostName = summaryOf<WindowsContainerSummary>(component.props).host;
     return { hostComponent: host?.name, hostsNamedLikeComponentHost: resources.filter((x) => HOST_COMPONENT_TYPES.includes(x.type) && x.name === hostName).length };
 }
 
@@ -49,7 +49,7 @@ export const workloadMatchesComponent: StackValidationPolicy = {
         if (children.length === 0) return args.notApplicable(`no docker.Service or docker.Container under a ${WINDOWS_CONTAINER_TYPE}`);
         for (const r of children) {
             const component = owningComponent(r)!;
-            const decided = factsOf(component.props);
+            const decided = summaryOf<WindowsContainerSummary>(component.props);
             for (const p of componentChildProblems({ name: component.name, trust: decided.trust, isolation: decided.isolation, host: decided.host }, childFacts(r, component, args.resources))) report(p, r.urn);
         }
     },

@@ -16,9 +16,11 @@ import {
     markUnknowns,
     recordedImageBuild,
     ResourceLinks,
+    SummaryFacts,
     trustFromBuildLabels,
     trustFromLabels,
     UNKNOWN_UNTIL_DEPLOY,
+    WindowsContainerSummary,
 } from "../../rules";
 import {
     DOCKER_CONTAINER_TYPE,
@@ -156,7 +158,7 @@ function hostOf(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource
 function placementOf(service: RecordedResource | undefined, byUrn: ReadonlyMap<string, RecordedResource>): string {
     if (!service) return "unknown";
     const { host } = hostOfWorkload(service, recordedLinks(byUrn));
-    const nodes = host ? (plain(host.inputs) as Partial<HostSummary>).swarmNodes : undefined;
+    const nodes = host ? (plain(host.inputs) as SummaryFacts<HostSummary>).swarmNodes : undefined;
     if (!Array.isArray(nodes)) return "(single host)";
     const constraints = plain(service.inputs).taskSpec?.placement?.constraints ?? [];
     if (!Array.isArray(constraints) || constraints.some((c) => typeof c !== "string")) return "unknown (constraints not known until deploy)";
@@ -175,18 +177,19 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
     for (const r of resources) {
         const p = plain(r.inputs);
         if (r.type === WINDOWS_CONTAINER_TYPE) {
+            const w = p as SummaryFacts<WindowsContainerSummary>;
             rows.push({
                 workload: r.name,
                 kind: "WindowsContainer",
                 urn: r.urn,
                 urns: [r.urn, ...childrenOf(r.urn)],
-                host: shown(p.host, "unknown"),
-                image: shown(p.image),
-                imageBuild: typeof p.imageOsBuild === "number" ? String(p.imageOsBuild) : imageBuildOf(p.image),
-                hostBuild: typeof p.hostOsBuild === "number" ? String(p.hostOsBuild) : "unknown",
-                trust: p.trust === UNKNOWN_UNTIL_DEPLOY ? "untrusted (unknown until deploy)" : shown(p.trust, "untrusted"),
-                requestedIsolation: shown(p.requestedIsolation, "(not set)") || "(not set)",
-                effectiveIsolation: p.isolation === undefined || p.isolation === null ? "none" : effectiveOf(p.isolation),
+                host: shown(w.host, "unknown"),
+                image: shown(w.image),
+                imageBuild: typeof w.imageOsBuild === "number" ? String(w.imageOsBuild) : imageBuildOf(w.image),
+                hostBuild: typeof w.hostOsBuild === "number" ? String(w.hostOsBuild) : "unknown",
+                trust: w.trust === UNKNOWN_UNTIL_DEPLOY ? "untrusted (unknown until deploy)" : shown(w.trust, "untrusted"),
+                requestedIsolation: shown(w.requestedIsolation, "(not set)") || "(not set)",
+                effectiveIsolation: w.isolation === undefined || w.isolation === null ? "none" : effectiveOf(w.isolation),
                 placement: placementOf(resources.find((c) => c.parent === r.urn && c.type === DOCKER_SERVICE_TYPE), byUrn),
             });
             continue;

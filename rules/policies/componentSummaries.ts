@@ -82,6 +82,13 @@ export interface ContainerHostPoolSummary extends HostSummary {
     readonly dockerVersion: string | undefined;
 }
 
+/**
+ * A recorded summary as a reader meets it: the summary's own field names (renaming one breaks
+ * every reader's compilation), each value not yet trusted (missing, of another type, or unknown
+ * until deploy), so every reader still checks what it gets and fails closed.
+ */
+export type SummaryFacts<T> = { readonly [K in keyof T]?: unknown };
+
 /** How a reader walks its own resource records (policy resources, recorded plan resources). */
 export interface ResourceLinks<R> {
     readonly typeOf: (r: R) => string;

@@ -11,11 +11,13 @@ const neverEnds = path.join(FIXTURES, "never-ends");
 const has = (ps: { cmdline: string }[], re: RegExp) => ps.some((p) => re.test(p.cmdline));
 
 test("--timeout stops a program that never ends: exit 2 naming the timeout and the resources registered; nothing survives", async () => {
-    const plan = startPlan(["--program", neverEnds, "--stack", "test", "--timeout", "5"]);
+    // A bound well above the program's start-up (ts transpile, the SDK's load) on a busy machine, so
+    // the count the message names is the program's 3 registrations, not a race with its start.
+    const plan = startPlan(["--program", neverEnds, "--stack", "test", "--timeout", "30"]);
     const run = await plan.done;
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-        /^plan: the program test\/fixtures\/programs\/never-ends \(stack test\) did not finish within --timeout 5 s and was stopped; it had registered 3 resource\(s\); raise --timeout if it really needs longer$/m,
+        /^plan: the program test\/fixtures\/programs\/never-ends \(stack test\) did not finish within --timeout 30 s and was stopped; it had registered 3 resource\(s\); raise --timeout if it really needs longer$/m,
     );
     expect(run.stdout).toBe("");
     expect(processesWith(TOKEN_VAR, plan.token)).toEqual([]);
