@@ -10,6 +10,7 @@
  */
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { WindowsContainerSummary } from "../rules";
 import { installCountingMocks } from "./countingMocks";
 
 const [mode, nArg] = process.argv.slice(2);
@@ -42,7 +43,7 @@ class HandWritten extends pulumi.ComponentResource {
             hostOsBuild: 20348,
             hostHypervCapable: true,
             replicas: 1,
-        });
+        } satisfies WindowsContainerSummary);
         const labels = labelsOf(name);
         const service = new docker.Service(
             `${name}-service`,

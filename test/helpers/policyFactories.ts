@@ -1,5 +1,6 @@
 /** Happy-path resources for the policy tests: every one passes every policy; each test changes one thing. */
 import { RecordedResource } from "../../review/analyzer/resource";
+import { WindowsContainerSummary } from "../../rules";
 import { resource, secret, urnOf } from "./policyPack";
 
 export const HOST_TYPE = "windows-isolation:index:ExistingDockerHost";
@@ -35,22 +36,24 @@ export function container(name = "ctr", inputs: Record<string, unknown> = {}): R
     return resource("docker:index/container:Container", name, { name, image: "mcr.microsoft.com/windows/nanoserver:ltsc2022", labels: trustLabels("trusted"), ...inputs }, { provider: PROVIDER_URN });
 }
 
+/** What a WindowsContainer records for an untrusted ltsc2022 workload on the 20348 host (typed: a renamed field breaks here). */
+const HAPPY_SUMMARY: WindowsContainerSummary = {
+    host: "winhost",
+    image: "mcr.microsoft.com/windows/servercore:ltsc2022",
+    trust: "untrusted",
+    requestedIsolation: null,
+    isolation: "hyperv",
+    imageOsBuild: 20348,
+    hostOsBuild: 20348,
+    hostHypervCapable: true,
+    replicas: 1,
+};
+
 export function windowsContainer(name = "wc", summary: Record<string, unknown> = {}): RecordedResource {
     return resource(
         "windows-isolation:index:WindowsContainer",
         name,
-        {
-            host: "winhost",
-            image: "mcr.microsoft.com/windows/servercore:ltsc2022",
-            trust: "untrusted",
-            requestedIsolation: null,
-            isolation: "hyperv",
-            imageOsBuild: 20348,
-            hostOsBuild: 20348,
-            hostHypervCapable: true,
-            replicas: 1,
-            ...summary,
-        },
+        { ...HAPPY_SUMMARY, ...summary },
         { custom: false },
     );
 }

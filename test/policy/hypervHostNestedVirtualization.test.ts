@@ -3,10 +3,15 @@
  * happy stack's container-host VM once.
  */
 import { policyTable } from "../helpers/policyPack";
-import { replaced, vm } from "../helpers/policyFactories";
+import { replaced, UNKNOWN, vm } from "../helpers/policyFactories";
 
 const P = "hyperv-host-nested-virtualization";
 const unlisted = replaced(vm("winhost-vm", { vmSize: "Standard_Q8s_v9" }));
+/** The happy stack's VM with one input replaced by a value unknown during preview. */
+const vmWithUnknown = (input: "securityProfile" | "tags") => {
+    const base = vm("winhost-vm");
+    return replaced({ ...base, inputs: { ...base.inputs, [input]: UNKNOWN } });
+};
 
 policyTable(P, [
     {
@@ -41,5 +46,29 @@ policyTable(P, [
         config: { [P]: { allowUnlistedVmSizes: ["Standard_Q8s_v9"] } },
         findings: [],
         also: (e) => expect(e.suppressed.map((d) => d.policyName)).toEqual([P]),
+    },
+    {
+        name: "preview: vmSize unknown until deploy is a mandatory violation, never the SDK's advisory",
+        stack: replaced(vm("winhost-vm", { vmSize: UNKNOWN })),
+        findings: [["winhost-vm", expect.stringMatching(/^hardwareProfile.vmSize is not known until deploy, so the plan cannot show it has nested virtualization/)]],
+        also: (e) => {
+            expect(e.diagnostics.filter((d) => d.policyName === P).map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
+            expect(e.diagnostics.map((d) => d.message).join("\n")).not.toMatch(/during preview/);
+        },
+    },
+    {
+        name: "preview: securityType unknown until deploy: violation",
+        stack: replaced(vm("winhost-vm", { securityType: UNKNOWN })),
+        findings: [["winhost-vm", expect.stringMatching(/^securityProfile.securityType is not known until deploy, so the plan cannot show it is Standard/)]],
+    },
+    {
+        name: "preview: the whole securityProfile unknown until deploy: violation",
+        stack: vmWithUnknown("securityProfile"),
+        findings: [["winhost-vm", expect.stringMatching(/^securityProfile.securityType is not known until deploy/)]],
+    },
+    {
+        name: "preview: tags unknown until deploy (the VM may be a container host): violation",
+        stack: vmWithUnknown("tags"),
+        findings: [["winhost-vm", expect.stringMatching(/^tags are not known until deploy, so the plan cannot tell whether this VM is a container host/)]],
     },
 ]);

@@ -12,22 +12,16 @@ import { executeProgram } from "../../../review/plan/execute";
 import { resolveTarget } from "../../../review/plan/project";
 import { RecordedResource } from "../../../review/analyzer/resource";
 import { detail } from "../../../review/plan/report";
-import { Pack, startPack } from "../../helpers/policyPack";
+import { usePack } from "../../helpers/policyPack";
 import { FIXTURES, readJson, ROOT, runPlan } from "../../helpers/planCli";
 
-let pack: Pack;
-beforeAll(async () => {
-    pack = await startPack();
-}, 120_000);
-afterAll(async () => {
-    await pack?.stop();
-});
+const pack = usePack();
 
 test("the server prints its port on stdout and serves on loopback", () => {
-    expect(pack.server.port).toBeGreaterThan(0);
-    expect(pack.server.process.exitCode).toBeNull();
+    expect(pack().server.port).toBeGreaterThan(0);
+    expect(pack().server.process.exitCode).toBeNull();
     // /proc/net/tcp: local address of every listening socket (state 0A); ours must be 127.0.0.1 only.
-    const hexPort = pack.server.port.toString(16).toUpperCase().padStart(4, "0");
+    const hexPort = pack().server.port.toString(16).toUpperCase().padStart(4, "0");
     const listeners = fs
         .readFileSync("/proc/net/tcp", "utf8")
         .split("\n")
@@ -60,7 +54,7 @@ test.each(cases)("%s: the analyzer's violations equal the plan's findings", asyn
     const target = resolveTarget({ program: programDir, stack: args[args.indexOf("--stack") + 1], cwd: ROOT });
     const recorded = await executeProgram(target);
     if (!recorded.ok) throw new Error(recorded.error);
-    const fromServer = (await engineLikeAnalysis(pack.client, recorded.resources)).map((d) => [d.policyName, d.enforcementLevel, d.urn, detail(d.message)]);
+    const fromServer = (await engineLikeAnalysis(pack().client, recorded.resources)).map((d) => [d.policyName, d.enforcementLevel, d.urn, detail(d.message)]);
 
     const run = await runPlan(args);
     const report = readJson(path.join(run.out, "plan.json"));
@@ -74,6 +68,6 @@ test("bad-raw-service: the server names untrusted-requires-hyperv and the raw se
     const target = resolveTarget({ program: path.join(FIXTURES, "bad-raw-service"), stack: "test", cwd: ROOT });
     const recorded = await executeProgram(target);
     if (!recorded.ok) throw new Error(recorded.error);
-    const diags = await engineLikeAnalysis(pack.client, recorded.resources);
+    const diags = await engineLikeAnalysis(pack().client, recorded.resources);
     expect(diags.map((d) => [d.policyName, d.enforcementLevel, d.urn.split("::").pop()])).toEqual([["untrusted-requires-hyperv", "mandatory", "raw-untrusted"]]);
 }, 120_000);
