@@ -4,6 +4,8 @@
 const base = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  // The Pulumi SDK's per-promise debugging stacks skip jest's source-map formatter (see the file).
+  setupFiles: ["<rootDir>/test/helpers/pulumiStacks.ts"],
   // A bound for a hung test, not a measure of speed: generous, so that a machine busy with other
   // jobs slows the suite down without failing it.
   testTimeout: 300000,

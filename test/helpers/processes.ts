@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { hasEnv, liveProcesses, ProcInfo } from "../../review/process/procfs";
 import { ROOT } from "./planCli";
+import { BUILT_CLI } from "./build/builtTools";
 
 export const TOKEN_VAR = "WI_TEST_PROCESS_TOKEN";
 
@@ -18,14 +19,14 @@ export interface StartedPlan {
     readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** The plan's own entry point, or the package command that dispatches to it. */
-export const PLAN_ENTRY = [path.join(ROOT, "review", "plan", "main.ts")];
-export const BIN_PLAN_ENTRY = [path.join(ROOT, "bin", "windows-isolation.ts"), "plan"];
+/** The plan's own entry point, or the package command that dispatches to it: built, as `npm run plan` runs them. */
+export const PLAN_ENTRY = [path.join(ROOT, "build", "review", "plan", "main.js")];
+export const BIN_PLAN_ENTRY = [BUILT_CLI, "plan"];
 
 export function startPlan(args: string[], entry: string[] = PLAN_ENTRY): StartedPlan {
     const token = randomUUID();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
-    const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), ...entry, "--out", out, ...args], {
+    const child = spawn(process.execPath, [...entry, "--out", out, ...args], {
         cwd: ROOT,
         env: { ...process.env, INIT_CWD: ROOT, [TOKEN_VAR]: token },
     });

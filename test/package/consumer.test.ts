@@ -1,5 +1,5 @@
 /**
- * The package as a user gets it: `npm pack` (its `prepare` script builds), an empty project with
+ * The package as a user gets it: `npm pack` of the built package, an empty project with
  * the files of docs/your-own-stack.md, the README's own install commands run against the npm
  * registry, that page's program compiled with `tsc --strict`, run under Pulumi's mocks (the engine
  * is what we cannot run here) and planned with `npx windows-isolation plan`. Everything the project
@@ -19,7 +19,6 @@ import * as path from "path";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { gunzipSync } from "zlib";
 import { bootstrapScript, stripComments } from "../../components/azure/bootstrap";
-import { freshCheckout } from "../helpers/checkout";
 import { section } from "../helpers/markdown";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -27,7 +26,6 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "ut
 const config = { dockerCaPem: "test-ca-pem", dockerCertPem: "test-cert-pem", dockerKeyPem: "test-key-pem" };
 
 let work: string;
-let checkout: string | undefined;
 let project: string;
 let packedFiles: string[];
 let tarball: string;
@@ -85,10 +83,11 @@ beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-consumer-"));
     const packDir = path.join(work, "pack");
     fs.mkdirSync(packDir);
-    // Packed from a fresh copy of the sources: `prepare` rebuilds build/, and the repository's own
-    // build/ is in use by the tests that run the built tools meanwhile.
-    checkout = freshCheckout("wi-consumer-checkout-");
-    const packed = mustRun("npm", ["pack", "--json", "--pack-destination", packDir], checkout);
+    // build/ is what `prepare` (npm run build) makes from the current sources: the unit project's
+    // global setup rebuilds it, from an empty folder, whenever a source differs from what it was
+    // built from. So the pack skips `prepare` instead of building a second copy (a fresh clone's
+    // `prepare` runs in CI's `npm ci`).
+    const packed = mustRun("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", packDir], root);
     const info = JSON.parse(packed.slice(packed.indexOf("[")))[0];
     packedFiles = info.files.map((f: { path: string }) => f.path).sort();
     tarball = path.join(packDir, info.filename);
@@ -118,7 +117,6 @@ beforeAll(() => {
 
 afterAll(() => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
-    if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
 });
 
 test("the README's Install commands are the ones the guide gives, and the guide's files are index.ts, tsconfig.json, Pulumi.yaml", () => {

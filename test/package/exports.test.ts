@@ -2,28 +2,18 @@
  * The public API is a decision: the built package root's export keys (and those of its `windows`
  * namespace) must equal the committed list in public-api.json. A new name fails this test until
  * it is added there on purpose (and a removed one until it is noted in the CHANGELOG).
- * Built as a user gets it: a fresh checkout's `npm run build` (scripts/build.js), then build/index.js.
+ * Read from build/index.js, the package's entry point: `npm run build` (scripts/build.js) from the
+ * current sources, since the unit project's global setup rebuilds build/ whenever any source differs
+ * from what it was made from (scripts/ensureBuilt.js), and the build starts from an empty build/.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { freshCheckout } from "../helpers/checkout";
+import { ROOT } from "../helpers/build/builtTools";
 
 const committed = JSON.parse(fs.readFileSync(path.join(__dirname, "public-api.json"), "utf8")) as { root: string[]; windows: string[] };
 
-let checkout: string;
-let built: Record<string, unknown>;
-
-beforeAll(() => {
-    checkout = freshCheckout("wi-exports-");
-    execFileSync(process.execPath, [path.join(checkout, "scripts", "build.js")], { cwd: checkout, stdio: "pipe" });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    built = require(path.join(checkout, "build", "index.js"));
-}, 300_000);
-
-afterAll(() => {
-    if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
-});
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const built: Record<string, unknown> = require(path.join(ROOT, "build", "index.js"));
 
 test("the package root exports exactly the committed names", () => {
     expect(Object.keys(built).sort()).toEqual([...committed.root, "windows"].sort());
@@ -41,6 +31,6 @@ test("the committed list is sorted and free of duplicates, so a diff shows one d
 
 test("the public classes are the component classes, not copies", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const workload = require(path.join(checkout, "build", "components", "workload", "windowsContainer.js"));
+    const workload = require(path.join(ROOT, "build", "components", "workload", "windowsContainer.js"));
     expect(built.WindowsContainer).toBe(workload.WindowsContainer);
 });

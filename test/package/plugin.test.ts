@@ -1,21 +1,20 @@
 /**
  * The repository as a source-based component plugin, launched the way Pulumi's nodejs language
- * host launches one for `pulumi package add`: a fresh checkout is built (what its `npm install`
- * does through `prepare`), `@pulumi/pulumi/cmd/run-plugin <checkout>` starts the provider
+ * host launches one for `pulumi package add`: the repository with its build/ (what its `npm install`
+ * makes through `prepare`; the unit project's global setup rebuilds it whenever a source changed),
+ * `@pulumi/pulumi/cmd/run-plugin <repository>` starts the provider
  * (gRPC on 127.0.0.1), and GetSchema is asked over gRPC. No Pulumi CLI here: the SDK generation
  * that would follow is not run.
  */
-import { ChildProcess, execFileSync, spawn } from "child_process";
-import * as fs from "fs";
+import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import * as library from "../../index";
-import { freshCheckout } from "../helpers/checkout";
+import { ROOT } from "../helpers/build/builtTools";
 
-let checkout: string;
 let plugin: ChildProcess | undefined;
 let pluginStderr = "";
 
@@ -50,14 +49,11 @@ function getSchema(port: number): Promise<string> {
 let served: Record<string, unknown> & { resources: Record<string, { inputProperties: Record<string, { $ref?: string }> }>; types: Record<string, { enum?: { value: string }[] }> };
 
 beforeAll(async () => {
-    checkout = freshCheckout("wi-plugin-");
-    execFileSync(process.execPath, [path.join(checkout, "scripts", "build.js")], { cwd: checkout, stdio: "pipe" });
-    served = JSON.parse(await getSchema(await startPlugin(checkout)));
+    served = JSON.parse(await getSchema(await startPlugin(ROOT)));
 }, 240_000);
 
 afterAll(() => {
     plugin?.kill();
-    if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
 });
 
 describe("windows-isolation as a nodejs source-based component plugin", () => {
@@ -72,7 +68,7 @@ describe("windows-isolation as a nodejs source-based component plugin", () => {
 
     test("the running plugin (package main, compiled) exposes exactly the components the source analysis sees", async () => {
         const components = getPulumiComponents(library);
-        const inProcess = JSON.parse(await new ComponentProvider({ name: "windows-isolation", dirname: checkout, components }).getSchema());
+        const inProcess = JSON.parse(await new ComponentProvider({ name: "windows-isolation", dirname: ROOT, components }).getSchema());
         expect(served).toEqual(inProcess);
     });
 });

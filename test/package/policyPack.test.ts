@@ -1,37 +1,33 @@
 /**
- * The real policy pack as the npm package ships it: a fresh checkout's `npm run build` compiles
- * `policy/` into build/policy/ with its manifest and a package.json, and that folder is started
- * the way `pulumi preview --policy-pack <dir>` starts one (run-policy-pack, gRPC on 127.0.0.1).
+ * The real policy pack as the npm package ships it: `npm run build` compiles `policy/` into
+ * build/policy/ with its manifest and a package.json (the unit project's global setup rebuilds
+ * build/ from an empty folder whenever a source changed), and that folder is started the way
+ * `pulumi preview --policy-pack <dir>` starts one (run-policy-pack, gRPC on 127.0.0.1).
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { AnalyzerClient } from "../../review/analyzer/client";
 import { RunningPack, startPolicyPack } from "../../review/analyzer/packServer";
-import { freshCheckout, repositoryRoot } from "../helpers/checkout";
+import { BUILT_POLICY_PACK, ROOT as repositoryRoot } from "../helpers/build/builtTools";
 import { resource } from "../helpers/policyPack";
 
 const version: string = JSON.parse(fs.readFileSync(path.join(repositoryRoot, "package.json"), "utf8")).version;
-let checkout: string;
 let pack: RunningPack | undefined;
 let client: AnalyzerClient | undefined;
 
 beforeAll(async () => {
-    checkout = freshCheckout("wi-policy-");
-    execFileSync(process.execPath, [path.join(checkout, "scripts", "build.js")], { cwd: checkout, stdio: "pipe" });
-    pack = await startPolicyPack(path.join(checkout, "build", "policy"));
+    pack = await startPolicyPack(BUILT_POLICY_PACK);
     client = new AnalyzerClient(pack.port);
 }, 240_000);
 
 afterAll(async () => {
     client?.close();
     await pack?.stop();
-    if (checkout) fs.rmSync(checkout, { recursive: true, force: true });
 });
 
 describe("the policy pack built into build/policy", () => {
     test("has its compiled index, its PulumiPolicy.yaml and a package.json at the package version", () => {
-        const dir = path.join(checkout, "build", "policy");
+        const dir = BUILT_POLICY_PACK;
         expect(fs.existsSync(path.join(dir, "index.js"))).toBe(true);
         expect(fs.readFileSync(path.join(dir, "PulumiPolicy.yaml"), "utf8")).toBe(fs.readFileSync(path.join(repositoryRoot, "policy", "PulumiPolicy.yaml"), "utf8"));
         expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))).toMatchObject({ version, main: "index.js" });

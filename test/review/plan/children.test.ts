@@ -10,7 +10,7 @@ import { BIN_PLAN_ENTRY, PLAN_ENTRY, processesWith, startPlan, TOKEN_VAR, waitFo
 const neverEnds = path.join(FIXTURES, "never-ends");
 const has = (ps: { cmdline: string }[], re: RegExp) => ps.some((p) => re.test(p.cmdline));
 
-test("--timeout stops a program that never ends: exit 2 naming the timeout and the resources registered; nothing survives", async () => {
+test.concurrent("--timeout stops a program that never ends: exit 2 naming the timeout and the resources registered; nothing survives", async () => {
     // A bound well above the program's start-up (ts transpile, the SDK's load) on a busy machine, so
     // the count the message names is the program's 3 registrations, not a race with its start.
     const plan = startPlan(["--program", neverEnds, "--stack", "test", "--timeout", "30"]);
@@ -23,13 +23,13 @@ test("--timeout stops a program that never ends: exit 2 naming the timeout and t
     expect(processesWith(TOKEN_VAR, plan.token)).toEqual([]);
 }, 120_000);
 
-test.each([
-    ["SIGTERM", 143, "review/plan/main.ts", PLAN_ENTRY],
-    ["SIGINT", 130, "review/plan/main.ts", PLAN_ENTRY],
+test.concurrent.each([
+    ["SIGTERM", 143, "review/plan/main", PLAN_ENTRY],
+    ["SIGINT", 130, "review/plan/main", PLAN_ENTRY],
     ["SIGTERM", 143, "windows-isolation plan", BIN_PLAN_ENTRY],
 ] as const)("a plan stopped by %s ends the program, its subprocess and the pack server (exit %d, started as %s)", async (signal, exitCode, _how, entry) => {
     const plan = startPlan(["--program", neverEnds, "--stack", "test"], [...entry]);
-    const before = await waitForProcesses(plan.token, (ps) => has(ps, /runProgram\.ts/) && has(ps, /^sleep 3600$/) && has(ps, /run-policy-pack/));
+    const before = await waitForProcesses(plan.token, (ps) => has(ps, /runProgram\.js/) && has(ps, /^sleep 3600$/) && has(ps, /run-policy-pack/));
     expect(before.length).toBeGreaterThanOrEqual(4); // plan, runner, sleep, pack server
     plan.child.kill(signal);
     const run = await plan.done;

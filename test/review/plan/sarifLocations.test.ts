@@ -20,8 +20,9 @@ beforeAll(() => {
     fs.mkdirSync(program, { recursive: true });
     const source = path.join(FIXTURES, "bad-raw-service");
     for (const f of ["Pulumi.yaml", "Pulumi.test.yaml"]) fs.copyFileSync(path.join(source, f), path.join(program, f));
-    // The same program, importing this repository's components by absolute path.
-    const index = fs.readFileSync(path.join(source, "index.ts"), "utf8").replace('"../../../../components"', JSON.stringify(path.join(ROOT, "components")));
+    // The same program, importing this repository's package (its built entry point) by absolute path.
+    const index = fs.readFileSync(path.join(source, "index.ts"), "utf8").replace('"windows-isolation"', JSON.stringify(ROOT));
+    expect(index).toContain(JSON.stringify(ROOT));
     fs.writeFileSync(path.join(program, "index.ts"), index);
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
 });
