@@ -14,7 +14,16 @@ const ROOT = join(__dirname, "..", "..");
 export interface PowerShellTools {
     readonly pwsh: string;
     readonly pesterManifest: string;
+    /** The environment to run pwsh with. */
+    readonly env: NodeJS.ProcessEnv;
 }
+
+/**
+ * .NET's profile-guided tiering instruments every method before it optimises it, which a short
+ * pwsh run never repays: without it the Pester suites take about a fifth less CPU. Behaviour is
+ * the same (a JIT setting).
+ */
+const PWSH_ENV = { DOTNET_TieredPGO: "0" };
 
 /** The pinned pwsh and Pester under .tools/; throws naming the installer when either is missing. */
 export function powerShellTools(): PowerShellTools {
@@ -27,5 +36,5 @@ export function powerShellTools(): PowerShellTools {
     if (missing.length > 0) {
         throw new Error(`${missing.join(" and ")} not installed: run .ci/install-powershell (which .ci/run calls) to install them into .tools/`);
     }
-    return { pwsh, pesterManifest };
+    return { pwsh, pesterManifest, env: { ...process.env, ...PWSH_ENV } };
 }

@@ -1,11 +1,20 @@
 /**
  * Other Pulumi languages: runs @pulumi/pulumi's own component provider (the code a source-based
  * plugin runs for `pulumi package add`) over this repository and checks the schema it infers.
+ * Then the repository as that plugin, launched the way Pulumi's nodejs language host launches one:
+ * the repository with its build/ (what its `npm install` makes through `prepare`; the unit
+ * project's global setup rebuilds it whenever a source changed), `@pulumi/pulumi/cmd/run-plugin
+ * <repository>` starts the provider (gRPC on 127.0.0.1), and GetSchema is asked over gRPC; it
+ * must answer the schema the in-process analysis infers. One file, so that analysis runs once.
  * No Pulumi CLI here: the SDK generation itself is not run; the schema it would start from is.
  */
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 import * as library from "../../index";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -16,17 +25,57 @@ interface SchemaResource { isComponent: boolean; inputProperties: Record<string,
 interface SchemaType { type: string; enum?: { name: string; value: string }[]; properties?: Record<string, Property>; required?: string[] }
 interface Schema { name: string; version: string; resources: Record<string, SchemaResource>; types: Record<string, SchemaType>; dependencies: { name: string; version: string }[] }
 
+let plugin: ChildProcess | undefined;
+let pluginStderr = "";
+
+/** Starts the plugin and resolves with the port it prints (its first line of output). */
+function startPlugin(dir: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin", "index.js"), dir], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        plugin = child;
+        let out = "";
+        child.stderr!.on("data", (d) => (pluginStderr += d));
+        child.stdout!.on("data", (d) => {
+            out += d;
+            const line = out.split("\n")[0];
+            if (out.includes("\n")) {
+                if (/^\d+$/.test(line)) resolve(Number(line));
+                else reject(new Error(`plugin printed '${line}' instead of its port; stderr: ${pluginStderr}`));
+            }
+        });
+        child.on("exit", (code) => reject(new Error(`plugin exited (${code}) before printing its port; stderr: ${pluginStderr}`)));
+    });
+}
+
+function getSchema(port: number): Promise<string> {
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const request = new GetSchemaRequest();
+    request.setVersion(0);
+    return new Promise<string>((resolve, reject) => {
+        client.getSchema(request, (err, response) => (err ? reject(err) : resolve(response.getSchema())));
+    }).finally(() => client.close());
+}
+
+let served: Record<string, unknown> & { resources: Record<string, { inputProperties: Record<string, { $ref?: string }> }>; types: Record<string, { enum?: { value: string }[] }> };
 let schema: Schema;
 let componentNames: string[];
 
 beforeAll(async () => {
+    // The plugin process starts and analyses on its own while this process does the same.
+    const fromPlugin = startPlugin(root).then(getSchema);
+    fromPlugin.catch(() => undefined);
     // Exactly how the nodejs plugin host (cmd/run-plugin) names the provider and finds components.
     const providerName = (manifest.name as string).match(/(@.*?\/)?(.+)/)![2].replace(/[^-a-zA-Z0-9_]/g, "-");
     const components = getPulumiComponents(library);
     componentNames = components.map((c) => c.name).sort();
     const provider = new ComponentProvider({ name: providerName, dirname: root, components });
     schema = JSON.parse(await provider.getSchema());
-}, 120_000);
+    served = JSON.parse(await fromPlugin);
+}, 240_000);
+
+afterAll(() => {
+    plugin?.kill();
+});
 
 const token = (name: string) => `windows-isolation:index:${name}`;
 const enumValues = (ref: string | undefined) => schema.types[ref!.replace("#/types/", "")]?.enum?.map((e) => e.value);
@@ -139,5 +188,20 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
     test("PulumiPlugin.yaml declares the nodejs runtime", () => {
         const lines = fs.readFileSync(path.join(root, "PulumiPlugin.yaml"), "utf8").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
         expect(lines).toEqual(["runtime: nodejs"]);
+    });
+});
+
+describe("windows-isolation as a nodejs source-based component plugin", () => {
+    test("serves, over gRPC, the schema with each component and the isolation and trust enums", () => {
+        expect(served.name).toBe("windows-isolation");
+        expect(Object.keys(served.resources)).toEqual(expect.arrayContaining(["windows-isolation:index:ExistingDockerHost", "windows-isolation:index:WindowsContainer"]));
+        const wc = served.resources["windows-isolation:index:WindowsContainer"];
+        const values = (ref: string | undefined) => served.types[ref!.replace("#/types/", "")].enum!.map((e) => e.value);
+        expect(values(wc.inputProperties.isolation.$ref)).toEqual(["process", "hyperv"]);
+        expect(values(wc.inputProperties.trust.$ref)).toEqual(["trusted", "untrusted"]);
+    });
+
+    test("the running plugin (package main, compiled) exposes exactly the components the source analysis sees", () => {
+        expect(served).toEqual(schema);
     });
 });

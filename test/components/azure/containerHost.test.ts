@@ -29,9 +29,17 @@ const secretWire = (v: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b470
 
 describe("a private ContainerHost with defaults", () => {
     let host: ContainerHost;
-    beforeEach(async () => {
+    let declared: RecordedResource[];
+    // One host for the block's tests, which only read what it declared: each test gets that list back.
+    beforeAll(async () => {
+        await engine.settle();
+        engine.resources.length = 0;
         host = new ContainerHost("ch", base);
         await engine.settle();
+        declared = [...engine.resources];
+    });
+    beforeEach(() => {
+        engine.resources.splice(0, engine.resources.length, ...declared);
     });
 
     test("declares exactly these resources", () => {

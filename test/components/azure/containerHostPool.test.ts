@@ -84,9 +84,17 @@ describe.each([
 ])("a pool of $count", ({ count, managers, workers, zones }) => {
     const name = `p${count}`;
     let pool: ContainerHostPool;
-    beforeEach(async () => {
+    let declared: RecordedResource[];
+    // One pool for the block's tests, which only read what it declared: each test gets that list back.
+    beforeAll(async () => {
+        await engine.settle();
+        engine.resources.length = 0;
         pool = new ContainerHostPool(name, { ...base, count });
         await engine.settle();
+        declared = [...engine.resources];
+    });
+    beforeEach(() => {
+        engine.resources.splice(0, engine.resources.length, ...declared);
     });
 
     test("declares exactly these resources", () => {

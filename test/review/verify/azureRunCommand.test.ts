@@ -199,7 +199,8 @@ test("--azure-vm stack reads hostVmId, or nodeVmIds.<node> with --node, from the
 
 /** Runs `command` under the pinned real pwsh (installed by .ci/install-powershell) and returns its stdout. */
 function pwsh(command: string): string {
-    const run = spawnSync(powerShellTools().pwsh, ["-NoProfile", "-NonInteractive", "-Command", command], { encoding: "utf8", timeout: 120_000 });
+    const { pwsh, env } = powerShellTools();
+    const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-Command", command], { encoding: "utf8", timeout: 120_000, env });
     if (run.error) throw run.error;
     if (run.status !== 0) throw new Error(`pwsh exited ${run.status}: ${run.stderr}`);
     return run.stdout;

@@ -42,7 +42,7 @@ function generatedFiles(dir: string): void {
 let summary: PesterSummary;
 
 beforeAll(() => {
-    const { pwsh, pesterManifest } = powerShellTools();
+    const { pwsh, pesterManifest, env } = powerShellTools();
     const dir = mkdtempSync(join(tmpdir(), "wi-pester-"));
     try {
         generatedFiles(dir);
@@ -50,7 +50,7 @@ beforeAll(() => {
         // spawnSync ends the child before it returns, on every path.
         const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-File", join(HERE, "helpers", "Invoke-BootstrapPester.ps1"), "-PesterManifest", pesterManifest, "-ResultPath", resultPath], {
             encoding: "utf8",
-            env: { ...process.env, WI_GENERATED_DIR: dir, NO_COLOR: "1" },
+            env: { ...env, WI_GENERATED_DIR: dir, NO_COLOR: "1" },
             maxBuffer: 64 * 1024 * 1024,
         });
         if (run.error) throw run.error;
