@@ -67,9 +67,14 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         // Secrets arrive as the program shows them: also a runner that never finishes has them cut.
         const secrets = new Set<string>();
         let done: RunnerDone | undefined;
+        let afterDone = false;
         // RunnerMessage, each field checked: the program runs in that process.
         child.on("message", (m: { resource?: unknown; secrets?: unknown; done?: unknown }) => {
-            if (done) return; // nothing after the last message counts
+            if (done) {
+                // The runner sends nothing after its last message: something else in that process does.
+                afterDone = true;
+                return;
+            }
             if (m?.resource !== null && typeof m?.resource === "object") {
                 resources.push(m.resource as RecordedResource);
                 opts.onProgress?.(resources.length);
@@ -94,6 +99,9 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         clearTimeout(timer);
         if (timedOut) throw new ProgramTimeoutError(opts.timeoutSeconds!, resources.length);
         const allSecrets = longestFirst(secrets);
+        if (afterDone) {
+            return { ok: false, error: "the program process sent more after its last message (did the program send a message of its own over the plan's channel?); the plan judges no result it cannot trust", secrets: allSecrets };
+        }
         if (done && !done.ok) return { ok: false, error: done.error, secrets: allSecrets };
         if (done && done.count !== resources.length) {
             return { ok: false, error: `the program process reported ${done.count} resource(s) but the plan received ${resources.length}; the plan judges no partial program`, secrets: allSecrets };
