@@ -30,7 +30,12 @@ if (!process.send) {
     console.error("runProgram: start it with an IPC channel (the plan forks it); it sends everything it records over that channel");
     process.exit(2);
 }
-const send = process.send.bind(process) as (message: RunnerMessage, callback?: (err: Error | null) => void) => boolean;
+const channel = process.send.bind(process) as (message: RunnerMessage, callback?: (err: Error | null) => void) => boolean;
+/** Set by `finish`: the last message is the last (a failed program may still be registering while it goes out). */
+let finished = false;
+function send(message: RunnerMessage): void {
+    if (!finished) channel(message);
+}
 const request = JSON.parse(fs.readFileSync(requestFile, "utf8")) as RunRequest;
 const programDir = path.resolve(request.programDir);
 // The program's own copy of the Pulumi SDK: mocks set on another copy would not see its resources.
@@ -79,7 +84,9 @@ function record(r: Omit<RecordedResource, "location">): void {
 
 /** The last message, handed to the channel before the process exits (a queued message would be lost). */
 function finish(done: RunnerDone): void {
-    send({ done }, () => process.exit(done.ok ? 0 : 3));
+    if (finished) return;
+    finished = true;
+    channel({ done }, () => process.exit(done.ok ? 0 : 3));
 }
 
 /** The URN of the engine's default provider for a package, recorded the first time it is used. */
