@@ -23,12 +23,30 @@ export function owningComponent(r: PolicyResource): PolicyResource | undefined {
     return undefined;
 }
 
+interface StackIndex {
+    readonly byUrn: ReadonlyMap<string, PolicyResource>;
+    readonly hostsNamed: ReadonlyMap<string, number>;
+}
+
+/** Built once per stack (a stack of 2,000 workloads built it once per child before). */
+const indexes = new WeakMap<readonly PolicyResource[], StackIndex>();
+function indexOf(resources: readonly PolicyResource[]): StackIndex {
+    let index = indexes.get(resources);
+    if (!index) {
+        const hostsNamed = new Map<string, number>();
+        for (const x of resources) if (HOST_COMPONENT_TYPES.includes(x.type)) hostsNamed.set(x.name, (hostsNamed.get(x.name) ?? 0) + 1);
+        index = { byUrn: new Map(resources.map((x) => [x.urn, x])), hostsNamed };
+        indexes.set(resources, index);
+    }
+    return index;
+}
+
 /** Whose Docker provider the child uses, and how many host components carry the component's host name. */
 function runsOn(r: PolicyResource, component: PolicyResource, resources: readonly PolicyResource[]): ChildProviderFacts {
-    const byUrn = new Map(resources.map((x) => [x.urn, x]));
+    const { byUrn, hostsNamed } = indexOf(resources);
     const { host } = hostOfWorkload(r, { typeOf: (x) => x.type, providerOf: (x) => (x.provider?.urn ? byUrn.get(x.provider.urn) : undefined), parentOf: (x) => x.parent });
     const hostName = summaryOf<WindowsContainerSummary>(component.props).host;
-    return { hostComponent: host?.name, hostsNamedLikeComponentHost: resources.filter((x) => HOST_COMPONENT_TYPES.includes(x.type) && x.name === hostName).length };
+    return { hostComponent: host?.name, hostsNamedLikeComponentHost: hostsNamed.get(hostName as string) ?? 0 };
 }
 
 export function childFacts(r: PolicyResource, component: PolicyResource, resources: readonly PolicyResource[]): ComponentChildFacts {

@@ -127,16 +127,27 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
     };
     const findings = evaluation.diagnostics.map(toFinding);
     const exceptions = evaluation.suppressed.map(toFinding);
+    // Indexed by policy and resource: a large program has thousands of rows, findings and n/a answers.
+    const at = (policy: string, urn: string | undefined) => `${policy}\u0000${urn ?? ""}`;
+    const findingsAt = new Map<string, Finding[]>();
+    for (const f of findings) {
+        const same = findingsAt.get(at(f.policy, f.urn));
+        if (same) same.push(f);
+        else findingsAt.set(at(f.policy, f.urn), [f]);
+    }
+    const exemptAt = new Set(exceptions.map((f) => at(f.policy, f.urn)));
+    const notApplicableAt = new Set(evaluation.notApplicable.map((n) => at(n.policyName, n.urn)));
+    const packPolicies = new Set(evaluation.info.policies.map((p) => p.name));
     const rows = workloadRows(resources).map((row) => {
         const verdicts: Record<string, Verdict> = {};
         for (const policy of WORKLOAD_POLICIES) {
-            if (!evaluation.info.policies.some((p) => p.name === policy) || !POLICIES_JUDGING[row.kind].includes(policy)) continue;
-            const mine = findings.filter((f) => f.policy === policy && row.urns.includes(f.urn));
+            if (!packPolicies.has(policy) || !POLICIES_JUDGING[row.kind].includes(policy)) continue;
+            const mine = row.urns.flatMap((urn) => findingsAt.get(at(policy, urn)) ?? []);
             if (mine.some((f) => f.level === "mandatory")) verdicts[policy] = "FAIL";
             else if (mine.length > 0) verdicts[policy] = "warn";
-            else if (exceptions.some((f) => f.policy === policy && row.urns.includes(f.urn))) verdicts[policy] = "exempt";
+            else if (row.urns.some((urn) => exemptAt.has(at(policy, urn)))) verdicts[policy] = "exempt";
             else if (policy === "image-host-compatibility" && row.hostBuild === "unknown") verdicts[policy] = "unchecked";
-            else if (evaluation.notApplicable.some((n) => n.policyName === policy && n.urn === row.urn)) verdicts[policy] = "n/a";
+            else if (notApplicableAt.has(at(policy, row.urn))) verdicts[policy] = "n/a";
             else verdicts[policy] = "pass";
         }
         return { ...row, verdicts };

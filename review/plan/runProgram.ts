@@ -1,16 +1,18 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports -- the mock monitor and its protobuf requests are untyped runtime internals, loaded from the program's own SDK */
 /**
  * Child process: runs one Pulumi program under Pulumi's own mock monitor and records every
- * registration exactly as the engine would receive it (the serialized request). Run by the plan
- * tool with `node -r typescriptHook`, so a crashing program only ends this process. Usage: runProgram.ts <request.json> <result.json>
+ * registration exactly as the engine would receive it (the serialized request), sent to the plan
+ * over IPC as it is registered (see RunnerMessage). Run by the plan tool with
+ * `node -r typescriptHook`, so a crashing program only ends this process. Usage: runProgram.ts <request.json>
  */
 import * as fs from "fs";
 import * as path from "path";
+import { declaringLine } from "./declaringLine";
 import { defaultProvider, defaultProviderDisabled, defaultProviderLocation, defaultProviderName, disabledDefaultProviderMessage } from "./defaultProvider";
 import { installEngineTransforms } from "./engineTransforms";
 import { RecordedResource, SourceLocation } from "../analyzer/resource";
 import { ignoredJudgedChanges } from "./ignoredChanges";
-import { ProgramConfig, ProgramResult } from "./recorded";
+import { ProgramConfig, RunnerDone, RunnerMessage } from "./recorded";
 import { secretLeaves, secretValues } from "./secrets";
 
 interface RunRequest {
@@ -23,7 +25,17 @@ interface RunRequest {
 const INVOKE_TRANSFORM_REFUSED =
     "the program calls pulumi.runtime.registerInvokeTransform: the engine would rewrite provider function calls (invokes) with it, and the plan cannot apply that, since it answers invokes from mocks without any provider; judge this program with `pulumi preview --policy-pack policy` instead";
 
-const [requestFile, resultFile] = process.argv.slice(2);
+const [requestFile] = process.argv.slice(2);
+if (!process.send) {
+    console.error("runProgram: start it with an IPC channel (the plan forks it); it sends everything it records over that channel");
+    process.exit(2);
+}
+const channel = process.send.bind(process) as (message: RunnerMessage, callback?: (err: Error | null) => void) => boolean;
+/** Set by `finish`: the last message is the last (a failed program may still be registering while it goes out). */
+let finished = false;
+function send(message: RunnerMessage): void {
+    if (!finished) channel(message);
+}
 const request = JSON.parse(fs.readFileSync(requestFile, "utf8")) as RunRequest;
 const programDir = path.resolve(request.programDir);
 // The program's own copy of the Pulumi SDK: mocks set on another copy would not see its resources.
@@ -33,7 +45,11 @@ const pulumi: typeof import("@pulumi/pulumi") = fromProgram("@pulumi/pulumi");
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir, __dirname] }));
 const fromSdk = (id: string) => require(require.resolve(id, { paths: [sdkDir] }));
 
-const recorded: Omit<RecordedResource, "location">[] = [];
+/**
+ * Per resource sent, only what its location needs (the resource itself is the plan's to keep):
+ * the `type::name` key whose n-th declaring line it gets, or the package of a default provider.
+ */
+const sent: { readonly key: string; readonly defaultPackage?: string }[] = [];
 const locations = new Map<string, SourceLocation[]>();
 let failure: string | undefined;
 
@@ -55,25 +71,22 @@ const secrets = new Set<string>();
 function noteSecrets(values: readonly string[]): void {
     const fresh = values.filter((v) => !secrets.has(v));
     for (const v of fresh) secrets.add(v);
-    if (fresh.length > 0) process.send?.({ secrets: fresh });
+    if (fresh.length > 0) send({ secrets: fresh });
 }
 
-function write(result: ProgramResult): never {
-    noteSecrets(secretValues(recorded as RecordedResource[]));
-    fs.writeFileSync(resultFile, JSON.stringify({ ...result, secrets: [...secrets] }));
-    process.exit(result.ok ? 0 : 3);
+/** Sends one registration to the plan (its secrets first: they are cut from anything printed later). */
+function record(r: Omit<RecordedResource, "location">): void {
+    noteSecrets(secretValues([r as RecordedResource]));
+    sent.push({ key: `${r.type}::${r.name}`, defaultPackage: r.defaultProvider ? r.type.slice("pulumi:providers:".length) : undefined });
+    // Also the progress a program stopped by --timeout is reported with.
+    send({ resource: r });
 }
 
-/** The first stack frame inside the program directory (and outside node_modules): the declaring line. */
-function declaringLine(stack: string | undefined): SourceLocation | undefined {
-    for (const line of (stack ?? "").split("\n").slice(1)) {
-        const m = /((?:\/|[A-Za-z]:\\)[^():]*):(\d+):(\d+)\)?$/.exec(line.trim());
-        if (!m) continue;
-        const file = path.resolve(m[1]);
-        if (!file.startsWith(programDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        return { file, line: Number(m[2]), column: Number(m[3]) };
-    }
-    return undefined;
+/** The last message, handed to the channel before the process exits (a queued message would be lost). */
+function finish(done: RunnerDone): void {
+    if (finished) return;
+    finished = true;
+    channel({ done }, () => process.exit(done.ok ? 0 : 3));
 }
 
 /** The URN of the engine's default provider for a package, recorded the first time it is used. */
@@ -85,7 +98,7 @@ function defaultProviderFor(pkg: string, version: string): string {
     if (!urn) {
         urn = settingsModule().getMonitor().newUrn("", `pulumi:providers:${pkg}`, defaultProviderName(version)) as string;
         defaults.set(key, urn);
-        recorded.push(defaultProvider(urn, pkg, request.config, version));
+        record(defaultProvider(urn, pkg, request.config, version));
     }
     return urn;
 }
@@ -132,7 +145,7 @@ async function main(): Promise<void> {
                 fail(e);
             }
         }
-        recorded.push({
+        record({
             urn,
             type,
             name,
@@ -141,9 +154,6 @@ async function main(): Promise<void> {
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs: req.getObject()?.toJavaScript() ?? {},
         });
-        noteSecrets(secretValues(recorded.slice(-1) as RecordedResource[]));
-        // Every registration: a program stopped by --timeout is reported with its exact count.
-        process.send?.({ progress: recorded.length });
         return original(req, callback);
     };
     // The engine runs transforms before anything sees the resource; so must the plan (outermost).
@@ -177,29 +187,32 @@ async function main(): Promise<void> {
     pulumi.runtime.setAllConfig(values, secretKeys);
 
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        pulumi.runtime.registerStackTransformation((args) => {
-            const key = `${args.type}::${args.name}`;
-            const where = declaringLine(new Error().stack);
-            if (where) locations.set(key, [...(locations.get(key) ?? []), where]);
+        pulumi.runtime.registerStackTransformation(function locate(args) {
+            const where = declaringLine(programDir, locate);
+            if (where) {
+                const key = `${args.type}::${args.name}`;
+                const seen = locations.get(key);
+                if (seen) seen.push(where);
+                else locations.set(key, [where]);
+            }
             return undefined;
         });
         const mod = require(programDir);
         return mod instanceof Function ? await mod() : mod;
     });
     await settings.waitForRPCs?.();
-    if (failure) return write({ ok: false, error: failure });
+    if (failure) return finish({ ok: false, count: sent.length, error: failure });
+    // The n-th registration of a type::name is its n-th declaration.
     const used = new Map<string, number>();
-    const resources = recorded.map((r) => {
-        const key = `${r.type}::${r.name}`;
+    const where = sent.map(({ key, defaultPackage }) => {
         const n = used.get(key) ?? 0;
         used.set(key, n + 1);
-        const location = r.defaultProvider ? defaultProviderLocation(request.configFile, r.type.slice("pulumi:providers:".length)) : locations.get(key)?.[n];
-        return { ...r, location };
+        return (defaultPackage ? defaultProviderLocation(request.configFile, defaultPackage) : locations.get(key)?.[n]) ?? null;
     });
-    write({ ok: true, resources, outputs: JSON.parse(JSON.stringify(outputs ?? {})) });
+    finish({ ok: true, count: sent.length, locations: where, outputs: JSON.parse(JSON.stringify(outputs ?? {})) });
 }
 
 main().catch((err) => {
     fail(err);
-    write({ ok: false, error: failure ?? "the program failed" });
+    finish({ ok: false, count: sent.length, error: failure ?? "the program failed" });
 });

@@ -2,8 +2,8 @@
 /**
  * Preloaded (`node -r`) into the plan's child process: lets `require` load the program's `.ts`
  * files, transpiled with the program's own `typescript` (what its `tsc` uses, and what Pulumi's
- * Node.js runtime prefers too), as CommonJS with an inline source map, so stack traces (and the
- * plan's `file:line`) point at the TypeScript source. Transpile only, like `pulumi preview`
+ * Node.js runtime prefers too), as CommonJS with a source map the runner reads, so the plan's
+ * `file:line` is the TypeScript line. Transpile only, like `pulumi preview`
  * with `noCheck`: type checking is the project's `tsc`.
  *
  * Why not ts-node: as a dependency of this package it pulls `typescript` in as a required peer,
@@ -55,12 +55,12 @@ function load(firstFile: string): NonNullable<typeof compiler> {
     }
     options = {
         ...options,
-        // Always CommonJS (the runner `require`s the program), with the map inline for stack traces.
+        // Always CommonJS (the runner `require`s the program), with a source map kept for the runner.
         module: ts.ModuleKind.CommonJS,
         moduleResolution: ts.ModuleResolutionKind.Node10,
         verbatimModuleSyntax: false,
-        sourceMap: false,
-        inlineSourceMap: true,
+        sourceMap: true,
+        inlineSourceMap: false,
         inlineSources: false,
         declaration: false,
         declarationMap: false,
@@ -86,11 +86,18 @@ function transpile(source: string, fileName: string): string {
         const where = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start) : undefined;
         throw new Error(`${fileName}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(first.messageText, "\n")}`);
     }
+    if (out.sourceMapText) sourceMaps.set(fileName, out.sourceMapText);
     return out.outputText;
 }
 
-// Node maps stack traces through the inline source maps of modules loaded from now on.
-process.setSourceMapsEnabled(true);
+/**
+ * Each transpiled file's source map, for the runner to map the one frame it reports (the
+ * declaring line) to the TypeScript line. Not Node's own source-map support: with it on, every
+ * stack trace is mapped, and Pulumi's SDK formats a stack for every resource and promise it
+ * makes, which made mapping most of a large program's run time.
+ */
+const sourceMaps = new Map<string, string>();
+(globalThis as Record<symbol, unknown>)[Symbol.for("windows-isolation.plan.sourceMaps")] = sourceMaps;
 
 type CompilingModule = NodeJS.Module & { _compile(code: string, filename: string): void };
 const extensions = require("module")._extensions as Record<string, (m: NodeJS.Module, filename: string) => void>;

@@ -103,13 +103,13 @@ function owningComponent(r: RecordedResource, byUrn: ReadonlyMap<string, Recorde
 }
 
 /** Whether a docker resource under a component is exactly the component's own service, on the component's host. */
-function matchesComponent(r: RecordedResource, component: RecordedResource, resources: readonly RecordedResource[], byUrn: ReadonlyMap<string, RecordedResource>): boolean {
+function matchesComponent(r: RecordedResource, component: RecordedResource, hostsNamed: (name: unknown) => number, byUrn: ReadonlyMap<string, RecordedResource>): boolean {
     const p = plain(r.inputs);
     const c = plain(component.inputs);
     const spec = factAt(p, "taskSpec", "containerSpec");
     const runsOn = {
         hostComponent: hostOfWorkload(r, recordedLinks(byUrn)).host?.name,
-        hostsNamedLikeComponentHost: resources.filter((x) => HOST_COMPONENT_TYPES.includes(x.type) && x.name === c.host).length,
+        hostsNamedLikeComponentHost: hostsNamed(c.host),
     };
     const child =
         r.type === DOCKER_CONTAINER_TYPE
@@ -172,7 +172,19 @@ function placementOf(service: RecordedResource | undefined, byUrn: ReadonlyMap<s
 
 export function workloadRows(resources: readonly RecordedResource[]): WorkloadRow[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const childrenOf = (urn: string) => resources.filter((c) => c.parent === urn).map((c) => c.urn);
+    // Indexed once: a large program has thousands of workloads.
+    const children = new Map<string, RecordedResource[]>();
+    const hostCount = new Map<string, number>();
+    for (const r of resources) {
+        if (r.parent) {
+            const siblings = children.get(r.parent);
+            if (siblings) siblings.push(r);
+            else children.set(r.parent, [r]);
+        }
+        if (HOST_COMPONENT_TYPES.includes(r.type)) hostCount.set(r.name, (hostCount.get(r.name) ?? 0) + 1);
+    }
+    const childrenOf = (urn: string) => (children.get(urn) ?? []).map((c) => c.urn);
+    const hostsNamed = (name: unknown) => hostCount.get(name as string) ?? 0;
     const rows: WorkloadRow[] = [];
     for (const r of resources) {
         const p = plain(r.inputs);
@@ -190,13 +202,13 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 trust: w.trust === UNKNOWN_UNTIL_DEPLOY ? "untrusted (unknown until deploy)" : shown(w.trust, "untrusted"),
                 requestedIsolation: shown(w.requestedIsolation, "(not set)") || "(not set)",
                 effectiveIsolation: w.isolation === undefined || w.isolation === null ? "none" : effectiveOf(w.isolation),
-                placement: placementOf(resources.find((c) => c.parent === r.urn && c.type === DOCKER_SERVICE_TYPE), byUrn),
+                placement: placementOf(children.get(r.urn)?.find((c) => c.type === DOCKER_SERVICE_TYPE), byUrn),
             });
             continue;
         }
         // The component's own service is shown on its row; anything else under it gets a row of its own.
         const component = owningComponent(r, byUrn);
-        if (component && (r.type === DOCKER_SERVICE_TYPE || r.type === DOCKER_CONTAINER_TYPE) && matchesComponent(r, component, resources, byUrn)) continue;
+        if (component && (r.type === DOCKER_SERVICE_TYPE || r.type === DOCKER_CONTAINER_TYPE) && matchesComponent(r, component, hostsNamed, byUrn)) continue;
         if (r.type === DOCKER_SERVICE_TYPE) {
             const spec = factAt(p, "taskSpec", "containerSpec");
             const trust = trustFromLabels(factAt(spec, "labels") as any, p.labels);
