@@ -50,13 +50,24 @@ const cases: [string, string[], string | undefined][] = [
     ["stacks/ dev", ["--stack", "dev"], undefined],
 ];
 
-test.each(cases)("%s: the analyzer's violations equal the plan's findings", async (_name, args, programDir) => {
-    const target = resolveTarget({ program: programDir, stack: args[args.indexOf("--stack") + 1], cwd: ROOT });
-    const recorded = await executeProgram(target);
-    if (!recorded.ok) throw new Error(recorded.error);
-    const fromServer = (await engineLikeAnalysis(pack().client, recorded.resources)).map((d) => [d.policyName, d.enforcementLevel, d.urn, detail(d.message)]);
+/** A program's recorded resources, recorded once per program and stack for this file's tests. */
+const recordings = new Map<string, Promise<RecordedResource[]>>();
+function recordedOf(programDir: string | undefined, stack: string): Promise<RecordedResource[]> {
+    const key = `${programDir ?? "."}\u0000${stack}`;
+    if (!recordings.has(key)) {
+        const target = resolveTarget({ program: programDir, stack, cwd: ROOT });
+        recordings.set(key, executeProgram(target).then((r) => (r.ok ? r.resources : Promise.reject(new Error(r.error)))));
+    }
+    return recordings.get(key)!;
+}
 
-    const run = await runPlan(args);
+test.each(cases)("%s: the analyzer's violations equal the plan's findings", async (_name, args, programDir) => {
+    // The plan runs as its own process meanwhile.
+    const planned = runPlan(args);
+    const recorded = await recordedOf(programDir, args[args.indexOf("--stack") + 1]);
+    const fromServer = (await engineLikeAnalysis(pack().client, recorded)).map((d) => [d.policyName, d.enforcementLevel, d.urn, detail(d.message)]);
+
+    const run = await planned;
     const report = readJson(path.join(run.out, "plan.json"));
     const fromPlan = report.findings.map((f: any) => [f.policy, f.level, f.urn, f.message]);
 
@@ -65,9 +76,6 @@ test.each(cases)("%s: the analyzer's violations equal the plan's findings", asyn
 }, 120_000);
 
 test("bad-raw-service: the server names untrusted-requires-hyperv and the raw service", async () => {
-    const target = resolveTarget({ program: path.join(FIXTURES, "bad-raw-service"), stack: "test", cwd: ROOT });
-    const recorded = await executeProgram(target);
-    if (!recorded.ok) throw new Error(recorded.error);
-    const diags = await engineLikeAnalysis(pack().client, recorded.resources);
+    const diags = await engineLikeAnalysis(pack().client, await recordedOf(path.join(FIXTURES, "bad-raw-service"), "test"));
     expect(diags.map((d) => [d.policyName, d.enforcementLevel, d.urn.split("::").pop()])).toEqual([["untrusted-requires-hyperv", "mandatory", "raw-untrusted"]]);
 }, 120_000);
