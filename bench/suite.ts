@@ -29,7 +29,8 @@ function npmTest(dir: string, started: (child: ChildProcess) => void = () => und
     const timeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-suite-")), "time");
     // npm's per-script variables would make the inner npm think it runs inside this script.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
-    const child = spawn(TIME, ["-o", timeFile, "-f", "%e %U %S", "npm", "test"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group: GNU time does not pass a signal on, so stopping ends the whole group.
+    const child = spawn(TIME, ["-o", timeFile, "-f", "%e %U %S", "npm", "test"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     started(child);
     let output = "";
     child.stdout!.on("data", (d) => (output = (output + String(d)).slice(-20_000)));
@@ -67,7 +68,13 @@ async function main(): Promise<void> {
     const copy = await cloneInto();
     const children = new Set<ChildProcess>();
     const endAll = () => {
-        for (const c of children) c.kill("SIGTERM");
+        for (const c of children) {
+            try {
+                if (c.exitCode === null && c.signalCode === null) process.kill(-c.pid!, "SIGTERM");
+            } catch {
+                // already gone
+            }
+        }
     };
     process.once("SIGINT", () => (endAll(), process.exit(130)));
     process.once("SIGTERM", () => (endAll(), process.exit(143)));

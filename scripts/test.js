@@ -13,11 +13,27 @@ const steps = [
     { name: "jest", buffered: false, args: process.argv.slice(2) },
 ];
 
+// Each step leads its own process group; a signal ends every group, and this process exits once all are gone.
 const running = new Set();
+let stopping = false;
+function endGroup(child, signal) {
+    try {
+        process.kill(-child.pid, signal);
+    } catch {
+        // already gone
+    }
+}
 for (const signal of ["SIGINT", "SIGTERM"]) {
     process.on(signal, () => {
-        for (const child of running) child.kill(signal);
-        process.exit(signal === "SIGINT" ? 130 : 143);
+        stopping = true;
+        for (const child of running) endGroup(child, signal);
+        const code = signal === "SIGINT" ? 130 : 143;
+        if (running.size === 0) process.exit(code);
+        setTimeout(() => {
+            for (const child of running) endGroup(child, "SIGKILL");
+            process.exit(code);
+        }, 10_000).unref();
+        process.once("beforeExit", () => process.exit(code));
     });
 }
 
@@ -25,6 +41,7 @@ function run({ name, buffered, args = [] }) {
     return new Promise((resolve) => {
         const child = spawn(npm[0], [...npm.slice(1), "run", "--silent", name, ...(args.length ? ["--", ...args] : [])], {
             stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+            detached: true,
         });
         running.add(child);
         let output = "";
@@ -37,6 +54,7 @@ function run({ name, buffered, args = [] }) {
         });
         child.on("close", (code, signal) => {
             running.delete(child);
+            if (stopping) return resolve({ name, ok: false });
             const ok = code === 0;
             if (buffered) process.stdout.write(`== npm run ${name}: ${ok ? "ok" : `failed (${signal ?? `exit ${code}`})`}\n${output}`);
             resolve({ name, ok });
@@ -45,6 +63,7 @@ function run({ name, buffered, args = [] }) {
 }
 
 Promise.all(steps.map(run)).then((results) => {
+    if (stopping) return;
     const failed = results.filter((r) => !r.ok).map((r) => r.name);
     if (failed.length > 0) process.stdout.write(`npm test: ${failed.join(", ")} failed\n`);
     process.exitCode = failed.length > 0 ? 1 : 0;
