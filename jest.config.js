@@ -11,6 +11,8 @@ const base = {
   testTimeout: 300000,
 };
 
+const REGISTRY_TEST = "test/package/consumer.test.ts";
+
 module.exports = {
   testTimeout: 300000,
   // Most tests wait on child processes (the policy pack, the program runner, npm, tsc): two workers
@@ -24,9 +26,19 @@ module.exports = {
       displayName: "unit",
       roots: ["<rootDir>/test"],
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["\\.engine\\.test\\.ts$"],
+      testPathIgnorePatterns: ["\\.engine\\.test\\.ts$", REGISTRY_TEST],
       // Marks the run for the leak check, then makes build/ current for the tests that run the built
       // tools (test/helpers/build/); the teardown fails the run when a pack server or runner is left.
+      globalSetup: "<rootDir>/test/helpers/unitGlobalSetup.ts",
+      globalTeardown: "<rootDir>/test/helpers/leaks/globalTeardown.ts",
+    },
+    // The package installed from the npm registry as a user installs it: mostly waiting on npm, so
+    // npm test (scripts/test.js) runs this project in a jest of its own beside the others.
+    {
+      ...base,
+      displayName: "registry",
+      roots: ["<rootDir>/test"],
+      testMatch: [`**/${REGISTRY_TEST}`],
       globalSetup: "<rootDir>/test/helpers/unitGlobalSetup.ts",
       globalTeardown: "<rootDir>/test/helpers/leaks/globalTeardown.ts",
     },
