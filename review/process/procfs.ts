@@ -25,6 +25,15 @@ export function processInfo(pid: number): ProcInfo | undefined {
     }
 }
 
+/**
+ * Whether `pid` still runs (a zombie has ended) and, given the start time it had, is still that
+ * process rather than a later one that reused the pid.
+ */
+export function isRunning(pid: number, startTicks?: number): boolean {
+    const p = processInfo(pid);
+    return p !== undefined && p.state !== "Z" && p.state !== "X" && (startTicks === undefined || p.startTicks === startTicks);
+}
+
 /** Every process that is still alive (zombies are dead: they hold no memory and run nothing). */
 export function liveProcesses(): ProcInfo[] {
     let entries: string[];

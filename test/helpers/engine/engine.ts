@@ -12,7 +12,8 @@ import Docker from "dockerode";
 import { ISOLATION_LABEL, TRUST_LABEL, WORKLOAD_LABEL } from "../../../rules";
 import { removeEngineCgroups, removeStaleEngineCgroups } from "./engineCgroups";
 import { makeEngineDir, removeStaleEngineDirs } from "./engineDir";
-import { enter, findInit, hostPid, initScript, running, startNamespaces } from "./namespace";
+import { isRunning } from "../../../review/process/procfs";
+import { enter, findInit, hostPid, initScript, startNamespaces } from "./namespace";
 
 export const STATE_ENV = "WI_VERIFY_ENGINE_STATE";
 export const IMAGE = "wi-busybox:1";
@@ -321,11 +322,11 @@ export async function startEngine(): Promise<EngineState> {
 async function stopProcesses(pids: Partial<Record<keyof EngineState["pids"], number>>, dir: string): Promise<void> {
     // Without the init's pid, SIGKILL to unshare ends the init (--kill-child).
     const target = pids.init ?? pids.unshare;
-    if (target !== undefined && running(target)) process.kill(target, "SIGKILL");
+    if (target !== undefined && isRunning(target)) process.kill(target, "SIGKILL");
     const ours = [pids.init, pids.unshare, pids.innerRelay, pids.outerRelay].filter((p): p is number => p !== undefined);
     const end = Date.now() + 30000;
-    while (ours.some(running) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    const left = ours.filter(running);
+    while (ours.some((p) => isRunning(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const left = ours.filter((p) => isRunning(p));
     // Removing the dir under a process still running would hide, not end, a leak.
     if (left.length > 0) throw new Error(`test engine in ${dir}: process(es) ${left.join(", ")} still running 30 s after SIGKILL to ${target}; the dir is kept`);
     removeEngineCgroups(path.basename(dir));

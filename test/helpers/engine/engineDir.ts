@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { processInfo } from "../../../review/process/procfs";
+import { isRunning, processInfo } from "../../../review/process/procfs";
 
 const PREFIX = "wi-engine-";
 const OWNED = /^wi-engine-(\d+)-(\d+)-[^-]+$/;
@@ -31,18 +31,13 @@ export function makeEngineDir(owner: Owner = ownerOf(process.pid), tmp = os.tmpd
     return fs.mkdtempSync(dirPrefix(owner, tmp));
 }
 
-function ownerAlive(owner: Owner): boolean {
-    const p = processInfo(owner.pid);
-    return p !== undefined && p.state !== "Z" && p.state !== "X" && p.startTicks === owner.startTicks;
-}
-
 /**
  * Whether `name` (an engine dir's, or the cgroup named after it) belongs to an engine whose owner
  * has ended. A name without an owner in it (made by an older engine.ts, maybe still running) never is.
  */
 export function isStale(name: string): boolean {
     const m = OWNED.exec(name);
-    return m !== null && !ownerAlive({ pid: Number(m[1]), startTicks: Number(m[2]) });
+    return m !== null && !isRunning(Number(m[1]), Number(m[2]));
 }
 
 /** Removes every engine dir under `tmp` whose owner has ended; returns them. */

@@ -10,7 +10,7 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { liveProcesses, processInfo, ProcInfo } from "../../../review/process/procfs";
+import { liveProcesses, ProcInfo } from "../../../review/process/procfs";
 
 /**
  * The init's script: `command` runs as its child; fd 3 keeps the starter's pipe because POSIX sh
@@ -80,10 +80,4 @@ export const namespaceProc = (init: number): string => `/proc/${init}/root/proc`
  */
 export function enter(init: number, kinds: ("pid" | "mount" | "net")[], wd?: string): string[] {
     return ["--target", String(init), ...kinds.map((k) => `--${k}`), ...(wd ? [`--wd=${wd}`] : []), "--"];
-}
-
-/** Whether the process still runs (a zombie has ended; it only waits to be reaped). */
-export function running(pid: number): boolean {
-    const p = processInfo(pid);
-    return p !== undefined && p.state !== "Z" && p.state !== "X";
 }
