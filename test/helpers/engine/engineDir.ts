@@ -1,9 +1,12 @@
 /**
- * The engine's temp dir, named after the process that owns it: /tmp/wi-engine-<pid>-<start>-XXXXXX,
- * where <start> is the owner's start time (clock ticks after boot), so that a reused pid is not
- * taken for the owner. The name is set in the one mkdtemp that creates the dir, so no other suite
- * ever sees one of ours without its owner. The engine dies with its owner (namespace.ts), so a dir
- * whose owner is gone is a leftover of a killed run, and the next start removes it.
+ * The engine's temp dir, named after the process that owns it:
+ * /tmp/wi-engine-<pid namespace>-<pid>-<start>-XXXXXX, where <start> is the owner's start time
+ * (clock ticks after boot), so that a reused pid is not taken for the owner, and <pid namespace>
+ * the inode of the PID namespace the pid means something in (a suite in another one, sharing
+ * /tmp, cannot judge the owner and leaves the dir alone). The name is set in the one mkdtemp that
+ * creates the dir, so no other suite ever sees one of ours without its owner. The engine dies
+ * with its owner (namespace.ts), so a dir whose owner is gone is a leftover of a killed run, and
+ * the next start removes it.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,7 +14,12 @@ import * as path from "node:path";
 import { isRunning, processInfo } from "../../../review/process/procfs";
 
 const PREFIX = "wi-engine-";
-const OWNED = /^wi-engine-(\d+)-(\d+)-[^-]+$/;
+const OWNED = /^wi-engine-(\d+)-(\d+)-(\d+)-[^-]+$/;
+
+/** The inode of this process's PID namespace ("pid:[4026531836]"). */
+export function pidNamespace(): number {
+    return Number(/\d+/.exec(fs.readlinkSync("/proc/self/ns/pid"))![0]);
+}
 
 export interface Owner {
     readonly pid: number;
@@ -25,7 +33,7 @@ export function ownerOf(pid: number): Owner {
 }
 
 /** The prefix mkdtemp completes; exported for tests that make dirs of other owners. */
-export const dirPrefix = (owner: Owner, tmp = os.tmpdir()): string => path.join(tmp, `${PREFIX}${owner.pid}-${owner.startTicks}-`);
+export const dirPrefix = (owner: Owner, tmp = os.tmpdir(), pidNs = pidNamespace()): string => path.join(tmp, `${PREFIX}${pidNs}-${owner.pid}-${owner.startTicks}-`);
 
 export function makeEngineDir(owner: Owner = ownerOf(process.pid), tmp = os.tmpdir()): string {
     return fs.mkdtempSync(dirPrefix(owner, tmp));
@@ -37,7 +45,7 @@ export function makeEngineDir(owner: Owner = ownerOf(process.pid), tmp = os.tmpd
  */
 export function isStale(name: string): boolean {
     const m = OWNED.exec(name);
-    return m !== null && !isRunning(Number(m[1]), Number(m[2]));
+    return m !== null && Number(m[1]) === pidNamespace() && !isRunning(Number(m[2]), Number(m[3]));
 }
 
 /** Removes every engine dir under `tmp` whose owner has ended; returns them. */

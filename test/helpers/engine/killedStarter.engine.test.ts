@@ -15,7 +15,7 @@ import { isRunning, liveProcesses, processInfo, ProcInfo } from "../../../review
 import { ROOT } from "../build/builtTools";
 import { EngineState, STATE_ENV } from "./engine";
 import { cgroupRoots, removeEngineCgroups, removeStaleEngineCgroups } from "./engineCgroups";
-import { dirPrefix, ownerOf, removeStaleEngineDirs } from "./engineDir";
+import { dirPrefix, ownerOf, pidNamespace, removeStaleEngineDirs } from "./engineDir";
 import { namespaceProc, sameNamespace } from "./namespace";
 
 const shared: EngineState = JSON.parse(fs.readFileSync(process.env[STATE_ENV]!, "utf8"));
@@ -93,13 +93,14 @@ function startHolder(): { child: ChildProcess; state: Promise<EngineState> } {
 describe("SIGKILL of the process that started an engine", () => {
     let child: ChildProcess | undefined;
     let state: EngineState | undefined;
-    const fixtures: { staleGone: string; staleReused: string; live: string; legacy: string } = { staleGone: "", staleReused: "", live: "", legacy: "" };
+    const fixtures = { staleGone: "", staleReused: "", live: "", legacy: "", otherPidNs: "" };
     const before = { tree: [] as Identity[], shims: [] as Identity[], mounts: [] as string[], hostMounts: [] as string[], cgroupProcs: [] as string[], pidNs: "", mntNs: "", initInItsProc: "" };
     let after: { tree: Identity[]; shims: Identity[]; inNamespaces: ProcInfo[]; namingDir: ProcInfo[]; mounts: string[]; cgroupProcs: string[] };
 
     beforeAll(async () => {
         // Dirs of engines whose owner ended (its pid gone, or reused by a later process), one of a
-        // live owner (this test process), and one an older engine.ts made (no owner in its name).
+        // live owner (this test process), one an older engine.ts made (no owner in its name), and
+        // one whose owner's pid is of another PID namespace (so says nothing here).
         const gone = spawn(process.execPath, ["-e", "setInterval(() => undefined, 1 << 30)"], { stdio: "ignore" });
         const goneOwner = ownerOf(gone.pid!);
         await new Promise((r) => {
@@ -111,6 +112,7 @@ describe("SIGKILL of the process that started an engine", () => {
         fixtures.staleReused = fs.mkdtempSync(dirPrefix({ pid: me.pid, startTicks: me.startTicks - 1 }));
         fixtures.live = fs.mkdtempSync(dirPrefix(me));
         fixtures.legacy = fs.mkdtempSync(path.join(os.tmpdir(), "wi-engine-"));
+        fixtures.otherPidNs = fs.mkdtempSync(dirPrefix(goneOwner, os.tmpdir(), pidNamespace() + 1));
         for (const d of Object.values(fixtures)) fs.writeFileSync(path.join(d, "marker"), "x");
 
         const holder = startHolder();
@@ -209,6 +211,7 @@ describe("SIGKILL of the process that started an engine", () => {
         expect(fs.existsSync(fixtures.staleReused)).toBe(false);
         expect(fs.readFileSync(path.join(fixtures.live, "marker"), "utf8")).toBe("x");
         expect(fs.readFileSync(path.join(fixtures.legacy, "marker"), "utf8")).toBe("x");
+        expect(fs.readFileSync(path.join(fixtures.otherPidNs, "marker"), "utf8")).toBe("x");
         // Nothing removes a killed run's dir but a later start.
         expect(fs.existsSync(path.join(state!.dir, "dockerd.log"))).toBe(true);
         const removed = removeStaleEngineDirs();
