@@ -1,15 +1,19 @@
 /**
- * A real Docker engine for the verify tests: Debian's dockerd in a network namespace of its own
- * (so its bridges, swarm ports and VXLAN never touch the host network), reachable from the host
- * only through its unix socket and one TLS port relayed to 127.0.0.1. TLS is end to end
- * between verify and dockerd; the relays copy bytes.
+ * A real Docker engine for the verify tests: Debian's dockerd in network, PID and mount namespaces
+ * of its own (namespace.ts: its bridges, swarm ports and VXLAN never touch the host network, and
+ * its processes and mounts end with the process that started it, however that ends), reachable
+ * from the host only through its unix socket and one TLS port relayed to 127.0.0.1. TLS is end to
+ * end between verify and dockerd; the relays copy bytes.
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { ISOLATION_LABEL, TRUST_LABEL, WORKLOAD_LABEL } from "../../../rules";
+import { removeEngineCgroups, removeStaleEngineCgroups } from "./engineCgroups";
+import { makeEngineDir, removeStaleEngineDirs } from "./engineDir";
+import { isRunning } from "../../../review/process/procfs";
+import { enter, findInit, hostPid, initScript, startNamespaces } from "./namespace";
 
 export const STATE_ENV = "WI_VERIFY_ENGINE_STATE";
 export const IMAGE = "wi-busybox:1";
@@ -29,7 +33,11 @@ export interface EngineState {
         /** Right client certificate, but a CA that did not sign the engine's certificate. */
         readonly wrongCa: string;
     };
-    readonly pids: { readonly unshare: number; readonly dockerd: number; readonly innerRelay: number; readonly outerRelay: number };
+    /**
+     * This machine's pids: unshare, the namespaces' init (its child), dockerd, and the nsenter
+     * that started each relay inside the engine's PID namespace.
+     */
+    readonly pids: { readonly unshare: number; readonly init: number; readonly dockerd: number; readonly innerRelay: number; readonly outerRelay: number };
     readonly timingsMs: { readonly engineReady: number; readonly workloadsReady: number };
     readonly dockerdVersion: string;
 }
@@ -238,7 +246,10 @@ export async function startEngine(): Promise<EngineState> {
     need("unshare", "util-linux");
     need("nsenter", "util-linux");
     const busybox = need("busybox", "busybox-static");
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-engine-"));
+    // Leftovers of runs that were killed (their owner is gone, and their engine with it).
+    removeStaleEngineDirs();
+    removeStaleEngineCgroups();
+    const dir = makeEngineDir();
     const tls = makeCertificates(dir);
     const sock = path.join(dir, "docker.sock");
     const log = path.join(dir, "dockerd.log");
@@ -251,29 +262,33 @@ export async function startEngine(): Promise<EngineState> {
         "--tlsverify", "--tlscacert", path.join(tls.server, "ca.pem"),
         "--tlscert", path.join(tls.server, "cert.pem"), "--tlskey", path.join(tls.server, "key.pem"),
         "--storage-driver=vfs", "--iptables=false", "--ip6tables=false", "--bridge=none",
+        // Every container's cgroup under one named after the dir, for engineCgroups.ts to remove.
+        "--cgroup-parent", `/${path.basename(dir)}`,
     ];
     const quoted = args.map((a) => `'${a}'`).join(" ");
     const out = fs.openSync(log, "a");
     const started: Partial<Record<keyof EngineState["pids"], number>> = {};
     try {
-        const unshare = spawn("unshare", ["--net", "--kill-child=SIGTERM", "--", "/bin/sh", "-c", `'${busybox}' ip link set lo up && exec '${dockerd}' ${quoted}`], {
-            stdio: ["ignore", out, out],
-        });
+        const unshare = startNamespaces(initScript(`'${busybox}' ip link set lo up`, `'${dockerd}' ${quoted}`), out);
         started.unshare = unshare.pid;
+        const exited = () => (unshare.exitCode !== null || unshare.signalCode !== null ? `it exited (${unshare.exitCode ?? unshare.signalCode})` : undefined);
+        const init = await until("the engine's namespaces", 60000, async () => findInit(unshare.pid!), log, exited);
+        started.init = init;
         const docker = new Docker({ socketPath: sock, host: undefined, protocol: "http", ca: undefined, cert: undefined, key: undefined, timeout: 5000 });
-        await until("dockerd", 180000, async () => ((await docker.ping()) ? true : undefined), log, () =>
-            unshare.exitCode !== null || unshare.signalCode !== null ? `it exited (${unshare.exitCode ?? unshare.signalCode})` : undefined,
-        );
-        started.dockerd = Number(fs.readFileSync(pidfile, "utf8").trim());
+        await until("dockerd", 180000, async () => ((await docker.ping()) ? true : undefined), log, exited);
+        // The pidfile holds dockerd's pid in its own PID namespace.
+        const nsPid = Number(fs.readFileSync(pidfile, "utf8").trim());
+        started.dockerd = await until(`dockerd (pid ${nsPid} in its namespace) on this machine`, 60000, async () => hostPid(init, nsPid), log, exited);
         const tEngine = Date.now();
 
+        // Both relays run in the engine's PID namespace, so that they end with it too.
         const relaySock = path.join(dir, "tls-relay.sock");
-        const inner = spawn("nsenter", [`--net=/proc/${started.dockerd}/ns/net`, "--", process.execPath, "-e", RELAY, "unix-to-tcp", relaySock, `127.0.0.1:${INNER_TLS_PORT}`], {
+        const inner = spawn("nsenter", [...enter(init, ["net", "pid"]), process.execPath, "-e", RELAY, "unix-to-tcp", relaySock, `127.0.0.1:${INNER_TLS_PORT}`], {
             stdio: ["ignore", "pipe", out],
         });
         started.innerRelay = inner.pid;
         await firstLine(inner, "inner TLS relay", 60000);
-        const outer = spawn(process.execPath, ["-e", RELAY, "tcp-to-unix", "-", relaySock], { stdio: ["ignore", "pipe", out] });
+        const outer = spawn("nsenter", [...enter(init, ["pid"]), process.execPath, "-e", RELAY, "tcp-to-unix", "-", relaySock], { stdio: ["ignore", "pipe", out] });
         started.outerRelay = outer.pid;
         const port = Number(await firstLine(outer, "outer TLS relay", 60000));
 
@@ -286,7 +301,7 @@ export async function startEngine(): Promise<EngineState> {
             tcpEndpoint: `tcp://127.0.0.1:${port}`,
             closedPort: await freePort(),
             tls: { client: tls.client, rogueClient: tls.rogueClient, wrongCa: tls.wrongCa },
-            pids: { unshare: unshare.pid!, dockerd: started.dockerd, innerRelay: inner.pid!, outerRelay: outer.pid! },
+            pids: { unshare: unshare.pid!, init, dockerd: started.dockerd, innerRelay: inner.pid!, outerRelay: outer.pid! },
             timingsMs: { engineReady: tEngine - t0, workloadsReady: tReady - t0 },
             dockerdVersion: (await docker.version()).Version,
         };
@@ -294,29 +309,27 @@ export async function startEngine(): Promise<EngineState> {
         // Leave nothing behind when set-up fails half way; the log tail is already in the error.
         await stopProcesses(started, dir);
         throw e;
+    } finally {
+        fs.closeSync(out); // the children hold their own copies
     }
 }
 
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}
-
+/**
+ * Ends the engine's PID namespace by SIGKILL to its init (the kernel then kills everything in it,
+ * and its mounts go with it: the same end as when the starter is killed), waits for that and for
+ * the host-side wrappers, then removes the dir.
+ */
 async function stopProcesses(pids: Partial<Record<keyof EngineState["pids"], number>>, dir: string): Promise<void> {
-    for (const pid of [pids.outerRelay, pids.innerRelay]) if (pid && alive(pid)) process.kill(pid, "SIGTERM");
-    if (pids.dockerd && alive(pids.dockerd)) process.kill(pids.dockerd, "SIGTERM");
-    // unshare forwards SIGTERM to dockerd (--kill-child) when dockerd's pid was never read.
-    else if (pids.unshare && alive(pids.unshare)) process.kill(pids.unshare, "SIGTERM");
+    // Without the init's pid, SIGKILL to unshare ends the init (--kill-child).
+    const target = pids.init ?? pids.unshare;
+    if (target !== undefined && isRunning(target)) process.kill(target, "SIGKILL");
+    const ours = [pids.init, pids.unshare, pids.innerRelay, pids.outerRelay].filter((p): p is number => p !== undefined);
     const end = Date.now() + 30000;
-    while ([pids.dockerd, pids.unshare].some((p) => p && alive(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    for (const pid of [pids.dockerd, pids.unshare]) if (pid && alive(pid)) process.kill(pid, "SIGKILL");
-    // A dockerd that did not shut down cleanly can leave shm/netns mounts under its dirs.
-    const mounts = fs.readFileSync("/proc/self/mounts", "utf8").split("\n").map((l) => l.split(" ")[1]).filter((m) => m?.startsWith(dir + "/"));
-    for (const m of mounts.sort().reverse()) execFileSync("umount", ["-l", m]);
+    while (ours.some((p) => isRunning(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const left = ours.filter((p) => isRunning(p));
+    // Removing the dir under a process still running would hide, not end, a leak.
+    if (left.length > 0) throw new Error(`test engine in ${dir}: process(es) ${left.join(", ")} still running 30 s after SIGKILL to ${target}; the dir is kept`);
+    removeEngineCgroups(path.basename(dir));
     fs.rmSync(dir, { recursive: true, force: true });
 }
 

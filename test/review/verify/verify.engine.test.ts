@@ -11,7 +11,9 @@ import * as path from "node:path";
 import Docker from "dockerode";
 import { runVerify } from "../../../review/verify/main";
 import { validateSarif } from "../../helpers/sarifValidator";
+import { BUILT_CLI } from "../../helpers/build/builtTools";
 import { EngineState, IMAGE, STATE_ENV } from "../../helpers/engine/engine";
+import { enter, namespaceProc } from "../../helpers/engine/namespace";
 
 const state: EngineState = JSON.parse(fs.readFileSync(process.env[STATE_ENV]!, "utf8"));
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -24,6 +26,18 @@ async function verify(argv: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 const tlsArgs = (dir = state.tls.client, endpoint = state.tcpEndpoint) => ["--endpoint", endpoint, "--tls-dir", dir];
+
+/**
+ * A command run on the engine's own machine: in its PID and mount namespaces, where /proc shows the
+ * PIDs `docker top` reports (the host network still, so the TLS relay is at the same address).
+ */
+function onEngineMachine(command: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        execFile("nsenter", [...enter(state.pids.init, ["pid", "mount"], ROOT), ...command], { cwd: ROOT, timeout: 60000 }, (err, stdout, stderr) =>
+            resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+        );
+    });
+}
 
 /** What the Linux engine must report for the workloads globalSetup started. */
 const EXPECTED_FINDINGS = [
@@ -145,30 +159,32 @@ test("npm run verify: the table on stdout, exit 1", async () => {
     expect(r.stdout.trimEnd().split("\n").pop()).toBe("NOT PROVEN: 5 running container(s), 10 error(s), 1 warning(s); exit 1");
 });
 
-describe("the kernel's witness: docker top against this machine's /proc", () => {
+describe("the kernel's witness: docker top against the engine machine's /proc", () => {
     type WitnessReport = Omit<JsonReport, "containers"> & {
         witness: { source: string; hostProcessCount: number };
         containers: (JsonReport["containers"][number] & { id: string; witness: { verdict: string; reason: string; matchedPids: number[] } })[];
     };
     let json: WitnessReport;
     beforeAll(async () => {
-        const r = await verify([...tlsArgs(), "--host-processes", "/proc", "--json"]);
+        const r = await onEngineMachine([process.execPath, BUILT_CLI, "verify", ...tlsArgs(), "--host-processes", "/proc", "--json"]);
         expect(r.stderr).toBe("");
         expect(r.code).toBe(1);
         json = JSON.parse(r.stdout);
     });
 
-    test("the engine runs in its own network namespace, but its containers' top PIDs are this machine's PIDs", async () => {
+    test("the engine runs in network, PID and mount namespaces of its own; its containers' top PIDs are that machine's PIDs", async () => {
         const docker = new Docker({ socketPath: state.unixEndpoint.slice("unix://".length) });
         const ns = (pid: number | "self", kind: string) => fs.readlinkSync(`/proc/${pid}/ns/${kind}`);
-        expect(ns(state.pids.dockerd, "net")).not.toBe(ns("self", "net"));
-        expect(ns(state.pids.dockerd, "pid")).toBe(ns("self", "pid"));
+        for (const kind of ["net", "pid", "mnt"]) {
+            expect(ns(state.pids.dockerd, kind)).not.toBe(ns("self", kind));
+            expect(ns(state.pids.dockerd, kind)).toBe(ns(state.pids.init, kind));
+        }
         for (const c of json.containers) {
             const top = await docker.getContainer(c.id).top();
             const pids = top.Processes.map((p: string[]) => Number(p[top.Titles.indexOf("PID")]));
             expect(pids.length).toBeGreaterThan(0);
-            // The same process seen from here: its /proc entry exists, in our PID namespace, running sleep.
-            for (const pid of pids) expect(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]).toBe("/bin/sleep");
+            // The same process seen in the engine's /proc: its entry exists there, running sleep.
+            for (const pid of pids) expect(fs.readFileSync(path.join(namespaceProc(state.pids.init), String(pid), "cmdline"), "utf8").split("\0")[0]).toBe("/bin/sleep");
             expect(c.witness.matchedPids.sort()).toEqual(pids.sort());
         }
     });
@@ -196,11 +212,7 @@ describe("the kernel's witness: docker top against this machine's /proc", () => 
     });
 
     test("npm run verify with the witness column", async () => {
-        const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-            execFile("npm", ["run", "-s", "verify", "--", ...tlsArgs(), "--host-processes", "/proc"], { cwd: ROOT, timeout: 60000 }, (err, stdout, stderr) =>
-                resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
-            );
-        });
+        const r = await onEngineMachine(["npm", "run", "-s", "verify", "--", ...tlsArgs(), "--host-processes", "/proc"]);
         expect(r.stderr).toBe("");
         expect(r.code).toBe(1);
         expect(r.stdout).toMatch(/^Witness: \/proc of this machine \(\d+ host processes\) against each container's GET \/containers\/\{id\}\/top$/m);
