@@ -78,6 +78,10 @@ async function main(): Promise<void> {
         };
     }
     pulumi.runtime.setAllConfig(request.config.values, request.config.secretKeys);
+    // With an engine the SDK sends it three debug lines per resource, one at a time (each waits
+    // for the last): three quarters of a large program's calls, which the engine shows only at
+    // --debug and the plan never shows. They decide nothing, so they stay in this process.
+    fromProgram("@pulumi/pulumi/log").debug = () => Promise.resolve();
 
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation(function locate(args) {
