@@ -29,3 +29,9 @@ test("an exit with code 0 right after declaring an untrusted process-isolated se
     expect([run.code, wroteReport]).toEqual([2, false]);
     expect(run.stderr).toMatch(/failed \(stack test\): the program process exited with code/);
 }, 120_000);
+
+test("a transform that ends the program when the plan's monitor calls it: the registration waiting on it fails the plan (exit 2)", async () => {
+    const { run, wroteReport } = await plan("exit-in-transform");
+    expect([run.code, wroteReport]).toEqual([2, false]);
+    expect(run.stderr).toMatch(/failed \(stack test\): transform of docker:index\/service:Service 'vanishing' failed: /);
+}, 120_000);
