@@ -64,7 +64,12 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
         );
         // Both before anything can happen: 'exit' may come before the last messages are read; the
         // channel closes after them.
-        const exited = new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
+        const exited = new Promise<number | null>((resolve) =>
+            child.once("exit", (c) => {
+                monitor.runnerExited();
+                resolve(c);
+            }),
+        );
         const channelClosed = new Promise<void>((resolve) => child.once("disconnect", resolve));
         let stderr = "";
         child.stderr!.on("data", (d) => (stderr += String(d)));

@@ -58,6 +58,8 @@ export interface MonitorServer {
     /** 127.0.0.1:<port>, serving both the ResourceMonitor and the Engine. */
     readonly address: string;
     readonly registered: () => number;
+    /** The runner has exited: every call that starts from now on is refused (fails the plan). */
+    runnerExited(): void;
     /** After the runner has exited: refuses anything more, waits for what it sent, and stops. */
     finish(): Promise<MonitorResult>;
     /** Stops at once (a timed-out or failed run: nothing it received is judged). */
@@ -194,12 +196,16 @@ export async function startMonitorServer(config: ProgramConfig, onProgress?: (re
         server.forceShutdown();
         recorder.transforms.close();
     };
+    const runnerExited = () => {
+        calls.close();
+        accepting = false;
+    };
     return {
         address: `127.0.0.1:${port}`,
         registered: () => recorder.resources.length,
+        runnerExited,
         async finish() {
-            calls.close();
-            accepting = false;
+            runnerExited();
             // Everything the runner wrote is read once its connections have closed (it has exited).
             if (sockets.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
             // A handler may still be calling a transform back in the dead program: that fails it.
