@@ -16,17 +16,11 @@ export interface ProgramConfig {
 }
 
 /**
- * What the program runner sends the plan over IPC, in order: each resource as it is registered
- * (so the runner keeps none of them), each secret as soon as the program shows it, and last
- * `done`. The plan takes a result only from a `done` whose count is the number of resources it
- * received: a runner that ends any other way is a failed program.
+ * What the program runner sends the plan over IPC: each secret as soon as the program shows it,
+ * and last `done`. None of it decides a verdict (the resources are what the plan's own monitor
+ * received): a `done` that is forged or withheld can only fail the program.
  */
-export type RunnerMessage =
-    | { readonly resource: Omit<RecordedResource, "location"> }
-    | { readonly secrets: string[] }
-    | { readonly done: RunnerDone };
+export type RunnerMessage = { readonly secrets: string[] } | { readonly done: RunnerDone };
 
-/** `locations[i]`: where the i-th resource sent is declared (null: nowhere the plan can name). */
-export type RunnerDone =
-    | { readonly ok: true; readonly count: number; readonly locations: (SourceLocation | null)[]; readonly outputs: Record<string, unknown> }
-    | { readonly ok: false; readonly count: number; readonly error: string };
+/** `locations["type::name"][n]`: where the n-th registration of that type and name is declared. */
+export type RunnerDone = { readonly ok: true; readonly locations: Record<string, SourceLocation[]> } | { readonly ok: false; readonly error: string };

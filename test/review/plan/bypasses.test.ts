@@ -166,3 +166,17 @@ test("next bypass, a remote component: its provider would create its children, s
     expect(r.run.stderr).toMatch(/contoso:index:Runner 'runner' is a remote component: its provider creates its resources, which the plan cannot run; judge this program with `pulumi preview --policy-pack policy` instead/);
     expect(r.run.stdout).toBe("");
 }, 120_000);
+
+describe("class 8, tampering with the program's own process: the plan judges what reached its monitor, in the plan's process", () => {
+    test.each([
+        ["monitor-swap", "swapped", "the SDK monitor's registerResource swapped for the class's own"],
+        ["ipc-drop", "dropped", "the IPC channel rewritten to drop every docker.Service message"],
+        ["getter-lie", "disguised", "RegisterResourceRequest.prototype.getType lying to the runner"],
+    ])("%s (%s): exit 1, the hidden service is a violation at its line (%s)", async (fixture, service) => {
+        const r = await plan(fixture);
+        expect(r.run.code).toBe(1);
+        expect(findings(r.report)).toEqual([["untrusted-requires-hyperv", "mandatory", service]]);
+        expect(row(r.report, service)).toMatchObject({ kind: "docker.Service", trust: "untrusted", effectiveIsolation: "process" });
+        expect(r.run.stdout).toMatch(new RegExp(`^VIOLATION untrusted-requires-hyperv on ${service} \\(docker:index/service:Service\\) at test/fixtures/programs/${fixture}/index.ts:\\d+:`, "m"));
+    }, 120_000);
+});

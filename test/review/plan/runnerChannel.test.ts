@@ -1,7 +1,7 @@
 /**
- * The runner streams every resource to the plan and ends with one last message; the plan takes a
- * result only from that last message, with the count it received. A program that speaks on the
- * runner's channel itself gets a failed program (exit 2), never a report.
+ * The runner's IPC channel carries nothing the plan judges (the resources are what the plan's own
+ * monitor received), and ends with one last message. A program that speaks on that channel
+ * itself can only fail the plan (exit 2, no report), never hide a resource.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,8 +18,20 @@ test("a forged last message before the program's resources: refused, as anything
     expect(run.stderr).toMatch(/failed \(stack test\): the program process sent more after its last message/);
 }, 120_000);
 
-test("a last message whose count is not what the plan received: refused", async () => {
-    const { run, wroteReport } = await plan("short-count");
+test("a well-formed ok last message sent early, then an untrusted process-isolated service and an exit before the runner's own: refused (exit 2)", async () => {
+    const { run, wroteReport } = await plan("early-done");
     expect([run.code, wroteReport]).toEqual([2, false]);
-    expect(run.stderr).toMatch(/failed \(stack test\): the program process reported 7 resource\(s\) but the plan received 3; the plan judges no partial program/);
+    expect(run.stderr).toMatch(/failed \(stack test\): the program process exited with code 1 after its last message; the plan judges no result it cannot trust/);
+}, 120_000);
+
+test("an exit with code 0 right after declaring an untrusted process-isolated service: no last message, refused (exit 2)", async () => {
+    const { run, wroteReport } = await plan("exit-after-declare");
+    expect([run.code, wroteReport]).toEqual([2, false]);
+    expect(run.stderr).toMatch(/failed \(stack test\): the program process exited with code/);
+}, 120_000);
+
+test("a transform that ends the program when the plan's monitor calls it: the registration waiting on it fails the plan (exit 2)", async () => {
+    const { run, wroteReport } = await plan("exit-in-transform");
+    expect([run.code, wroteReport]).toEqual([2, false]);
+    expect(run.stderr).toMatch(/failed \(stack test\): transform of docker:index\/service:Service 'vanishing' failed: /);
 }, 120_000);

@@ -1,0 +1,224 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the generated gRPC stubs and protobuf messages have no TypeScript types */
+/**
+ * The plan's own resource monitor and engine: a gRPC server on 127.0.0.1 in the plan's process,
+ * which the program's SDK is pointed at (PULUMI_NODEJS_MONITOR / PULUMI_NODEJS_ENGINE) as the
+ * Pulumi CLI points it at the real engine. What the plan judges is what arrives here
+ * (planRecorder.ts): nothing the program does inside its own process can take a registration
+ * back. Connections are accepted on our own socket and handed to gRPC, so the plan knows when
+ * the runner's last connection has closed, i.e. when everything it wrote has been read.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as net from "net";
+import { RecordedResource } from "../analyzer/resource";
+import { CallTracker } from "./callTracker";
+import { PlanRecorder } from "./planRecorder";
+import { ProgramConfig } from "./recorded";
+/* eslint-disable @typescript-eslint/no-require-imports */
+const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
+const resourceProto = require("@pulumi/pulumi/proto/resource_pb");
+const providerProto = require("@pulumi/pulumi/proto/provider_pb");
+const engineRpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
+const engineProto = require("@pulumi/pulumi/proto/engine_pb");
+const structProto = require("google-protobuf/google/protobuf/struct_pb");
+const emptyProto = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The SDK's own limit (runtime/settings.js maxRPCMessageSize): a large program's requests fit. */
+const MAX_MESSAGE = 1024 * 1024 * 400;
+
+/**
+ * What the server claims, each feature the SDK asks (runtime/settings.js awaitFeatureSupport).
+ * As the mock monitor, except that transforms and invoke transforms are claimed because this
+ * server applies the former and refuses the latter by name; outputValues is not (it answers the
+ * inputs as plain state).
+ */
+const FEATURES: Record<string, boolean> = {
+    secrets: true,
+    resourceReferences: true,
+    outputValues: false,
+    deletedWith: true,
+    replaceWith: true,
+    aliasSpecs: true,
+    transforms: true,
+    invokeTransforms: true,
+    parameterization: true,
+    resourceHooks: true,
+    errorHooks: true,
+};
+
+/** The result of a run, taken once the runner has exited. `failure`: why the plan cannot judge it. */
+export interface MonitorResult {
+    readonly resources: Omit<RecordedResource, "location">[];
+    readonly outputs: Record<string, unknown>;
+    readonly secrets: string[];
+    readonly failure?: string;
+}
+
+export interface MonitorServer {
+    /** 127.0.0.1:<port>, serving both the ResourceMonitor and the Engine. */
+    readonly address: string;
+    readonly registered: () => number;
+    /** The runner has exited: every call that starts from now on is refused (fails the plan). */
+    runnerExited(): void;
+    /** After the runner has exited: refuses anything more, waits for what it sent, and stops. */
+    finish(): Promise<MonitorResult>;
+    /** Stops at once (a timed-out or failed run: nothing it received is judged). */
+    abort(): void;
+}
+
+type Handler = (request: any) => any;
+
+export async function startMonitorServer(config: ProgramConfig, onProgress?: (registered: number) => void): Promise<MonitorServer> {
+    const recorder = new PlanRecorder(config, onProgress);
+    const calls = new CallTracker();
+    // Channelz (per-call tracking for gRPC's admin service) costs a share of every call and nobody asks it.
+    const server = new grpc.Server({ interceptors: [calls.interceptor], "grpc.enable_channelz": 0, "grpc.max_receive_message_length": MAX_MESSAGE, "grpc.max_send_message_length": MAX_MESSAGE });
+    let running = 0;
+    let idle: (() => void) | undefined;
+    /** Each handler, counted while it runs; what throws fails the program and is its answer. */
+    const unary =
+        (handle: Handler) =>
+        (call: { request: any }, callback: (err: Error | null, response?: any) => void): void => {
+            running++;
+            Promise.resolve()
+                .then(() => handle(call.request))
+                .then(
+                    (response) => callback(null, response),
+                    (err: unknown) => {
+                        const message = err instanceof Error ? err.message : String(err);
+                        recorder.fail(message);
+                        callback(Object.assign(new Error(message), { code: grpc.status.FAILED_PRECONDITION }));
+                    },
+                )
+                .finally(() => {
+                    running--;
+                    if (running === 0) idle?.();
+                });
+        };
+    let rootUrn = "";
+    const empty = () => new emptyProto.Empty();
+    const nothingKnown = () => new structProto.Struct();
+    server.addService(resourceRpc.ResourceMonitorService, {
+        supportsFeature: unary((req) => new resourceProto.SupportsFeatureResponse().setHassupport(FEATURES[req.getId()] === true)),
+        registerResource: unary(async (req) => {
+            const r = await recorder.register(req);
+            const resp = new resourceProto.RegisterResourceResponse();
+            resp.setUrn(r.urn);
+            resp.setId(r.id);
+            resp.setObject(r.object ?? nothingKnown());
+            return resp;
+        }),
+        registerResourceOutputs: unary((req) => {
+            recorder.registerOutputs(req.getUrn(), (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+            return empty();
+        }),
+        readResource: unary((req) => {
+            // As the mocks: the resource reads back as its arguments (nothing is recorded, as before).
+            const resp = new resourceProto.ReadResourceResponse();
+            resp.setUrn(recorder.newUrn(req.getParent(), req.getType(), req.getName()));
+            resp.setProperties(req.getProperties() ?? nothingKnown());
+            return resp;
+        }),
+        invoke: unary((req) => {
+            // An invoke's result is what its provider returns at deploy, which the plan cannot ask:
+            // nothing is known, never the arguments echoed back (a program could put the value it
+            // wants the plan to see, e.g. isolation 'hyperv', into an argument the provider ignores).
+            const resp = new providerProto.InvokeResponse();
+            if (req.getTok() === "pulumi:pulumi:getResource") {
+                const urn = req.getArgs()?.toJavaScript()?.urn;
+                const known = typeof urn === "string" ? recorder.stateOf(urn) : undefined;
+                if (!known) throw new Error(`unknown resource ${String(urn)}`);
+                resp.setReturn(structProto.Struct.fromJavaScript(known));
+            } else {
+                resp.setReturn(nothingKnown());
+            }
+            return resp;
+        }),
+        call: unary(() => new providerProto.CallResponse().setReturn(nothingKnown())),
+        registerStackTransform: unary((req) => {
+            const refused = recorder.transforms.registerStackTransform(req);
+            if (refused) throw new Error(refused);
+            return empty();
+        }),
+        registerStackInvokeTransform: unary(() => {
+            recorder.registerStackInvokeTransform();
+            return empty();
+        }),
+        // Hooks run around deploy steps and change no inputs; the plan takes them and runs none.
+        registerResourceHook: unary(() => empty()),
+        registerErrorHook: unary(() => empty()),
+        registerPackage: unary(() => new resourceProto.RegisterPackageResponse().setRef("mock-uuid")),
+    });
+    server.addService(engineRpc.EngineService, {
+        log: unary((req) => {
+            // An error logged fails `pulumi preview`; so it fails the plan, with the program's words.
+            if (req.getSeverity() === engineProto.LogSeverity.ERROR) recorder.fail(req.getMessage());
+            return empty();
+        }),
+        getRootResource: unary(() => new engineProto.GetRootResourceResponse().setUrn(rootUrn)),
+        setRootResource: unary((req) => {
+            rootUrn = req.getUrn();
+            return new engineProto.SetRootResourceResponse();
+        }),
+    });
+
+    const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    const sockets = new Set<net.Socket>();
+    let allClosed: (() => void) | undefined;
+    let accepting = true;
+    const listener = net.createServer((socket) => {
+        if (!accepting) {
+            calls.close();
+            socket.destroy();
+            return;
+        }
+        sockets.add(socket);
+        socket.once("close", () => {
+            sockets.delete(socket);
+            if (sockets.size === 0) allClosed?.();
+        });
+        injector.injectConnection(socket);
+    });
+    await new Promise<void>((resolve, reject) => {
+        listener.once("error", reject);
+        listener.listen(0, "127.0.0.1", () => resolve());
+    });
+    const { port } = listener.address() as net.AddressInfo;
+
+    let stopped = false;
+    const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        accepting = false;
+        listener.close();
+        for (const s of sockets) s.destroy();
+        injector.destroy();
+        server.forceShutdown();
+        recorder.transforms.close();
+    };
+    const runnerExited = () => {
+        calls.close();
+        accepting = false;
+    };
+    return {
+        address: `127.0.0.1:${port}`,
+        registered: () => recorder.resources.length,
+        runnerExited,
+        async finish() {
+            runnerExited();
+            // Everything the runner wrote is read once its connections have closed (it has exited).
+            if (sockets.size > 0) await new Promise<void>((resolve) => (allClosed = resolve));
+            // A handler may still be calling a transform back in the dead program: that fails it.
+            if (running > 0) await new Promise<void>((resolve) => (idle = resolve));
+            stop();
+            const problem = calls.problem();
+            return {
+                resources: recorder.resources,
+                outputs: recorder.outputs,
+                secrets: [...recorder.secrets],
+                failure: recorder.failure ?? problem,
+            };
+        },
+        abort: stop,
+    };
+}
