@@ -11,16 +11,22 @@ import { SourceLocation } from "../analyzer/resource";
 
 const SOURCE_MAPS = Symbol.for("windows-isolation.plan.sourceMaps");
 
+const DECLARING_FRAMES = 10;
+
 /** The call stack below `below` (not itself), as V8 call sites. */
 function callSites(below: (...args: never[]) => unknown): NodeJS.CallSite[] {
     const prepare = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
     Error.prepareStackTrace = (_err, sites) => sites;
+    // The runner keeps stacks empty everywhere else (runProgram.ts); V8's default depth here.
+    Error.stackTraceLimit = DECLARING_FRAMES;
     try {
         const holder: { stack?: NodeJS.CallSite[] } = {};
         Error.captureStackTrace(holder, below);
         return Array.isArray(holder.stack) ? holder.stack : [];
     } finally {
         Error.prepareStackTrace = prepare;
+        Error.stackTraceLimit = limit;
     }
 }
 
