@@ -4,7 +4,8 @@ import { dockerApiTlsOnly } from "./dockerApiTlsOnly";
 import { hypervHostNestedVirtualization } from "./hypervHostNestedVirtualization";
 import { imageHostCompatibility } from "./imageHostCompatibility";
 import { pinnedImage } from "./pinnedImage";
+import { untrustedNoHostAccess } from "./untrustedNoHostAccess";
 import { untrustedRequiresHyperv } from "./untrustedRequiresHyperv";
 import { workloadMatchesComponent } from "./workloadMatchesComponent";
 
-export const policies: Policies = [untrustedRequiresHyperv, workloadMatchesComponent, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage];
+export const policies: Policies = [untrustedRequiresHyperv, untrustedNoHostAccess, workloadMatchesComponent, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage];

@@ -16,7 +16,7 @@ import { describeWeakened, WeakenedPolicy } from "./weakened";
 import { POLICIES_JUDGING, workloadRows, WorkloadRow } from "./workloads";
 
 /** Policies whose verdict belongs on a workload's row; the others are host and network findings. */
-export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"];
+export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "pinned-image"];
 
 export type Verdict = "pass" | "FAIL" | "warn" | "exempt" | "unchecked" | "n/a";
 

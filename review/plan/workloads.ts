@@ -54,9 +54,9 @@ export interface WorkloadRow {
  * shown only for these (image-host-compatibility does not judge a build, so it cannot pass one).
  */
 export const POLICIES_JUDGING: Readonly<Record<WorkloadRow["kind"], readonly string[]>> = {
-    WindowsContainer: ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"],
-    "docker.Service": ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "pinned-image"],
-    "docker.Container": ["untrusted-requires-hyperv", "workload-matches-component", "pinned-image"],
+    WindowsContainer: ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "pinned-image"],
+    "docker.Service": ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "pinned-image"],
+    "docker.Container": ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "pinned-image"],
     "docker.RemoteImage build": ["untrusted-requires-hyperv", "pinned-image"],
     "docker.RegistryImage build": ["untrusted-requires-hyperv"],
     "docker.Image build": ["untrusted-requires-hyperv"],

@@ -62,3 +62,11 @@ export function trustFromBuildLabels(...maps: readonly unknown[]): TrustFromLabe
         }),
     );
 }
+
+/**
+ * The trust a policy judges by: an invalid label vouches for nothing, so it counts as untrusted
+ * (untrusted-requires-hyperv reports the label itself).
+ */
+export function judgedTrust(t: TrustFromLabels): Trust {
+    return t.ok ? t.trust : "untrusted";
+}

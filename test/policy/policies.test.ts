@@ -8,13 +8,14 @@ import { container, happyStack, replace, service } from "../helpers/policyFactor
 
 const pack = usePack();
 
-const POLICIES = ["untrusted-requires-hyperv", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image"];
+const POLICIES = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image"];
 
-test("the pack describes its six policies with their levels", async () => {
+test("the pack describes its seven policies with their levels", async () => {
     const info = await pack().client.getAnalyzerInfo();
     expect(info.name).toBe("windows-isolation");
     expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
         ["untrusted-requires-hyperv", "mandatory"],
+        ["untrusted-no-host-access", "mandatory"],
         ["workload-matches-component", "mandatory"],
         ["image-host-compatibility", "mandatory"],
         ["hyperv-host-nested-virtualization", "mandatory"],

@@ -101,7 +101,7 @@ describe("class 3, values unknown during preview fail closed, resource by resour
 
     test("the known services after the unknown ones are still checked: old-image fails, fine passes", () => {
         expect(row(r.report, "old-image").verdicts["image-host-compatibility"]).toBe("FAIL");
-        expect(row(r.report, "fine").verdicts).toEqual({ "untrusted-requires-hyperv": "pass", "workload-matches-component": "pass", "image-host-compatibility": "pass", "pinned-image": "pass" });
+        expect(row(r.report, "fine").verdicts).toEqual({ "untrusted-requires-hyperv": "pass", "untrusted-no-host-access": "pass", "workload-matches-component": "pass", "image-host-compatibility": "pass", "pinned-image": "pass" });
         expect([row(r.report, "late-isolation").effectiveIsolation, row(r.report, "late-label").trust, row(r.report, "late-image").image]).toEqual([
             "unknown until deploy",
             "untrusted (label unknown until deploy)",
@@ -179,4 +179,28 @@ describe("class 8, tampering with the program's own process: the plan judges wha
         expect(row(r.report, service)).toMatchObject({ kind: "docker.Service", trust: "untrusted", effectiveIsolation: "process" });
         expect(r.run.stdout).toMatch(new RegExp(`^VIOLATION untrusted-requires-hyperv on ${service} \\(docker:index/service:Service\\) at test/fixtures/programs/${fixture}/index.ts:\\d+:`, "m"));
     }, 120_000);
+});
+
+describe("class 9, host access: an untrusted Hyper-V workload handed the engine's named pipe", () => {
+    let r: Awaited<ReturnType<typeof plan>>;
+    beforeAll(async () => {
+        r = await plan("host-access");
+    }, 120_000);
+
+    test("exit 1: the raw service and the component's service a transform gave the pipe are violations; a named volume is not", () => {
+        expect(r.run.code).toBe(1);
+        expect(findings(r.report)).toEqual([
+            ["untrusted-no-host-access", "mandatory", "pipe-raw"],
+            ["untrusted-no-host-access", "mandatory", "pipe-job-service"],
+        ]);
+        expect(r.report.findings[0].message).toMatch(/^taskSpec.containerSpec.mounts\[0\] type "npipe" source "\\\\\\\\.\\\\pipe\\\\docker_engine" hands a host named pipe to the workload/);
+    });
+
+    test("the component's row fails (its service stays on it: isolation and trust match); the volume service passes", () => {
+        expect(r.report.workloads.map((w: any) => [w.workload, w.kind, w.effectiveIsolation, w.verdicts["untrusted-no-host-access"], w.verdicts["untrusted-requires-hyperv"]])).toEqual([
+            ["pipe-raw", "docker.Service", "hyperv", "FAIL", "pass"],
+            ["scratch", "docker.Service", "hyperv", "pass", "pass"],
+            ["pipe-job", "WindowsContainer", "hyperv", "FAIL", "pass"],
+        ]);
+    });
 });

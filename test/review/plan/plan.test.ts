@@ -119,7 +119,7 @@ describe("azure-host: host and network mistakes, with and without exceptions", (
         );
         const row = report.workloads.find((w: any) => w.workload === "sidecar");
         // image-host-compatibility does not judge a docker.Container (it cannot state an isolation), so no verdict of it.
-        expect(row.verdicts).toEqual({ "untrusted-requires-hyperv": "FAIL", "workload-matches-component": "pass", "pinned-image": "warn" });
+        expect(row.verdicts).toEqual({ "untrusted-requires-hyperv": "FAIL", "untrusted-no-host-access": "pass", "workload-matches-component": "pass", "pinned-image": "warn" });
     }, 120_000);
 
     test("exceptions from --policy-config suppress findings and each one is listed in every report", async () => {

@@ -1,4 +1,4 @@
-import { trustFromBuildLabels, trustFromLabels } from "../../../rules/policies/labelTrust";
+import { judgedTrust, trustFromBuildLabels, trustFromLabels } from "../../../rules/policies/labelTrust";
 import { UNKNOWN_UNTIL_DEPLOY } from "../../../rules/policies/unknownValues";
 
 describe("trustFromLabels", () => {
@@ -27,5 +27,13 @@ describe("image builds", () => {
         expect(trustFromBuildLabels({ "windows-isolation.trust": "trusted" }, undefined)).toEqual({ ok: true, trust: "trusted", declared: true });
         expect(trustFromBuildLabels({ "windows-isolation.trust": "trusted" }, { "windows-isolation.trust": "untrusted" })).toMatchObject({ trust: "untrusted" });
         expect(trustFromBuildLabels(undefined, undefined)).toEqual({ ok: true, trust: "untrusted", declared: false });
+    });
+});
+
+describe("judgedTrust", () => {
+    test("an invalid label vouches for nothing: untrusted; a valid one is kept", () => {
+        expect(judgedTrust(trustFromLabels([{ label: "windows-isolation.trust", value: "mostly" }]))).toBe("untrusted");
+        expect(judgedTrust(trustFromLabels([{ label: "windows-isolation.trust", value: "trusted" }]))).toBe("trusted");
+        expect(judgedTrust(trustFromLabels(undefined))).toBe("untrusted");
     });
 });

@@ -1,0 +1,49 @@
+/**
+ * untrusted-no-host-access (mandatory): an untrusted workload (or one without a trust label) gets
+ * no host named pipe, host path or host device, on our component's service and on raw Docker
+ * resources alike. Hyper-V isolation is no boundary for a workload that holds the engine's pipe:
+ * it starts its own process-isolated containers. Inputs are read with factsOf, so a mounts list,
+ * type or source not known during preview is a violation here, never an advisory skip.
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { DockerLabel, factAt, hostAccessProblems, judgedTrust, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { factsOf } from "./known";
+import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
+
+type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
+
+/** Every finding for one resource's marked inputs; undefined when the policy does not apply. */
+export function untrustedNoHostAccessProblems(type: string, props: Record<string, unknown>): string[] | undefined {
+    switch (type) {
+        // Its args have no mount, volume or device field; its docker.Service (what a transform
+        // could add mounts to) is judged as a resource of its own below.
+        case WINDOWS_CONTAINER_TYPE:
+            return [];
+        case DOCKER_SERVICE_TYPE: {
+            const spec = factAt(props, "taskSpec", "containerSpec");
+            const trust = judgedTrust(trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels));
+            return hostAccessProblems(trust, { mounts: { field: "taskSpec.containerSpec.mounts", value: factAt(spec, "mounts") } });
+        }
+        case DOCKER_CONTAINER_TYPE: {
+            const trust = judgedTrust(trustFromLabels(props.labels as Labels));
+            return hostAccessProblems(trust, {
+                mounts: { field: "mounts", value: props.mounts },
+                volumes: { field: "volumes", value: props.volumes },
+                devices: { field: "devices", value: props.devices },
+            });
+        }
+        default:
+            return undefined;
+    }
+}
+
+export const untrustedNoHostAccess: ResourceValidationPolicy = {
+    name: "untrusted-no-host-access",
+    description: "Untrusted Windows workloads (and any without a trust label) get no host named pipe (such as the Docker engine's), host path bind or host device.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        const problems = untrustedNoHostAccessProblems(args.type, factsOf(args.props));
+        if (problems === undefined) return args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service and docker.Container`);
+        for (const p of problems) report(p);
+    },
+};

@@ -1,0 +1,70 @@
+/**
+ * untrusted-no-host-access, evaluated by the real pack over gRPC: each case changes the happy
+ * stack once and names every finding the policy must report.
+ */
+import { policyTable } from "../helpers/policyPack";
+import { componentService, container, happyStack, replaced, service, trustLabels, UNKNOWN, vm } from "../helpers/policyFactories";
+
+const P = "untrusted-no-host-access";
+const pipe = { type: "npipe", source: "\\\\.\\pipe\\docker_engine", target: "\\\\.\\pipe\\docker_engine" };
+const untrustedContainer = (inputs: Record<string, unknown>) => container("ctr", { labels: trustLabels("untrusted"), ...inputs });
+
+policyTable(P, [
+    {
+        name: "raw docker.Service, untrusted + hyperv, the engine's pipe mounted: violation",
+        stack: replaced(service("svc", { mounts: [pipe] })),
+        findings: [["svc", expect.stringMatching(/^taskSpec.containerSpec.mounts\[0\] type "npipe" .* hands a host named pipe/)]],
+        also: (e) => expect(e.diagnostics.filter((d) => d.policyName === P).map((d) => d.enforcementLevel)).toEqual(["mandatory"]),
+    },
+    {
+        name: "no trust label: untrusted, a bind mount is a violation",
+        stack: replaced(service("svc", { mounts: [{ type: "bind", source: "C:\\ProgramData\\docker", target: "C:\\d" }] }, undefined)),
+        findings: [["svc", expect.stringMatching(/type "bind" source "C:\\\\ProgramData\\\\docker" binds a host path/)]],
+    },
+    {
+        name: "the component's service with a mount a transform added: violation on the service",
+        stack: replaced(componentService({ mounts: [pipe] })),
+        findings: [["wc-service", expect.stringMatching(/hands a host named pipe/)]],
+    },
+    {
+        name: "docker.Container untrusted, volumes hostPath: violation",
+        stack: replaced(untrustedContainer({ volumes: [{ hostPath: "C:\\ProgramData\\docker\\certs.d", containerPath: "C:\\certs" }] })),
+        findings: [["ctr", expect.stringMatching(/^volumes\[0\].hostPath .* binds a host path/)]],
+    },
+    {
+        name: "docker.Container untrusted, a host device: violation",
+        stack: replaced(untrustedContainer({ devices: [{ hostPath: "class/5B45201D-F2F2-4F3B-85BB-30FF1F953599" }] })),
+        findings: [["ctr", expect.stringMatching(/^devices\[0\].hostPath .* hands a host device/)]],
+    },
+    {
+        name: "docker.Container untrusted, an npipe mount: violation",
+        stack: replaced(untrustedContainer({ mounts: [pipe] })),
+        findings: [["ctr", expect.stringMatching(/^mounts\[0\] type "npipe"/)]],
+    },
+    {
+        name: "preview: a mounts list unknown until deploy is a mandatory violation, not the SDK's advisory",
+        stack: replaced(service("svc", { mounts: UNKNOWN })),
+        findings: [["svc", expect.stringMatching(/^taskSpec.containerSpec.mounts is not known until deploy/)]],
+    },
+    {
+        name: "preview: a mount type unknown until deploy: violation",
+        stack: replaced(service("svc", { mounts: [{ ...pipe, type: UNKNOWN }] })),
+        findings: [["svc", expect.stringMatching(/mounts\[0\].type is not known until deploy/)]],
+    },
+    {
+        name: "volume and tmpfs mounts for an untrusted service: no violation",
+        stack: replaced(service("svc", { mounts: [{ type: "volume", source: "data", target: "C:\\data" }, { type: "tmpfs", target: "C:\\tmp" }] })),
+        findings: [],
+    },
+    {
+        name: "a trusted workload with a bind mount and the pipe: no violation (trusted with the host by design)",
+        stack: replaced(container("ctr", { mounts: [pipe], volumes: [{ hostPath: "C:\\tools", containerPath: "C:\\tools" }] })),
+        findings: [],
+    },
+    {
+        name: "not applicable to a VM, as the analyzer reports it",
+        stack: happyStack(),
+        findings: [],
+        also: (e) => expect(e.notApplicable).toContainEqual({ policyName: P, reason: expect.stringMatching(/applies to windows-isolation:index:WindowsContainer, docker.Service and docker.Container/), urn: vm().urn }),
+    },
+]);
