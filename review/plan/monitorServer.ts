@@ -113,10 +113,13 @@ export async function startMonitorServer(config: ProgramConfig, onProgress?: (re
             return empty();
         }),
         readResource: unary((req) => {
-            // As the mocks: the resource reads back as its arguments (nothing is recorded, as before).
+            // A read's state is what the provider reads from the real resource at preview and deploy,
+            // which the plan cannot ask: nothing is known, never the state the program passed in (a
+            // program could plant isolation 'hyperv' there for a service deployed process-isolated
+            // and feed it to another resource; the mock monitor echoes it back).
             const resp = new resourceProto.ReadResourceResponse();
             resp.setUrn(recorder.newUrn(req.getParent(), req.getType(), req.getName()));
-            resp.setProperties(req.getProperties() ?? nothingKnown());
+            resp.setProperties(nothingKnown());
             return resp;
         }),
         invoke: unary((req) => {

@@ -125,3 +125,9 @@ test("next bypass, an invoke's result feeding isolation: the plan answers invoke
     expect(run.code).toBe(1);
     expect(report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([["from-invoke", "(not set)", "FAIL"]]);
 }, 120_000);
+
+test("next bypass, a read resource's state feeding isolation: the plan answers reads with nothing known, never the state the program passed to get", async () => {
+    const { run, report } = await plan("read-echo");
+    expect(run.code).toBe(1);
+    expect(report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([["from-read", "(unknown until deploy)", "FAIL"]]);
+}, 120_000);
