@@ -98,10 +98,41 @@ async function main(): Promise<void> {
         const mod = require(programDir);
         return mod instanceof Function ? await mod() : mod;
     });
-    // As a real run ends: every registration answered, then the connections closed.
-    await fromProgram("@pulumi/pulumi/runtime/settings").disconnect();
     if (failure) return finish({ ok: false, error: failure });
-    finish({ ok: true, locations });
+    endWhenDrained();
+}
+
+/**
+ * A real run does not end when the stack's callback resolves: Node's event loop drains first
+ * (@pulumi/pulumi cmd/run/index.js ends a run from its last `beforeExit` handler), so a timer or a
+ * `beforeExit` handler of the program may still register resources, and the engine sees them. So
+ * the runner ends at a `beforeExit` that follows a previous one with no RPC started in between,
+ * and only then closes its connections: every registration answered. A program that keeps
+ * registering, or keeps the event loop busy, runs into the plan's --timeout.
+ */
+function endWhenDrained(): void {
+    const settings = fromProgram("@pulumi/pulumi/runtime/settings");
+    const store = fromProgram("@pulumi/pulumi/runtime/state").getStore();
+    let seen: unknown;
+    let ending = false;
+    const onIdle = async () => {
+        if (ending || finished) return;
+        if (failure) return finish({ ok: false, error: failure });
+        if (seen !== store.settings.rpcDone) {
+            // Something started since the last idle loop: wait for it, then for the loop to empty again.
+            seen = store.settings.rpcDone;
+            await settings.waitForRPCs();
+            setImmediate(() => undefined);
+            return;
+        }
+        ending = true;
+        await settings.disconnect();
+        if (failure) return finish({ ok: false, error: failure });
+        finish({ ok: true, locations });
+    };
+    process.on("beforeExit", () => void onIdle());
+    // Also when the loop is already empty: the next turn then comes to `beforeExit`.
+    setImmediate(() => undefined);
 }
 
 main().catch((err) => {

@@ -126,6 +126,15 @@ test("next bypass, an invoke's result feeding isolation: the plan answers invoke
     expect(report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([["from-invoke", "(not set)", "FAIL"]]);
 }, 120_000);
 
+test("next bypass, resources registered after the program's code returned (a timer, a beforeExit handler): the plan waits for the event loop to drain, as a real run does", async () => {
+    const { run, report } = await plan("late-register");
+    expect(run.code).toBe(1);
+    expect(report.workloads.map((w: any) => [w.workload, w.effectiveIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([
+        ["from-timer", "process", "FAIL"],
+        ["from-before-exit", "process", "FAIL"],
+    ]);
+}, 120_000);
+
 test("next bypass, a read resource's state feeding isolation: the plan answers reads with nothing known, never the state the program passed to get", async () => {
     const { run, report } = await plan("read-echo");
     expect(run.code).toBe(1);
