@@ -16,7 +16,7 @@ import { ProgramConfig } from "./recorded";
 import { secretValues } from "./secrets";
 
 export const INVOKE_TRANSFORM_REFUSED =
-    "the program calls pulumi.runtime.registerInvokeTransform: the engine would rewrite provider function calls (invokes) with it, and the plan cannot apply that, since it answers invokes from mocks without any provider; judge this program with `pulumi preview --policy-pack policy` instead";
+    "the program calls pulumi.runtime.registerInvokeTransform: the engine would rewrite provider function calls (invokes) with it, and the plan cannot apply that, since it answers invokes without any provider; judge this program with `pulumi preview --policy-pack policy` instead";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 

@@ -33,6 +33,16 @@ const SAFE_MOUNT_TYPES = ["volume", "tmpfs"];
 /** Docker's name rule for local volumes; anything else may be read as a host path or pipe. */
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
+/** Whether an optional input is set at all (the provider leaves out an empty string too). */
+function given(v: unknown): boolean {
+    return v !== undefined && v !== null && v !== "";
+}
+
+/** A set value that is not a volume name, which Docker may read as a host path or pipe. */
+function notAVolumeName(v: unknown): boolean {
+    return given(v) && !(typeof v === "string" && VOLUME_NAME.test(v));
+}
+
 const FIX = "remove it (or declare the workload trusted if it really is)";
 const RULE = "untrusted-no-host-access: an untrusted workload gets no host pipe, host path or host device";
 
@@ -63,7 +73,7 @@ function mountProblem(entry: unknown, field: string): string | undefined {
     if (type === "bind") return `${what} binds a host path into the workload (the engine's TLS keys and daemon.json live on that host); ${RULE}; ${FIX}`;
     if (type === undefined || !SAFE_MOUNT_TYPES.includes(type)) return `${what} is not a mount type this rule knows keeps the host out (only volume and tmpfs); ${RULE}; use a volume or tmpfs mount`;
     if (type === "volume" && m.source === UNKNOWN_UNTIL_DEPLOY) return `${field}.source is not known until deploy, so the plan cannot show it names a volume rather than a host path; ${RULE}; set source to a literal volume name`;
-    if (type === "volume" && m.source !== undefined && m.source !== null && m.source !== "" && !(typeof m.source === "string" && VOLUME_NAME.test(m.source))) {
+    if (type === "volume" && notAVolumeName(m.source)) {
         return `${what} is not a volume name (letters, digits, '_', '.', '-'), so Docker may read it as a host path; ${RULE}; name a volume`;
     }
     return undefined;
@@ -71,12 +81,12 @@ function mountProblem(entry: unknown, field: string): string | undefined {
 
 function volumeProblem(entry: unknown, field: string): string | undefined {
     const v = entry as Record<string, unknown>;
-    if (v.hostPath !== undefined && v.hostPath !== null && v.hostPath !== "") {
+    if (given(v.hostPath)) {
         return `${field}.hostPath ${shown(v.hostPath)} binds a host path (or pipe) into the workload; ${RULE}; ${FIX}, or use volumeName`;
     }
     const name = v.volumeName;
     if (name === UNKNOWN_UNTIL_DEPLOY) return `${field}.volumeName is not known until deploy, and the provider passes it to Docker as a bind source that may be a host path; ${RULE}; set volumeName to a literal volume name`;
-    if (name !== undefined && name !== null && name !== "" && !(typeof name === "string" && VOLUME_NAME.test(name))) {
+    if (notAVolumeName(name)) {
         return `${field}.volumeName ${shown(name)} is not a volume name (letters, digits, '_', '.', '-'), and the provider passes it to Docker as a bind source, which reads a path or pipe as the host's; ${RULE}; name a volume`;
     }
     return undefined;
