@@ -16,6 +16,7 @@ export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
 export * from "./attestation/witness";
 export * from "./attestation/witnessFindings";
+export * from "./attestation/tasks";
 export * from "./azure/network";
 export * from "./policies/unknownValues";
 export * from "./policies/labelTrust";

@@ -16,6 +16,16 @@ export interface VerifyArgs {
     readonly hostProcesses?: string;
     /** An Azure VM resource id, or "stack" for the stack outputs' hostVmId / nodeVmIds.<node>. */
     readonly azureVm?: string;
+    /** Other nodes of the swarm to verify in the same run (--node-endpoint, repeatable). */
+    readonly nodeEndpoints?: readonly string[];
+    /** With stackOutputs: every node of the pool (stack output nodeEndpoints). */
+    readonly allNodes?: boolean;
+    /** Write a signed in-toto attestation (DSSE envelope) of the run to this file. */
+    readonly attest?: string;
+    /** PEM key: the private key that signs (--attest) or the public key that checks (--check-attestation). */
+    readonly key?: string;
+    /** Check a signed attestation instead of asking an engine. */
+    readonly checkAttestation?: string;
     readonly format: OutputFormat;
     /** Whole-run deadline in milliseconds; every request is bounded by it too. */
     readonly timeoutMs: number;
@@ -28,7 +38,9 @@ export const DEFAULT_AZURE_TIMEOUT_SECONDS = 180;
 
 export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file> [--node <name>]]
                         [--host-processes <file> | --host-processes /proc | --azure-vm <resource id> | --azure-vm stack]
+                        [--node-endpoint <url> ... | --all-nodes] [--attest <file> --key <private key pem>]
                         [--json | --sarif] [--timeout <seconds>]
+       npm run verify -- --check-attestation <file> --key <public key pem> [--json]
 
 Asks a Docker engine which isolation each running container really got and compares it with
 the windows-isolation.* labels. Exit 0: all proven; 1: a mismatch or finding; 2: bad arguments
@@ -48,6 +60,16 @@ or the engine cannot be reached.
   --azure-vm <id>         the same witness from an Azure VM: one fixed, read-only Run Command through
                           Azure's SDK (default credential chain); 'stack' reads the stack output
                           hostVmId, or nodeVmIds.<node> with --node
+  --node-endpoint <url>   another node of the same swarm (repeat it per node): every task is judged on
+                          the node it runs on, its container inspected on that node's engine; a tcp
+                          node uses the TLS material of the first endpoint (a pool trusts one client
+                          certificate); tasks on nodes not reached are task-not-verified
+  --all-nodes             with --stack-outputs of a pool: every node of output nodeEndpoints, as above
+  --attest <file>         also write a signed attestation of this run (in-toto Statement v1 in a DSSE
+                          envelope) to <file>, signed with --key <private key PEM> (RSA, ECDSA, Ed25519)
+  --check-attestation <file> --key <public key PEM>
+                          check an attestation's signature and claims instead of asking an engine
+                          (exit 0 signature good and every claim keeps the promise, 1 not, 2 bad input)
   --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
   --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
 
@@ -57,15 +79,39 @@ DOCKER_HOST: unix:///var/run/docker.sock.`;
 
 export type Parsed = { readonly ok: true; readonly args: VerifyArgs } | { readonly ok: false; readonly error: string };
 
-const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout", "--host-processes", "--azure-vm"] as const;
+const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout", "--host-processes", "--azure-vm", "--attest", "--key", "--check-attestation"] as const;
+
+/** The one flag that may repeat: taken out before the shared scanner, which refuses repeats. */
+const NODE_ENDPOINT = "--node-endpoint";
+
+function takeNodeEndpoints(argv: readonly string[]): { rest: string[]; nodes: string[] } | { error: string } {
+    const rest: string[] = [];
+    const nodes: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg !== NODE_ENDPOINT && !arg.startsWith(`${NODE_ENDPOINT}=`)) {
+            rest.push(arg);
+            continue;
+        }
+        const value = arg === NODE_ENDPOINT ? argv[++i] : arg.slice(NODE_ENDPOINT.length + 1);
+        if (value === undefined || value === "" || value.startsWith("--")) return { error: `${NODE_ENDPOINT} needs a value; see --help` };
+        nodes.push(value);
+    }
+    return { rest, nodes };
+}
 
 export function parseArgs(argv: readonly string[]): Parsed {
-    const scanned = scanArgs(argv, { values: VALUE_FLAGS, switches: ["--json", "--sarif"], once: true });
+    const taken = takeNodeEndpoints(argv);
+    if ("error" in taken) return { ok: false, error: taken.error };
+    const scanned = scanArgs(taken.rest, { values: VALUE_FLAGS, switches: ["--json", "--sarif", "--all-nodes"], once: true });
     if (scanned.problem) {
         return { ok: false, error: describeArgProblem(scanned.problem) + (scanned.problem.kind === "twice" ? "" : "; see --help") };
     }
     const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = Object.fromEntries(scanned.values);
-    const formats = scanned.switches.map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
+    const formats = scanned.switches.filter((s) => s !== "--all-nodes").map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
+    const allNodes = scanned.switches.includes("--all-nodes");
+    const pool = checkPoolAndAttestFlags(values, taken.nodes, allNodes, formats);
+    if (pool) return { ok: false, error: pool };
     const help = scanned.help;
     if (formats.length > 1) return { ok: false, error: "--json and --sarif exclude each other; pick one" };
     if (values["--endpoint"] !== undefined && values["--stack-outputs"] !== undefined) {
@@ -100,9 +146,36 @@ export function parseArgs(argv: readonly string[]): Parsed {
             node: values["--node"],
             hostProcesses: values["--host-processes"],
             azureVm: values["--azure-vm"],
+            ...(taken.nodes.length > 0 ? { nodeEndpoints: taken.nodes } : {}),
+            ...(allNodes ? { allNodes } : {}),
+            ...(values["--attest"] !== undefined ? { attest: values["--attest"] } : {}),
+            ...(values["--key"] !== undefined ? { key: values["--key"] } : {}),
+            ...(values["--check-attestation"] !== undefined ? { checkAttestation: values["--check-attestation"] } : {}),
             format: formats[0] ?? "table",
             timeoutMs,
             help,
         },
     };
+}
+
+/** How the pool and attestation flags combine; undefined when they do. */
+function checkPoolAndAttestFlags(values: Partial<Record<(typeof VALUE_FLAGS)[number], string>>, nodes: readonly string[], allNodes: boolean, formats: readonly OutputFormat[]): string | undefined {
+    if (allNodes && values["--stack-outputs"] === undefined) {
+        return "--all-nodes reads the stack output nodeEndpoints; give --stack-outputs <file> too (or each node with --node-endpoint)";
+    }
+    if (values["--check-attestation"] !== undefined) {
+        const other = Object.keys(values).filter((f) => !["--check-attestation", "--key"].includes(f));
+        if (other.length > 0 || nodes.length > 0 || allNodes || formats.includes("sarif")) {
+            return `--check-attestation reads a file and asks no engine; drop ${[...other, ...(nodes.length > 0 ? [NODE_ENDPOINT] : []), ...(allNodes ? ["--all-nodes"] : []), ...(formats.includes("sarif") ? ["--sarif"] : [])].join(", ")}`;
+        }
+        if (values["--key"] === undefined) return "--check-attestation needs --key <public key PEM> (the signer's public key, e.g. openssl pkey -pubout)";
+        return undefined;
+    }
+    if (values["--attest"] !== undefined && values["--key"] === undefined) {
+        return "--attest needs --key <private key PEM> to sign with (RSA, ECDSA P-256/P-384/P-521 or Ed25519; e.g. the stack's tls.PrivateKey privateKeyPem)";
+    }
+    if (values["--key"] !== undefined && values["--attest"] === undefined) {
+        return "--key signs an attestation (--attest <file>) or checks one (--check-attestation <file>); give one of them";
+    }
+    return undefined;
 }

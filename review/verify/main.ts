@@ -13,7 +13,8 @@ import { AzureOptions } from "./azureVm";
 import { readWitness, resolveWitnessSource } from "./witnessSource";
 import { toSarif } from "./sarif";
 import { renderTable } from "./table";
-import { resolveTarget, Target } from "./target";
+import { resolveNodeTargets, resolveTarget, Target } from "./target";
+import { gatherPoolFacts, TargetError } from "./pool";
 import { ExitCode } from "../cli/exitCode";
 import { toolName } from "../cli/toolName";
 import { packageVersion } from "../cli/version";
@@ -46,6 +47,11 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
         return ExitCode.Error;
     }
     const { target } = resolved;
+    const nodeTargets = resolveNodeTargets(parsed.args, env, target);
+    if (!nodeTargets.ok) {
+        io.stderr(`verify: ${nodeTargets.error}\n`);
+        return ExitCode.Error;
+    }
     const witnessSource = resolveWitnessSource(parsed.args);
     if (witnessSource && "error" in witnessSource) {
         io.stderr(`verify: ${witnessSource.error}\n`);
@@ -55,9 +61,14 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     const started = Date.now();
     let facts;
     try {
-        facts = await withDeadline(gatherFacts(dockerFor(target, timeoutMs), witnessSource !== undefined), timeoutMs, "engine facts");
+        const gathering =
+            nodeTargets.targets.length > 0
+                ? gatherPoolFacts(target, nodeTargets.targets, timeoutMs, witnessSource !== undefined)
+                : gatherFacts(dockerFor(target, timeoutMs), witnessSource !== undefined);
+        facts = await withDeadline(gathering, timeoutMs, "engine facts");
     } catch (err) {
-        io.stderr(`verify: ${describeEngineError(err, target, timeoutMs)}\n`);
+        const failed = err instanceof TargetError ? err : new TargetError(target, err);
+        io.stderr(`verify: ${describeEngineError(failed.cause, failed.target, timeoutMs)}\n`);
         return ExitCode.Error;
     }
     if (witnessSource) {

@@ -68,7 +68,9 @@ function readTlsDir(dir: string, from: string): TlsMaterial | string {
     return { ca: read.ca!, cert: read.cert!, key: read.key!, caSource: files.ca, certSource: files.cert };
 }
 
-function fromStackOutputs(file: string, node: string | undefined): Resolved {
+type StackOutputs = { readonly ok: true; readonly outputs: Record<string, unknown> } | { readonly ok: false; readonly error: string };
+
+function readStackOutputs(file: string): StackOutputs {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -84,7 +86,13 @@ function fromStackOutputs(file: string, node: string | undefined): Resolved {
     if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
         return { ok: false, error: `--stack-outputs '${file}' is not a JSON object of stack outputs` };
     }
-    const o = outputs as Record<string, unknown>;
+    return { ok: true, outputs: outputs as Record<string, unknown> };
+}
+
+function fromStackOutputs(file: string, node: string | undefined): Resolved {
+    const read = readStackOutputs(file);
+    if (!read.ok) return read;
+    const o = read.outputs;
     const get = (key: string): string | { error: string } => {
         const v = o[key];
         if (v === "[secret]") return { error: `--stack-outputs '${file}': output ${key} is '[secret]'; write the file with --show-secrets` };
@@ -138,7 +146,9 @@ export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv): Resolve
     const parsed = parseEndpoint(endpoint, from);
     if (!parsed.ok) return parsed;
     if (parsed.kind !== "tcp") {
-        if (args.tlsDir !== undefined) return { ok: false, error: `--tls-dir is only for tcp endpoints; ${from} '${endpoint}' is a local ${parsed.kind} endpoint` };
+        // A local home with tcp nodes: --tls-dir is for the nodes (resolveNodeTargets).
+        const forNodes = (args.nodeEndpoints ?? []).some((e) => e.startsWith("tcp://"));
+        if (args.tlsDir !== undefined && !forNodes) return { ok: false, error: `--tls-dir is only for tcp endpoints; ${from} '${endpoint}' is a local ${parsed.kind} endpoint` };
         return { ok: true, target: { kind: parsed.kind, endpoint, socketPath: parsed.socketPath } };
     }
     const dir = args.tlsDir ?? env.DOCKER_CERT_PATH;
@@ -149,4 +159,57 @@ export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv): Resolve
     const tls = readTlsDir(dir, dirFrom);
     if (typeof tls === "string") return { ok: false, error: tls };
     return { ok: true, target: { kind: "tcp", endpoint, host: parsed.host, port: parsed.port, tls } };
+}
+
+export type ResolvedNodes = { readonly ok: true; readonly targets: readonly Target[] } | { readonly ok: false; readonly error: string };
+
+/**
+ * The other nodes of a pool: each --node-endpoint, and with --all-nodes every stack output
+ * nodeEndpoints.<name> but `home`'s. A tcp node is reached with the TLS material `home` uses (a
+ * pool's nodes trust one client certificate, docs/pool.md), or --tls-dir / DOCKER_CERT_PATH
+ * when `home` is a local socket.
+ */
+export function resolveNodeTargets(args: VerifyArgs, env: NodeJS.ProcessEnv, home: Target): ResolvedNodes {
+    const wanted: { endpoint: string; from: string }[] = (args.nodeEndpoints ?? []).map((endpoint) => ({ endpoint, from: "--node-endpoint" }));
+    if (args.allNodes) {
+        if (args.stackOutputs === undefined) return { ok: false, error: "--all-nodes reads the stack output nodeEndpoints; give --stack-outputs <file> too (or each node with --node-endpoint)" };
+        const read = readStackOutputs(args.stackOutputs);
+        if (!read.ok) return read;
+        const nodes = read.outputs[STACK_OUTPUT_KEYS.nodes];
+        if (typeof nodes !== "object" || nodes === null || Array.isArray(nodes)) {
+            return { ok: false, error: `--stack-outputs '${args.stackOutputs}' has no object output ${STACK_OUTPUT_KEYS.nodes}; --all-nodes works with a stack whose host is a ContainerHostPool` };
+        }
+        for (const [name, endpoint] of Object.entries(nodes as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) {
+            if (typeof endpoint !== "string" || endpoint === "") {
+                return { ok: false, error: `--stack-outputs '${args.stackOutputs}': output ${STACK_OUTPUT_KEYS.nodes}.${name} is not an endpoint string` };
+            }
+            wanted.push({ endpoint, from: `--stack-outputs '${args.stackOutputs}' output ${STACK_OUTPUT_KEYS.nodes}.${name}` });
+        }
+    }
+    const targets: Target[] = [];
+    const seen = new Set([home.endpoint]);
+    for (const { endpoint, from } of wanted) {
+        if (seen.has(endpoint)) {
+            if (from === "--node-endpoint") return { ok: false, error: `--node-endpoint '${endpoint}' is given twice (or is the engine verify asks first); give each node once` };
+            continue; // the home node among the stack's nodes
+        }
+        seen.add(endpoint);
+        const parsed = parseEndpoint(endpoint, from);
+        if (!parsed.ok) return parsed;
+        if (parsed.kind !== "tcp") {
+            targets.push({ kind: parsed.kind, endpoint, socketPath: parsed.socketPath });
+            continue;
+        }
+        let tls: TlsMaterial | string;
+        if (home.kind === "tcp") {
+            tls = home.tls;
+        } else {
+            const dir = args.tlsDir ?? env.DOCKER_CERT_PATH;
+            if (!dir) return { ok: false, error: `${from} '${endpoint}' is tcp, and verify only talks to a tcp engine over verified mutual TLS; give --tls-dir <dir> (or DOCKER_CERT_PATH) holding ca.pem, cert.pem and key.pem` };
+            tls = readTlsDir(dir, args.tlsDir !== undefined ? "--tls-dir" : "DOCKER_CERT_PATH");
+        }
+        if (typeof tls === "string") return { ok: false, error: tls };
+        targets.push({ kind: "tcp", endpoint, host: parsed.host, port: parsed.port, tls });
+    }
+    return { ok: true, targets };
 }

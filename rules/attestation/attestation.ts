@@ -17,6 +17,7 @@ import { FindingLevel, VERIFY_RULES, VerifyRuleId } from "./attestationRules";
 import { ISOLATION_LABEL, isReservedLabel, TRUST_LABEL, WORKLOAD_LABEL } from "../os/labels";
 import { ContainerProcess, HostProcessList, Witness, witnessContainer } from "./witness";
 import { witnessFindings } from "./witnessFindings";
+import { judgeTasks, ReachedEngine, TaskVerdict } from "./tasks";
 
 /** What `GET /info` says about the engine. */
 export interface EngineFacts {
@@ -43,6 +44,8 @@ export interface ContainerFacts {
     readonly id: string;
     readonly name: string;
     readonly image?: string;
+    /** `Image`: the ID (sha256:...) of the image the container runs, its config's digest. */
+    readonly imageId?: string;
     /** `State.Status`. */
     readonly state: string;
     /** `Config.Labels`. */
@@ -61,6 +64,10 @@ export interface TaskFacts {
     readonly serviceName: string;
     /** Service labels merged with `TaskTemplate.ContainerSpec.Labels` (container labels win). */
     readonly labels: Readonly<Record<string, string>>;
+    /** `TaskTemplate.ContainerSpec.Isolation` of the service, as the spec says it. */
+    readonly serviceIsolation?: string;
+    /** `Slot` (replicated services). */
+    readonly slot?: number;
     readonly nodeId?: string;
     readonly desiredState: string;
     /** `Status.State`. */
@@ -79,6 +86,16 @@ export interface HostFacts {
     readonly tasks: readonly TaskFacts[];
     /** The host's own process list (the kernel's witness), when a source was given. */
     readonly hostProcesses?: HostProcessList;
+    /** Other engines of the same swarm verify reached (--node-endpoint): their tasks are judged on them. */
+    readonly nodes?: readonly NodeFacts[];
+}
+
+/** Another node's engine: what `GET /info` says and its running containers. */
+export interface NodeFacts {
+    /** How verify reached it. */
+    readonly endpoint: string;
+    readonly engine: EngineFacts;
+    readonly containers: readonly ContainerFacts[];
 }
 
 /** An isolation mode, or why none can be claimed: `none` (not a Windows engine), `unknown`. */
@@ -124,6 +141,9 @@ export interface ContainerVerdict {
     readonly id: string;
     readonly name: string;
     readonly image?: string;
+    readonly imageId?: string;
+    /** The swarm node whose engine reported the container, when the engine is in a swarm. */
+    readonly node?: string;
     readonly workload?: string;
     readonly labelled: boolean;
     readonly trust: Trust;
@@ -140,7 +160,12 @@ export interface ContainerVerdict {
 
 export interface Attestation {
     readonly engine: EngineVerdict;
+    /** The other nodes' engines verify reached, each judged on its own. */
+    readonly nodes?: readonly { readonly endpoint: string; readonly nodeId?: string; readonly engine: EngineVerdict }[];
+    /** Running containers of every engine reached (this engine's first). */
     readonly containers: readonly ContainerVerdict[];
+    /** Every current task of every service (empty unless verify asked a swarm manager). */
+    readonly tasks: readonly TaskVerdict[];
     readonly findings: readonly Finding[];
     /** Where the host's process list came from and how many processes it held, when one was given. */
     readonly witness?: { readonly source: string; readonly hostProcessCount: number };
@@ -255,6 +280,8 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
         id: c.id,
         name: c.name,
         image: c.image,
+        ...(c.imageId !== undefined ? { imageId: c.imageId } : {}),
+        ...(engine.swarmNodeId !== undefined ? { node: engine.swarmNodeId } : {}),
         workload: declared.workload,
         labelled: declared.labelled,
         trust: declared.trust,
@@ -268,31 +295,32 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
     return { verdict, findings };
 }
 
-function judgeTask(t: TaskFacts, engine: EngineFacts, running: ReadonlySet<string>): Finding | undefined {
-    if (!Object.keys(t.labels).some(isReservedLabel)) return undefined;
-    if (t.state === "running" && t.containerId && running.has(t.containerId)) return undefined;
-    const elsewhere = t.nodeId && engine.swarmNodeId && t.nodeId !== engine.swarmNodeId;
-    const why = elsewhere
-        ? `runs on node ${t.nodeId}, not on this engine; run verify against that node's engine`
-        : `is '${t.state}' (desired '${t.desiredState}')${t.error ? `: ${t.error}` : ""}, so no container proves its isolation`;
-    return {
-        ruleId: "task-not-verified",
-        level: VERIFY_RULES["task-not-verified"].level,
-        subject: { kind: "task", id: t.id, name: t.serviceName },
-        message: `task ${t.id} of service ${t.serviceName} (declared ${ISOLATION_LABEL}='${t.labels[ISOLATION_LABEL] ?? ""}') ${why}`,
-    };
-}
-
-/** The whole judgement: engine, every running container, every current labelled task. */
+/**
+ * The whole judgement: the engine, every running container, every current task of every service
+ * (tasks.ts), and each other node verify reached (its engine and containers, judged on their own).
+ */
 export function attest(facts: HostFacts): Attestation {
     const engine = judgeEngine(facts.engine);
     const containers = facts.containers.map((c) => judgeContainer(c, facts.engine, facts.hostProcesses));
-    const running = new Set(facts.containers.map((c) => c.id));
-    const taskFindings = facts.tasks.flatMap((t) => judgeTask(t, facts.engine, running) ?? []);
-    const findings = [...engine.findings, ...containers.flatMap((c) => c.findings), ...taskFindings];
+    const nodes = (facts.nodes ?? []).map((n) => ({
+        node: n,
+        engine: judgeEngine(n.engine),
+        containers: n.containers.map((c) => judgeContainer(c, n.engine, undefined)),
+    }));
+    const reached: ReachedEngine[] = [{ engine: facts.engine, containers: facts.containers }, ...(facts.nodes ?? [])];
+    const tasks = judgeTasks(facts.tasks, reached);
+    const findings = [
+        ...engine.findings,
+        ...nodes.flatMap((n) => n.engine.findings),
+        ...containers.flatMap((c) => c.findings),
+        ...nodes.flatMap((n) => n.containers.flatMap((c) => c.findings)),
+        ...tasks.findings,
+    ];
     return {
         engine: engine.verdict,
-        containers: containers.map((c) => c.verdict),
+        ...(nodes.length > 0 ? { nodes: nodes.map((n) => ({ endpoint: n.node.endpoint, nodeId: n.node.engine.swarmNodeId, engine: n.engine.verdict })) } : {}),
+        containers: [...containers, ...nodes.flatMap((n) => n.containers)].map((c) => c.verdict),
+        tasks: tasks.verdicts,
         findings,
         ...(facts.hostProcesses ? { witness: { source: facts.hostProcesses.source, hostProcessCount: facts.hostProcesses.processes.length } } : {}),
         proven: findings.every((f) => f.level !== "error"),

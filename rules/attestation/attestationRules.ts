@@ -9,6 +9,7 @@ export type VerifyRuleId =
     | "unlabelled-container"
     | "invalid-label"
     | "task-not-verified"
+    | "service-isolation-mismatch"
     | "witness-contradicts-engine"
     | "witness-untrusted-shares-kernel"
     | "witness-inconclusive";
@@ -66,8 +67,15 @@ export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
         id: "task-not-verified",
         level: "error",
         securitySeverity: 5.0,
-        summary: "A labelled swarm task has no running container on this engine to inspect.",
-        help: "The task was refused, is not running yet, or runs on another node: its isolation is unproven. Read the task error; for other nodes, run verify against that node's engine.",
+        summary: "A swarm task has no running container on an engine verify reached.",
+        help: "A labelled task was refused or is not running, or a task of any service (labelled or not) runs or is starting on a node whose engine verify did not reach: its isolation is unproven. Read the task error; give --node-endpoint for every node (or --stack-outputs with --all-nodes) so that each task is judged on its own node.",
+    },
+    "service-isolation-mismatch": {
+        id: "service-isolation-mismatch",
+        level: "error",
+        securitySeverity: 7.0,
+        summary: "A task's container did not get the isolation its service spec asks for.",
+        help: "The service's TaskTemplate.ContainerSpec.Isolation resolves to another mode than the task's container got (HostConfig.Isolation, on the node it runs on). The engine ignored the spec or the container was changed: treat it as running with what the container got, and redeploy the service.",
     },
     "witness-contradicts-engine": {
         id: "witness-contradicts-engine",
