@@ -76,8 +76,11 @@ function need(cmd: string, pkg: string): string {
     return p;
 }
 
+/** The bundles makeCertificates writes: the engine's (server) and the clients'. */
+export type EngineTls = EngineState["tls"] & { readonly server: string };
+
 /** CA, engine (server) and client certificates, plus a rogue CA, with the openssl CLI. */
-function makeCertificates(dir: string): EngineState["tls"] & { server: string } {
+export function makeCertificates(dir: string): EngineTls {
     const c = path.join(dir, "pki");
     fs.mkdirSync(c, { recursive: true });
     const openssl = (...args: string[]) => run("openssl", args, c);
@@ -239,7 +242,14 @@ async function startWorkloads(docker: Docker): Promise<void> {
     });
 }
 
-export async function startEngine(): Promise<EngineState> {
+export interface EngineOptions {
+    /** Start the labelled containers and swarm services the verify tests read (default true). */
+    readonly workloads?: boolean;
+    /** Certificates made elsewhere (makeCertificates), so that engines share one CA, as a pool's nodes do. */
+    readonly tls?: EngineTls;
+}
+
+export async function startEngine(options: EngineOptions = {}): Promise<EngineState> {
     const t0 = Date.now();
     const dockerd = need("dockerd", "docker.io");
     need("openssl", "openssl");
@@ -250,7 +260,7 @@ export async function startEngine(): Promise<EngineState> {
     removeStaleEngineDirs();
     removeStaleEngineCgroups();
     const dir = makeEngineDir();
-    const tls = makeCertificates(dir);
+    const tls = options.tls ?? makeCertificates(dir);
     const sock = path.join(dir, "docker.sock");
     const log = path.join(dir, "dockerd.log");
     const pidfile = path.join(dir, "docker.pid");
@@ -293,7 +303,7 @@ export async function startEngine(): Promise<EngineState> {
         const port = Number(await firstLine(outer, "outer TLS relay", 60000));
 
         await importImage(docker, dir);
-        await startWorkloads(docker);
+        if (options.workloads !== false) await startWorkloads(docker);
         const tReady = Date.now();
         return {
             dir,
