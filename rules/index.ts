@@ -17,6 +17,7 @@ export * from "./attestation/attestationRules";
 export * from "./attestation/witness";
 export * from "./attestation/witnessFindings";
 export * from "./attestation/tasks";
+export * from "./attestation/statement";
 export * from "./azure/network";
 export * from "./policies/unknownValues";
 export * from "./policies/labelTrust";

@@ -15,6 +15,8 @@ import { toSarif } from "./sarif";
 import { renderTable } from "./table";
 import { resolveNodeTargets, resolveTarget, Target } from "./target";
 import { gatherPoolFacts, TargetError } from "./pool";
+import { attestationEnvelope, readKeyFile, writeEnvelope } from "./attestFile";
+import { checkAttestation } from "./checkAttestation";
 import { ExitCode } from "../cli/exitCode";
 import { toolName } from "../cli/toolName";
 import { packageVersion } from "../cli/version";
@@ -40,6 +42,15 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     if (parsed.args.help) {
         io.stdout(USAGE + "\n");
         return ExitCode.Ok;
+    }
+    if (parsed.args.checkAttestation !== undefined) {
+        return checkAttestation(parsed.args.checkAttestation, parsed.args.key!, parsed.args.format === "json", io);
+    }
+    // The signing key is read before any engine is asked: a bad key is bad input, found first.
+    const signer = parsed.args.attest !== undefined ? readKeyFile(parsed.args.key!, "private") : undefined;
+    if (signer && !signer.ok) {
+        io.stderr(`verify: ${signer.error}\n`);
+        return ExitCode.Error;
     }
     const resolved = resolveTarget(parsed.args, env);
     if (!resolved.ok) {
@@ -91,6 +102,14 @@ export async function runVerify(argv: readonly string[], env: NodeJS.ProcessEnv,
     }
     const attestation = attest(facts);
     const exitCode = attestation.proven ? ExitCode.Ok : ExitCode.Violation;
+    if (signer?.ok && parsed.args.attest !== undefined) {
+        const run = { tool: toolName("verify"), version: packageVersion(), endpoint: target.endpoint, verifiedAt: new Date().toISOString(), exitCode };
+        const failed = writeEnvelope(parsed.args.attest, attestationEnvelope(attestation, run, signer));
+        if (failed) {
+            io.stderr(`verify: ${failed}\n`);
+            return ExitCode.Error;
+        }
+    }
     io.stdout(render(format, target, attestation, exitCode));
     return exitCode;
 }
