@@ -160,6 +160,8 @@ export interface ContainerVerdict {
 
 export interface Attestation {
     readonly engine: EngineVerdict;
+    /** The swarm node id of `engine`, when it is a swarm node. */
+    readonly node?: string;
     /** The other nodes' engines verify reached, each judged on its own. */
     readonly nodes?: readonly { readonly endpoint: string; readonly nodeId?: string; readonly engine: EngineVerdict }[];
     /** Running containers of every engine reached (this engine's first). */
@@ -318,6 +320,7 @@ export function attest(facts: HostFacts): Attestation {
     ];
     return {
         engine: engine.verdict,
+        ...(facts.engine.swarmNodeId !== undefined ? { node: facts.engine.swarmNodeId } : {}),
         ...(nodes.length > 0 ? { nodes: nodes.map((n) => ({ endpoint: n.node.endpoint, nodeId: n.node.engine.swarmNodeId, engine: n.engine.verdict })) } : {}),
         containers: [...containers, ...nodes.flatMap((n) => n.containers)].map((c) => c.verdict),
         tasks: tasks.verdicts,

@@ -91,9 +91,8 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 
 /** Every engine of the run, the one asked first first. */
 function engineClaims(a: Attestation, endpoint: string): EngineClaim[] {
-    const home = a.containers.find((c) => c.node !== undefined && !(a.nodes ?? []).some((n) => n.nodeId === c.node))?.node;
     return [
-        { endpoint, ...(home !== undefined ? { node: home } : {}), ...a.engine },
+        { endpoint, ...(a.node !== undefined ? { node: a.node } : {}), ...a.engine },
         ...(a.nodes ?? []).map((n) => ({ endpoint: n.endpoint, ...(n.nodeId !== undefined ? { node: n.nodeId } : {}), ...n.engine })),
     ];
 }
@@ -129,7 +128,9 @@ export function buildStatement(a: Attestation, run: RunInfo, sha256: Sha256): St
             containers,
             tasks: a.tasks,
             ...(a.witness ? { witness: a.witness } : {}),
-            findings: a.findings,
+            findings: [...a.findings].sort(
+                (x, y) => x.subject.kind.localeCompare(y.subject.kind) || x.subject.name.localeCompare(y.subject.name) || x.subject.id.localeCompare(y.subject.id) || x.ruleId.localeCompare(y.ruleId) || x.message.localeCompare(y.message),
+            ),
         },
     };
 }

@@ -89,12 +89,15 @@ describe("Windows Server 2022 host left at the process default", () => {
             ["untrusted-requires-hyperv", "error", "customer-job.1.tsk0000000000000000000002"],
             ["unlabelled-container", "warning", "debug-shell"],
             ["untrusted-requires-hyperv", "error", "debug-shell"],
+            // The service asks TaskTemplate.ContainerSpec.Isolation 'hyperv'; its container got '' (the process default).
+            ["service-isolation-mismatch", "error", "customer-job"],
             ["task-not-verified", "error", "customer-job"],
         ]);
         expect(out.findings[2].message).toBe(
             "untrusted container customer-job.1.tsk0000000000000000000002 is not Hyper-V isolated: it runs with 'process' (HostConfig.Isolation '', resolved through the engine default 'process')",
         );
-        expect(out.findings[5].message).toContain("runs on node w2022node02zyxwvutsrqpon, not on this engine");
+        expect(out.findings[5].message).toContain("the service spec asks TaskTemplate.ContainerSpec.Isolation 'hyperv' (hyperv) but its container customer-job.1.tsk0000000000000000000002");
+        expect(out.findings[6].message).toContain("runs on node w2022node02zyxwvutsrqpon, not on this engine");
         expect(out.containers.find((c: { name: string }) => c.name === "web.1.tsk0000000000000000000001")).toMatchObject({ effective: "process", proven: true });
     });
 
@@ -111,7 +114,7 @@ describe("Windows Server 2022 host left at the process default", () => {
         expect(ruleIds).toEqual(Object.keys(VERIFY_RULES));
         expect(ruleIds).toEqual(expect.arrayContaining(["untrusted-requires-hyperv", "isolation-mismatch", "engine-default-isolation", "unlabelled-container"]));
         expect(run.invocations).toEqual([{ executionSuccessful: true, exitCode: 1 }]);
-        expect(run.results).toHaveLength(6);
+        expect(run.results).toHaveLength(7);
         for (const res of run.results) {
             expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
             expect(res.level).toBe(VERIFY_RULES[res.ruleId as keyof typeof VERIFY_RULES].level);
