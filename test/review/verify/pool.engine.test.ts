@@ -4,7 +4,9 @@
  * is reported when verify asks only the manager; with the worker's endpoint too, each task is
  * judged on its own node: its container inspected on that node's engine.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { runVerify } from "../../../review/verify/main";
 import { EngineState, IMAGE, STATE_ENV } from "../../helpers/engine/engine";
 import { dockerOf, startSwarmPair, stopSwarmPair, SwarmPair } from "../../helpers/engine/enginePair";
@@ -113,4 +115,35 @@ test("an engine of another swarm, or the same node twice, is refused before anyt
     const twice = await verify([...managerArgs(), "--node-endpoint", pair!.worker.tcpEndpoint, "--node-endpoint", pair!.worker.unixEndpoint]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain(`it is the same swarm node (${pair!.workerNodeId}) as ${pair!.worker.tcpEndpoint}`);
+});
+
+test("the pool run signed: the check verifies the signature, each container's subject is its image as its own node reports it, and the claims fail as the run did", async () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const dir = fs.mkdtempSync(path.join(pair!.manager.dir, "attest-"));
+    const key = path.join(dir, "key.pem");
+    const pub = path.join(dir, "pub.pem");
+    const file = path.join(dir, "pool.attestation.json");
+    fs.writeFileSync(key, privateKey.export({ type: "sec1", format: "pem" }) as string);
+    fs.writeFileSync(pub, publicKey.export({ type: "spki", format: "pem" }) as string);
+    const r = await verify([...managerArgs(), "--node-endpoint", pair!.worker.tcpEndpoint, "--attest", file, "--key", key]);
+    expect(r.code).toBe(1);
+    const statement = JSON.parse(Buffer.from(JSON.parse(fs.readFileSync(file, "utf8")).payload, "base64").toString("utf8"));
+    const imageOn = async (e: EngineState, service: string) => {
+        const [c] = await dockerOf(e).listContainers({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
+        return { name: c.Names[0].replace(/^\//, ""), imageId: (await dockerOf(e).getContainer(c.Id).inspect()).Image };
+    };
+    const onWorker = await imageOn(pair!.worker, HANDMADE);
+    const onManager = await imageOn(pair!.manager, JOB);
+    const subjects = Object.fromEntries(statement.subject.map((s: { name: string; digest: { sha256: string } }) => [s.name, `sha256:${s.digest.sha256}`]));
+    expect(subjects[`container:${pair!.workerNodeId}/${onWorker.name}`]).toBe(onWorker.imageId);
+    expect(subjects[`container:${pair!.managerNodeId}/${onManager.name}`]).toBe(onManager.imageId);
+    expect(statement.predicate.engines.map((e: { endpoint: string; node: string }) => [e.endpoint, e.node])).toEqual([
+        [pair!.manager.tcpEndpoint, pair!.managerNodeId],
+        [pair!.worker.tcpEndpoint, pair!.workerNodeId],
+    ]);
+    const check = await verify(["--check-attestation", file, "--key", pub, "--json"]);
+    expect(check.code).toBe(1);
+    const out = JSON.parse(check.stdout);
+    expect(out.signature).toBe("good");
+    expect(out.failures.map((f: { subject: string }) => f.subject)).toContain(`container:${pair!.workerNodeId}/${onWorker.name}`);
 });
