@@ -14,7 +14,7 @@ export const sha256Hex = (text: string): string => crypto.createHash("sha256").u
 
 type Signer = Extract<LoadedKey, { ok: true }>;
 
-/** Reads a PEM key file; `pub` for a public key. A message names the flag and file, never the key. */
+/** Reads a PEM key file (`kind`: the signing key, or the key that checks). A message names the flag and file, never the key. */
 export function readKeyFile(file: string, kind: "private" | "public"): LoadedKey {
     let pem: string;
     try {
@@ -25,7 +25,7 @@ export function readKeyFile(file: string, kind: "private" | "public"): LoadedKey
     return kind === "private" ? loadPrivateKey(pem, `--key '${file}'`) : loadPublicKey(pem, `--key '${file}'`);
 }
 
-/** The signed envelope for one run (pure but for the signature, which ECDSA randomises). */
+/** The signed envelope for one run: the same bytes for the same facts and time (an ECDSA signature is randomised). */
 export function attestationEnvelope(a: Attestation, run: RunInfo, signer: Signer): Envelope {
     const statement = buildStatement(a, run, sha256Hex);
     return signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(canonicalJson(statement), "utf8"), signer);
