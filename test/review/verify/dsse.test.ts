@@ -4,7 +4,11 @@
  * and a sign/verify/tamper/wrong-key round trip for each key format the stack's tls.PrivateKey
  * writes: RSA (PKCS#1), ECDSA P-256 (SEC1), Ed25519 (PKCS#8).
  */
+import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { decodeBase64, loadPrivateKey, loadPublicKey, openEnvelope, pae, signEnvelope } from "../../../review/verify/dsse";
 
 // protocol.md: ECDSA over NIST P-256 and SHA-256, signature the raw concatenation of r and s.
@@ -148,5 +152,29 @@ describe("bad input is named, never signed or verified", () => {
         expect(decodeBase64("aGVsbG8gd29ybGQ")?.toString()).toBe("hello world");
         expect(decodeBase64("a")).toBeUndefined();
         expect(decodeBase64("aGVs bG8=")).toBeUndefined();
+    });
+});
+
+describe("an auditor without this tool: the openssl CLI checks our signatures over the PAE", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-dsse-openssl-"));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test.each(["rsa", "ecdsaP256", "ed25519"] as const)("%s", (kind) => {
+        const { privatePem, publicPem } = pems(kind);
+        const payload = Buffer.from('{"_type":"https://in-toto.io/Statement/v1"}');
+        const env = signEnvelope("application/vnd.in-toto+json", payload, ok(loadPrivateKey(privatePem, "k")));
+        const files = { pub: path.join(dir, `${kind}.pub.pem`), pae: path.join(dir, `${kind}.pae`), sig: path.join(dir, `${kind}.sig`) };
+        fs.writeFileSync(files.pub, publicPem);
+        fs.writeFileSync(files.pae, pae(env.payloadType, Buffer.from(env.payload, "base64")));
+        fs.writeFileSync(files.sig, Buffer.from(env.signatures[0].sig, "base64"));
+        const args = kind === "ed25519"
+            ? ["pkeyutl", "-verify", "-pubin", "-inkey", files.pub, "-rawin", "-in", files.pae, "-sigfile", files.sig]
+            : ["dgst", "-sha256", "-verify", files.pub, "-signature", files.sig, files.pae];
+        expect(execFileSync("openssl", args, { encoding: "utf8" })).toMatch(/Verified OK|Signature Verified Successfully/);
+        // The same with one byte of the PAE changed: openssl refuses it (exit 1).
+        const tampered = fs.readFileSync(files.pae);
+        tampered[tampered.length - 2] ^= 0x01;
+        fs.writeFileSync(files.pae, tampered);
+        expect(() => execFileSync("openssl", args, { stdio: "pipe" })).toThrow();
     });
 });
