@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import Docker from "dockerode";
 import { EngineState, makeCertificates, startEngine, stopEngine } from "./engine";
 import { makeEngineDir } from "./engineDir";
@@ -28,8 +29,17 @@ export interface SwarmPair {
 
 export const dockerOf = (e: EngineState): Docker => new Docker({ socketPath: e.unixEndpoint.replace("unix://", ""), timeout: 30000 });
 
+/** iproute2's ip (busybox's applet cannot name a veth's peer); .ci/run installs it when missing. */
+function ipCommand(): string {
+    for (const dir of (process.env.PATH ?? "").split(":").concat(["/usr/sbin", "/sbin", "/usr/bin", "/bin"])) {
+        const p = path.join(dir, "ip");
+        if (dir && fs.existsSync(p)) return p;
+    }
+    throw new Error("the pool tests need 'ip' (Debian package iproute2) to link the two engines; .ci/run installs it");
+}
+
 function ipIn(init: number, ...args: string[]): void {
-    execFileSync("nsenter", [...enter(init, ["net"]), "ip", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("nsenter", [...enter(init, ["net"]), ipCommand(), ...args], { stdio: ["ignore", "pipe", "pipe"] });
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
