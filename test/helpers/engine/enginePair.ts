@@ -58,6 +58,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 }
 
 export async function startSwarmPair(): Promise<SwarmPair> {
+    ipCommand(); // before any engine starts: a missing tool is named, nothing is left to stop
     const pkiDir = makeEngineDir();
     const tls = makeCertificates(pkiDir);
     const started = await Promise.allSettled([startEngine({ workloads: false, tls }), startEngine({ workloads: false, tls })]);
