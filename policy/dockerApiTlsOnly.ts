@@ -5,23 +5,29 @@
  * A stack policy because the engine is not bound to call Analyze for provider resources; every
  * provider is in the stack.
  */
-import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { dockerEndpointProblem, exposedManagementPorts, SecurityRuleFacts, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TYPE, dockerEndpointProblems, exposedManagementPorts, SecurityRuleFacts } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
+import { factsOf } from "./known";
 import { AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE, DOCKER_PROVIDER_TYPE } from "./types";
+
+/** Host components whose Docker provider takes its TLS material from a CA they generate (unknown at preview, never empty). */
+const GENERATED_CA_HOSTS = [CONTAINER_HOST_TYPE, CONTAINER_HOST_POOL_TYPE];
 
 function problemsOf(r: PolicyResource): string[] {
     if (r.type === DOCKER_PROVIDER_TYPE) {
-        const props = r.props as Record<string, unknown>;
-        const fact = (key: string) => knownOrMarker(() => props[key]);
-        const p = dockerEndpointProblem({
-            host: fact("host"),
-            caMaterial: fact("caMaterial"),
-            certMaterial: fact("certMaterial"),
-            keyMaterial: fact("keyMaterial"),
-            certPath: fact("certPath"),
+        const props = factsOf(r.props);
+        const materialFromGeneratedCa = r.parent !== undefined && GENERATED_CA_HOSTS.includes(r.parent.type) && r.name === `${r.parent.name}-docker`;
+        return dockerEndpointProblems({
+            host: props.host,
+            context: props.context,
+            caMaterial: props.caMaterial,
+            certMaterial: props.certMaterial,
+            keyMaterial: props.keyMaterial,
+            certPath: props.certPath,
+            sshOpts: props.sshOpts,
+            materialFromGeneratedCa,
         });
-        return p ? [p] : [];
     }
     if (r.type === AZURE_SECURITY_RULE_TYPE) return exposedManagementPorts(r.props as SecurityRuleFacts).map((e) => e.message);
     if (r.type === AZURE_NSG_TYPE) {
@@ -29,19 +35,6 @@ function problemsOf(r: PolicyResource): string[] {
         return rules.flatMap((rule) => exposedManagementPorts(rule).map((e) => `security rule '${rule.name ?? "(unnamed)"}': ${e.message}`));
     }
     return [];
-}
-
-/**
- * Reads one property; a value the preview cannot know (a generated certificate, an IP) becomes a
- * marker instead of aborting the whole stack policy for every other resource.
- */
-function knownOrMarker(read: () => unknown): unknown {
-    try {
-        return read();
-    } catch (e) {
-        if (e instanceof UnknownValueError) return UNKNOWN_UNTIL_DEPLOY;
-        throw e;
-    }
 }
 
 const TYPES = [DOCKER_PROVIDER_TYPE, AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE];

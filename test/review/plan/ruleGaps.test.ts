@@ -1,0 +1,32 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- plan.json is read back as untyped JSON */
+/**
+ * The rule gaps of issue 21, each a program the plan passed (exit 0) on the merge base while a
+ * real deploy would run untrusted code unisolated, reach the engine unauthenticated, or print a
+ * secret. Each runs end to end (the program under the plan's monitor, the real pack's server).
+ * Findings are compared sorted: this file checks what is found, not the report's order.
+ */
+import * as path from "path";
+import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
+
+async function plan(name: string) {
+    const run = await runPlan(["--program", path.join(FIXTURES, name), "--stack", "test"]);
+    const report = run.code === 2 ? undefined : readJson(path.join(run.out, "plan.json"));
+    return { run, report };
+}
+const sortedFindings = (report: any): string[][] => report.findings.map((f: any) => [f.policy, f.level, f.resource]).sort((a: string[], b: string[]) => a.join().localeCompare(b.join()));
+const messagesOn = (report: any, resource: string): string[] => report.findings.filter((f: any) => f.resource === resource).map((f: any) => f.message);
+
+test("docker-endpoint-gaps: an unknown certPath, a context (explicit and from stack config) and ssh without host key checks are violations", async () => {
+    const { run, report } = await plan("docker-endpoint-gaps");
+    expect(run.code).toBe(1);
+    expect(sortedFindings(report)).toEqual([
+        ["docker-api-tls-only", "mandatory", "by-context"],
+        ["docker-api-tls-only", "mandatory", "default_5_2_0"],
+        ["docker-api-tls-only", "mandatory", "late-certs"],
+        ["docker-api-tls-only", "mandatory", "trusting-ssh"],
+        ["docker-api-tls-only", "mandatory", "trusting-ssh"],
+    ]);
+    expect(messagesOn(report, "late-certs")).toEqual([expect.stringMatching(/certPath is not known until deploy and may be empty then, which the provider reads as plain tcp/)]);
+    expect(messagesOn(report, "default_5_2_0")).toEqual([expect.stringMatching(/^Docker context 'build-farm' overrides host/)]);
+    expect(messagesOn(report, "trusting-ssh").sort()).toEqual([expect.stringMatching(/StrictHostKeyChecking no/), expect.stringMatching(/UserKnownHostsFile=\/dev\/null' gives ssh no known host keys/)]);
+}, 120_000);
