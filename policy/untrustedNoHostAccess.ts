@@ -1,6 +1,6 @@
 /**
  * untrusted-no-host-access (mandatory): an untrusted workload (or one without a trust label) gets
- * no host named pipe, host path or host device, on our component's service and on raw Docker
+ * no host named pipe, host path, host device, gMSA credential spec or host-mode published port, on our component's service and on raw Docker
  * resources alike. Hyper-V isolation is no boundary for a workload that holds the engine's pipe:
  * it starts its own process-isolated containers. Inputs are read with factsOf, so a mounts list,
  * type or source not known during preview is a violation here, never an advisory skip.
@@ -22,7 +22,11 @@ export function untrustedNoHostAccessProblems(type: string, props: Record<string
         case DOCKER_SERVICE_TYPE: {
             const spec = factAt(props, "taskSpec", "containerSpec");
             const trust = judgedTrust(trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels));
-            return hostAccessProblems(trust, { mounts: { field: "taskSpec.containerSpec.mounts", value: factAt(spec, "mounts") } });
+            return hostAccessProblems(trust, {
+                mounts: { field: "taskSpec.containerSpec.mounts", value: factAt(spec, "mounts") },
+                credentialSpec: { field: "taskSpec.containerSpec.privileges.credentialSpec", value: factAt(spec, "privileges", "credentialSpec") },
+                publishedPorts: { field: "endpointSpec.ports", value: factAt(props, "endpointSpec", "ports") },
+            });
         }
         case DOCKER_CONTAINER_TYPE: {
             const trust = judgedTrust(trustFromLabels(props.labels as Labels));
@@ -30,6 +34,7 @@ export function untrustedNoHostAccessProblems(type: string, props: Record<string
                 mounts: { field: "mounts", value: props.mounts },
                 volumes: { field: "volumes", value: props.volumes },
                 devices: { field: "devices", value: props.devices },
+                securityOpts: { field: "securityOpts", value: props.securityOpts },
             });
         }
         default:
@@ -39,7 +44,7 @@ export function untrustedNoHostAccessProblems(type: string, props: Record<string
 
 export const untrustedNoHostAccess: ResourceValidationPolicy = {
     name: "untrusted-no-host-access",
-    description: "Untrusted Windows workloads (and any without a trust label) get no host named pipe (such as the Docker engine's), host path bind or host device.",
+    description: "Untrusted Windows workloads (and any without a trust label) get no host named pipe (such as the Docker engine's), host path bind, host device, gMSA credential spec or host-mode published port.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const problems = untrustedNoHostAccessProblems(args.type, factsOf(args.props));

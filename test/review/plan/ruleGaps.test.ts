@@ -30,3 +30,14 @@ test("docker-endpoint-gaps: an unknown certPath, a context (explicit and from st
     expect(messagesOn(report, "default_5_2_0")).toEqual([expect.stringMatching(/^Docker context 'build-farm' overrides host/)]);
     expect(messagesOn(report, "trusting-ssh").sort()).toEqual([expect.stringMatching(/StrictHostKeyChecking no/), expect.stringMatching(/UserKnownHostsFile=\/dev\/null' gives ssh no known host keys/)]);
 }, 120_000);
+
+test("host-credentials: an untrusted service's gMSA credential spec and host-mode port are violations; a trusted service may have both", async () => {
+    const { run, report } = await plan("host-credentials");
+    expect(run.code).toBe(1);
+    expect(sortedFindings(report)).toEqual([
+        ["untrusted-no-host-access", "mandatory", "as-gmsa"],
+        ["untrusted-no-host-access", "mandatory", "on-host-port"],
+    ]);
+    expect(messagesOn(report, "as-gmsa")).toEqual([expect.stringMatching(/^taskSpec.containerSpec.privileges.credentialSpec is set: the workload acts on the network as the host's group managed service account \(gMSA\)/)]);
+    expect(messagesOn(report, "on-host-port")).toEqual([expect.stringMatching(/^endpointSpec.ports\[0\].publishMode 'host' binds the port on the host's own interfaces/)]);
+}, 120_000);
