@@ -5,6 +5,7 @@
  * secret. Each runs end to end (the program under the plan's monitor, the real pack's server).
  * Findings are compared sorted: this file checks what is found, not the report's order.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
 
@@ -40,4 +41,15 @@ test("host-credentials: an untrusted service's gMSA credential spec and host-mod
     ]);
     expect(messagesOn(report, "as-gmsa")).toEqual([expect.stringMatching(/^taskSpec.containerSpec.privileges.credentialSpec is set: the workload acts on the network as the host's group managed service account \(gMSA\)/)]);
     expect(messagesOn(report, "on-host-port")).toEqual([expect.stringMatching(/^endpointSpec.ports\[0\].publishMode 'host' binds the port on the host's own interfaces/)]);
+}, 120_000);
+
+test("secret-image-parse: a secret image that does not parse is reported by field; no part of it reaches any output", async () => {
+    const { run, report } = await plan("secret-image-parse");
+    expect(run.code).toBe(1);
+    expect(messagesOn(report, "payroll").sort()).toEqual([
+        expect.stringMatching(/^image '\[secret\]' is not a valid image reference: its repository path must be lowercase/),
+        expect.stringMatching(/^image '\[secret\]': its repository path must be lowercase/),
+    ]);
+    const outputs = [run.stdout, run.stderr, ...["plan.md", "plan.json", "plan.sarif"].map((f) => fs.readFileSync(path.join(run.out, f), "utf8"))];
+    expect(outputs.filter((text) => /northwind/i.test(text))).toEqual([]);
 }, 120_000);
