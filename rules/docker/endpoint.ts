@@ -32,7 +32,7 @@ export function parseDockerEndpoint(endpoint: unknown): ParsedDockerEndpoint {
         const m = TCP.exec(endpoint);
         if (!m) return { ok: false, kind: "tcp" };
         const port = Number(m[2]);
-        if (port < 1 || port > 65535) return { ok: false, kind: "tcp", reason: "has a port outside 1-65535" };
+        if (port < 1 || port > 65535) return { ok: false, kind: "tcp", reason: `has port ${port}, outside 1-65535` };
         return { ok: true, endpoint: { kind: "tcp", host: m[1].replace(/^\[|\]$/g, ""), port } };
     }
     if (endpoint.startsWith("unix://")) {
