@@ -26,6 +26,7 @@ function problemsOf(r: PolicyResource): string[] {
             keyMaterial: props.keyMaterial,
             certPath: props.certPath,
             sshOpts: props.sshOpts,
+            pluginDownloadURL: props.pluginDownloadURL,
             materialFromGeneratedCa,
         });
     }

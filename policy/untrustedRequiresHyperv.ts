@@ -2,13 +2,18 @@
  * untrusted-requires-hyperv (mandatory): untrusted code runs only under Hyper-V isolation, the
  * only security boundary Windows containers have. Checked on our component and on raw Docker
  * resources, so bypassing WindowsContainer does not bypass the rule; image builds count, since a
- * Dockerfile's RUN steps are code too. No exemptions: the fix for a trusted workload is to
+ * Dockerfile's RUN steps are code too, and so are buildx builders, engine plugins and Kubernetes
+ * workloads (resources of another provider that run containers). No exemptions: the fix for a trusted workload is to
  * declare it trusted, which the report then shows. Inputs are read with factsOf, so a value not
  * known during preview is a violation here, never the SDK's advisory "can't run during preview".
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import {
+    buildxBuilderProblem,
     containerResourceProblem,
+    dockerPluginProblem,
+    kubernetesWorkloadKind,
+    kubernetesWorkloadProblems,
     DockerLabel,
     factAt,
     parseTrust,
@@ -17,11 +22,12 @@ import {
     trustFromLabels,
     UNKNOWN_UNTIL_DEPLOY,
     unstatedBuildIsolationProblem,
+    untrustedImageBuildProblem,
     untrustedIsolationProblem,
     WindowsContainerSummary,
 } from "../rules";
 import { factsOf } from "./known";
-import { DOCKER_CONTAINER_TYPE, DOCKER_IMAGE_TYPE, DOCKER_REGISTRY_IMAGE_TYPE, DOCKER_REMOTE_IMAGE_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
+import { DOCKER_BUILDX_BUILDER_TYPE, DOCKER_CONTAINER_TYPE, DOCKER_IMAGE_TYPE, DOCKER_PLUGIN_TYPE, DOCKER_REGISTRY_IMAGE_TYPE, DOCKER_REMOTE_IMAGE_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
 type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
 
@@ -53,22 +59,28 @@ export function untrustedRequiresHypervProblems(type: string, props: Record<stri
             if (build === undefined || build === null) return [];
             const trust = trustFromBuildLabels(factAt(build, "labels"), factAt(build, "label"));
             if (!trust.ok) return [trust.message];
-            return one(untrustedIsolationProblem(trust.trust, factAt(build, "isolation"), "build.isolation"));
+            return one(untrustedImageBuildProblem(trust.trust, { isolation: factAt(build, "isolation"), builder: factAt(build, "builder"), useLegacyBuilder: factAt(build, "useLegacyBuilder") }));
         }
         case DOCKER_IMAGE_TYPE:
             return props.build === undefined || props.build === null ? [] : [unstatedBuildIsolationProblem()];
-        default:
-            return undefined;
+        case DOCKER_BUILDX_BUILDER_TYPE:
+            return [buildxBuilderProblem()];
+        case DOCKER_PLUGIN_TYPE:
+            return [dockerPluginProblem()];
+        default: {
+            const kind = kubernetesWorkloadKind(type);
+            return kind === undefined ? undefined : kubernetesWorkloadProblems(kind, props);
+        }
     }
 }
 
 export const untrustedRequiresHyperv: ResourceValidationPolicy = {
     name: "untrusted-requires-hyperv",
-    description: "Untrusted Windows workloads and image builds (and any without a trust label) run only under explicit Hyper-V isolation.",
+    description: "Untrusted Windows workloads and image builds (and any without a trust label) run only under explicit Hyper-V isolation; buildx builders, engine plugins and untrusted Kubernetes pods that may land on Windows nodes are violations.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const problems = untrustedRequiresHypervProblems(args.type, factsOf(args.props));
-        if (problems === undefined) return args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service, docker.Container, docker.RemoteImage, docker.RegistryImage and docker.Image`);
+        if (problems === undefined) return args.notApplicable(`applies to ${WINDOWS_CONTAINER_TYPE}, docker.Service, docker.Container, docker.RemoteImage, docker.RegistryImage, docker.Image, docker.BuildxBuilder, docker.Plugin and Kubernetes workloads`);
         for (const p of problems) report(p);
     },
 };

@@ -21,6 +21,7 @@ export * from "./azure/network";
 export * from "./policies/unknownValues";
 export * from "./policies/labelTrust";
 export * from "./policies/untrustedRequiresHyperv";
+export * from "./policies/kubernetesWorkloads";
 export * from "./policies/untrustedNoHostAccess";
 export * from "./policies/workloadMatchesComponent";
 export * from "./policies/imageHostCompatibility";

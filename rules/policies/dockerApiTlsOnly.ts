@@ -25,6 +25,8 @@ export interface DockerEndpointFacts {
     readonly keyMaterial?: unknown;
     readonly certPath?: unknown;
     readonly sshOpts?: unknown;
+    /** Where the engine downloads the provider plugin from (a resource or provider option the engine records in the provider's inputs); empty is Pulumi's own release. */
+    readonly pluginDownloadURL?: unknown;
     /**
      * The provider is the one a host component (ContainerHost, ContainerHostPool) makes from the
      * CA it generates: its material is unknown at preview but never empty, so unknown counts as
@@ -53,6 +55,8 @@ export function dockerEndpointProblems(facts: DockerEndpointFacts): string[] {
         );
     }
     problems.push(...sshOptionsProblems(facts.sshOpts));
+    const plugin = pluginSourceProblem(facts.pluginDownloadURL);
+    if (plugin) problems.push(plugin);
     if (contextSet) return problems;
     const p = tlsProblem(facts);
     return p ? [...problems, p] : problems;
@@ -72,4 +76,15 @@ function tlsProblem(facts: DockerEndpointFacts): string | undefined {
         : `Docker endpoint '${String(facts.host)}' ${parseDockerEndpoint(facts.host).ok ? "is tcp" : "(not a unix, npipe or ssh endpoint, so possibly tcp)"}`;
     const why = unknown.length === 0 ? "" : `; ${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not known until deploy and may be empty then, which the provider reads as plain tcp`;
     return `${endpoint} without mutual TLS (${missing.join(", ")} missing${why}): whoever reaches it is root on the host; set caMaterial, certMaterial and keyMaterial to literal PEM (or secrets) (dockerd with tlsverify on 2376)`;
+}
+
+/**
+ * The Docker provider plugin is the code that turns every docker resource (isolation, labels,
+ * mounts) into Docker API calls with the provider's TLS keys; one from another download server
+ * is someone else's code, and no review of the program's inputs shows what it sends.
+ */
+function pluginSourceProblem(url: unknown): string | undefined {
+    if (url === undefined || url === null || url === "") return undefined;
+    const shown = url === UNKNOWN_UNTIL_DEPLOY ? "(not known until deploy)" : `'${String(url)}'`;
+    return `the Docker provider plugin comes from pluginDownloadURL ${shown}, not Pulumi's own release: that plugin turns every docker resource (isolation, labels, mounts) into Docker API calls with this provider's keys, and nothing the plan or the pack reads shows what it sends; remove pluginDownloadURL (from the provider or the resources that name it)`;
 }

@@ -81,6 +81,11 @@ policyTable(P, [
         ],
     },
     {
+        name: "a provider plugin from another download server (pluginDownloadURL, as the engine records it): violation",
+        stack: replaced({ ...provider, inputs: { ...provider.inputs, pluginDownloadURL: "https://plugins.example.com/docker" } }),
+        findings: [["winhost-docker", expect.stringMatching(/^the Docker provider plugin comes from pluginDownloadURL 'https:\/\/plugins.example.com\/docker'/)]],
+    },
+    {
         name: "preview: an endpoint not known yet without TLS material fails closed",
         stack: replaced({ ...provider, inputs: { host: UNKNOWN } }),
         findings: [["winhost-docker", expect.stringMatching(/not known until deploy, so possibly tcp\) without mutual TLS \(caMaterial, certMaterial, keyMaterial missing\)/)]],

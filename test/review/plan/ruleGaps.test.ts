@@ -53,3 +53,30 @@ test("secret-image-parse: a secret image that does not parse is reported by fiel
     const outputs = [run.stdout, run.stderr, ...["plan.md", "plan.json", "plan.sarif"].map((f) => fs.readFileSync(path.join(run.out, f), "utf8"))];
     expect(outputs.filter((text) => /northwind/i.test(text))).toEqual([]);
 }, 120_000);
+
+test("buildx-builds: untrusted builds that buildx may run (no useLegacyBuilder, a named builder) and the builder itself are violations; the classic build passes", async () => {
+    const { run, report } = await plan("buildx-builds");
+    expect(run.code).toBe(1);
+    expect(sortedFindings(report)).toEqual([
+        ["untrusted-requires-hyperv", "mandatory", "pr-maybe-buildx"],
+        ["untrusted-requires-hyperv", "mandatory", "pr-on-builder"],
+        ["untrusted-requires-hyperv", "mandatory", "winbuilder"],
+    ]);
+    expect(messagesOn(report, "pr-on-builder")).toEqual([expect.stringMatching(/build.builder 'winbuilder' sends it to a buildx builder, where build.isolation is only the network mode/)]);
+    const rows = Object.fromEntries(report.workloads.map((w: any) => [w.workload, w.effectiveIsolation]));
+    expect(rows).toEqual({ "pr-maybe-buildx": "none if buildx builds it", "pr-on-builder": "none if buildx builds it", "pr-legacy": "hyperv" });
+}, 120_000);
+
+test("other-runtimes: Kubernetes pods that may land on Windows, an engine plugin and provider plugins from another server are violations; a Linux-pinned Job is not", async () => {
+    const { run, report } = await plan("other-runtimes");
+    expect(run.code).toBe(1);
+    expect(sortedFindings(report)).toEqual([
+        ["docker-api-tls-only", "mandatory", "default_5_2_0_https___plugins_example_com_docker"],
+        ["docker-api-tls-only", "mandatory", "forked"],
+        ["untrusted-requires-hyperv", "mandatory", "sshfs"],
+        ["untrusted-requires-hyperv", "mandatory", "tenant-pod"],
+        ["untrusted-requires-hyperv", "mandatory", "tenant-web"],
+    ]);
+    expect(messagesOn(report, "tenant-web")).toEqual([expect.stringMatching(/^a Kubernetes Deployment whose pods are not labelled windows-isolation.trust=trusted \(spec.template.metadata.labels\) .* spec.template.spec.nodeSelector\["kubernetes.io\/os"\] is 'windows'/)]);
+    expect(messagesOn(report, "forked")).toEqual([expect.stringMatching(/pluginDownloadURL 'https:\/\/plugins.example.com\/docker', not Pulumi's own release/)]);
+}, 120_000);

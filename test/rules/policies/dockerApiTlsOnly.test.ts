@@ -57,3 +57,15 @@ describe("a Docker context overrides host: the endpoint is unknown to every revi
         expect(dockerEndpointProblems({ host: "npipe:////./pipe/docker_engine", context: "" })).toEqual([]);
     });
 });
+
+describe("a provider plugin from another download server is someone else's code (violation)", () => {
+    test.each([
+        ["https://plugins.example.com/docker", /^the Docker provider plugin comes from pluginDownloadURL 'https:\/\/plugins.example.com\/docker', not Pulumi's own release/],
+        [later, /pluginDownloadURL \(not known until deploy\)/],
+    ])("%s", (url, expected) => {
+        expect(dockerEndpointProblems({ host: "npipe:////./pipe/docker_engine", pluginDownloadURL: url })).toEqual([expect.stringMatching(expected)]);
+    });
+    test("no pluginDownloadURL (or an empty one): Pulumi's own release", () => {
+        expect(dockerEndpointProblems({ host: "npipe:////./pipe/docker_engine", pluginDownloadURL: "" })).toEqual([]);
+    });
+});
