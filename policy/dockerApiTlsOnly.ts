@@ -6,7 +6,7 @@
  * provider is in the stack.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TYPE, dockerEndpointProblems, exposedManagementPorts, SecurityRuleFacts } from "../rules";
+import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TYPE, DOCKER_PROVIDER_INPUTS, dockerEndpointProblems, exposedManagementPorts, factAt, SecurityRuleFacts } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { factsOf } from "./known";
 import { AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE, DOCKER_PROVIDER_TYPE } from "./types";
@@ -18,17 +18,9 @@ function problemsOf(r: PolicyResource): string[] {
     if (r.type === DOCKER_PROVIDER_TYPE) {
         const props = factsOf(r.props);
         const materialFromGeneratedCa = r.parent !== undefined && GENERATED_CA_HOSTS.includes(r.parent.type) && r.name === `${r.parent.name}-docker`;
-        return dockerEndpointProblems({
-            host: props.host,
-            context: props.context,
-            caMaterial: props.caMaterial,
-            certMaterial: props.certMaterial,
-            keyMaterial: props.keyMaterial,
-            certPath: props.certPath,
-            sshOpts: props.sshOpts,
-            pluginDownloadURL: props.pluginDownloadURL,
-            materialFromGeneratedCa,
-        });
+        const inputs = Object.fromEntries(Object.entries(DOCKER_PROVIDER_INPUTS).map(([key, path]) => [key, factAt(props, ...path)]));
+        // pluginDownloadURL is the engine's record of the plugin source, not an input a program can ignoreChanges.
+        return dockerEndpointProblems({ ...inputs, pluginDownloadURL: props.pluginDownloadURL, materialFromGeneratedCa });
     }
     if (r.type === AZURE_SECURITY_RULE_TYPE) return exposedManagementPorts(r.props as SecurityRuleFacts).map((e) => e.message);
     if (r.type === AZURE_NSG_TYPE) {

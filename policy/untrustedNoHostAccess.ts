@@ -6,11 +6,16 @@
  * type or source not known during preview is a violation here, never an advisory skip.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DockerLabel, factAt, hostAccessProblems, judgedTrust, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { CONTAINER_INPUTS, DockerLabel, factAt, fieldName, hostAccessProblems, judgedTrust, SERVICE_INPUTS, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { factsOf } from "./known";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
 type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
+
+/** One judged input with the field name messages use. */
+function input(props: Record<string, unknown>, path: readonly string[]): { field: string; value: unknown } {
+    return { field: fieldName(path), value: factAt(props, ...path) };
+}
 
 /** Every finding for one resource's marked inputs; undefined when the policy does not apply. */
 export function untrustedNoHostAccessProblems(type: string, props: Record<string, unknown>): string[] | undefined {
@@ -20,21 +25,16 @@ export function untrustedNoHostAccessProblems(type: string, props: Record<string
         case WINDOWS_CONTAINER_TYPE:
             return [];
         case DOCKER_SERVICE_TYPE: {
-            const spec = factAt(props, "taskSpec", "containerSpec");
-            const trust = judgedTrust(trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels));
-            return hostAccessProblems(trust, {
-                mounts: { field: "taskSpec.containerSpec.mounts", value: factAt(spec, "mounts") },
-                credentialSpec: { field: "taskSpec.containerSpec.privileges.credentialSpec", value: factAt(spec, "privileges", "credentialSpec") },
-                publishedPorts: { field: "endpointSpec.ports", value: factAt(props, "endpointSpec", "ports") },
-            });
+            const trust = judgedTrust(trustFromLabels(factAt(props, ...SERVICE_INPUTS.containerLabels) as Labels, factAt(props, ...SERVICE_INPUTS.labels) as Labels));
+            return hostAccessProblems(trust, { mounts: input(props, SERVICE_INPUTS.mounts), credentialSpec: input(props, SERVICE_INPUTS.credentialSpec), publishedPorts: input(props, SERVICE_INPUTS.ports) });
         }
         case DOCKER_CONTAINER_TYPE: {
-            const trust = judgedTrust(trustFromLabels(props.labels as Labels));
+            const trust = judgedTrust(trustFromLabels(factAt(props, ...CONTAINER_INPUTS.labels) as Labels));
             return hostAccessProblems(trust, {
-                mounts: { field: "mounts", value: props.mounts },
-                volumes: { field: "volumes", value: props.volumes },
-                devices: { field: "devices", value: props.devices },
-                securityOpts: { field: "securityOpts", value: props.securityOpts },
+                mounts: input(props, CONTAINER_INPUTS.mounts),
+                volumes: input(props, CONTAINER_INPUTS.volumes),
+                devices: input(props, CONTAINER_INPUTS.devices),
+                securityOpts: input(props, CONTAINER_INPUTS.securityOpts),
             });
         }
         default:

@@ -10,13 +10,18 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import {
     buildxBuilderProblem,
+    CONTAINER_INPUTS,
     containerResourceProblem,
+    DOCKER_IMAGE_INPUTS,
+    DockerLabel,
     dockerPluginProblem,
+    factAt,
+    IMAGE_BUILD,
+    IMAGE_BUILD_INPUTS,
     kubernetesWorkloadKind,
     kubernetesWorkloadProblems,
-    DockerLabel,
-    factAt,
     parseTrust,
+    SERVICE_INPUTS,
     SummaryFacts,
     trustFromBuildLabels,
     trustFromLabels,
@@ -43,26 +48,28 @@ export function untrustedRequiresHypervProblems(type: string, props: Record<stri
             return one(untrustedIsolationProblem(trust.value, summary.isolation));
         }
         case DOCKER_SERVICE_TYPE: {
-            const spec = factAt(props, "taskSpec", "containerSpec");
-            const trust = trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels);
+            const trust = trustFromLabels(factAt(props, ...SERVICE_INPUTS.containerLabels) as Labels, factAt(props, ...SERVICE_INPUTS.labels) as Labels);
             if (!trust.ok) return [trust.message];
-            return one(untrustedIsolationProblem(trust.trust, factAt(spec, "isolation")));
+            return one(untrustedIsolationProblem(trust.trust, factAt(props, ...SERVICE_INPUTS.isolation)));
         }
         case DOCKER_CONTAINER_TYPE: {
-            const trust = trustFromLabels(props.labels as Labels);
+            const trust = trustFromLabels(factAt(props, ...CONTAINER_INPUTS.labels) as Labels);
             if (!trust.ok) return [trust.message];
             return one(containerResourceProblem(trust.trust));
         }
         case DOCKER_REMOTE_IMAGE_TYPE:
         case DOCKER_REGISTRY_IMAGE_TYPE: {
-            const build = props.build;
+            const at = (path: readonly string[]) => factAt(props, ...path);
+            const build = at(IMAGE_BUILD);
             if (build === undefined || build === null) return [];
-            const trust = trustFromBuildLabels(factAt(build, "labels"), factAt(build, "label"));
+            const trust = trustFromBuildLabels(at(IMAGE_BUILD_INPUTS.labels), at(IMAGE_BUILD_INPUTS.label));
             if (!trust.ok) return [trust.message];
-            return one(untrustedImageBuildProblem(trust.trust, { isolation: factAt(build, "isolation"), builder: factAt(build, "builder"), useLegacyBuilder: factAt(build, "useLegacyBuilder") }));
+            return one(untrustedImageBuildProblem(trust.trust, { isolation: at(IMAGE_BUILD_INPUTS.isolation), builder: at(IMAGE_BUILD_INPUTS.builder), useLegacyBuilder: at(IMAGE_BUILD_INPUTS.useLegacyBuilder) }));
         }
-        case DOCKER_IMAGE_TYPE:
-            return props.build === undefined || props.build === null ? [] : [unstatedBuildIsolationProblem()];
+        case DOCKER_IMAGE_TYPE: {
+            const build = factAt(props, ...DOCKER_IMAGE_INPUTS.build);
+            return build === undefined || build === null ? [] : [unstatedBuildIsolationProblem()];
+        }
         case DOCKER_BUILDX_BUILDER_TYPE:
             return [buildxBuilderProblem()];
         case DOCKER_PLUGIN_TYPE:

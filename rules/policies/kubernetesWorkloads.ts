@@ -44,6 +44,16 @@ export function kubernetesWorkloadKind(type: string): string | undefined {
     return m[2] === "List" ? `${m[1]}List` : m[1];
 }
 
+/** The inputs the rule reads (the pod's labels and nodeSelector), as paths: the judged-input list (judgedInputs.ts) names them. */
+export function kubernetesJudgedPaths(kind: string): string[][] {
+    const template = POD_TEMPLATE_PATHS[kind];
+    if (template === undefined) return [];
+    return [
+        [...template, "metadata", "labels"],
+        [...template, "spec", "nodeSelector"],
+    ];
+}
+
 /** The field path of the pod template, as users write it (`spec.template`, or the Pod itself). */
 function templateField(kind: string): string {
     const path = POD_TEMPLATE_PATHS[kind];
@@ -61,11 +71,11 @@ export function kubernetesWorkloadProblems(kind: string, inputs: unknown): strin
     if (POD_TEMPLATE_PATHS[kind] === undefined) {
         return [`a Kubernetes ${kind} holds workloads as list items, which the rule does not read one by one; declare each workload as a resource of its own`];
     }
-    const template = factAt(inputs, ...POD_TEMPLATE_PATHS[kind]);
+    const [labels, nodeSelector] = kubernetesJudgedPaths(kind);
     const at = templateField(kind);
-    const trust = judgedTrust(trustFromBuildLabels(factAt(template, "metadata", "labels")));
+    const trust = judgedTrust(trustFromBuildLabels(factAt(inputs, ...labels)));
     if (trust === "trusted") return [];
-    const os = factAt(template, "spec", "nodeSelector", "kubernetes.io/os");
+    const os = factAt(inputs, ...nodeSelector, "kubernetes.io/os");
     if (os === "linux") return [];
     const where =
         os === UNKNOWN_UNTIL_DEPLOY

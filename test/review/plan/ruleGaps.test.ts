@@ -80,3 +80,12 @@ test("other-runtimes: Kubernetes pods that may land on Windows, an engine plugin
     expect(messagesOn(report, "tenant-web")).toEqual([expect.stringMatching(/^a Kubernetes Deployment whose pods are not labelled windows-isolation.trust=trusted \(spec.template.metadata.labels\) .* spec.template.spec.nodeSelector\["kubernetes.io\/os"\] is 'windows'/)]);
     expect(messagesOn(report, "forked")).toEqual([expect.stringMatching(/pluginDownloadURL 'https:\/\/plugins.example.com\/docker', not Pulumi's own release/)]);
 }, 120_000);
+
+test("ignore-changes-judged: ignoreChanges on host-access inputs (mounts, privileges) is refused (exit 2) from the policies' own list of judged inputs", async () => {
+    const { run } = await plan("ignore-changes-judged");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+        /docker:index\/service:Service 'sticky-mounts' has ignoreChanges \[taskSpec.containerSpec.mounts, taskSpec.containerSpec.privileges\]: on a stack that already runs it, the engine keeps the deployed taskSpec.containerSpec.mounts, taskSpec.containerSpec.privileges.credentialSpec whatever the program says/,
+    );
+    expect(run.stdout).toBe("");
+}, 120_000);
