@@ -5,23 +5,22 @@
  * A stack policy because the engine is not bound to call Analyze for provider resources; every
  * provider is in the stack.
  */
-import { PolicyResource, StackValidationPolicy, UnknownValueError } from "@pulumi/policy";
-import { dockerEndpointProblem, exposedManagementPorts, SecurityRuleFacts, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TYPE, DOCKER_PROVIDER_INPUTS, dockerEndpointProblems, exposedManagementPorts, factAt, SecurityRuleFacts } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
+import { factsOf } from "./known";
 import { AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE, DOCKER_PROVIDER_TYPE } from "./types";
+
+/** Host components whose Docker provider takes its TLS material from a CA they generate (unknown at preview, never empty). */
+const GENERATED_CA_HOSTS = [CONTAINER_HOST_TYPE, CONTAINER_HOST_POOL_TYPE];
 
 function problemsOf(r: PolicyResource): string[] {
     if (r.type === DOCKER_PROVIDER_TYPE) {
-        const props = r.props as Record<string, unknown>;
-        const fact = (key: string) => knownOrMarker(() => props[key]);
-        const p = dockerEndpointProblem({
-            host: fact("host"),
-            caMaterial: fact("caMaterial"),
-            certMaterial: fact("certMaterial"),
-            keyMaterial: fact("keyMaterial"),
-            certPath: fact("certPath"),
-        });
-        return p ? [p] : [];
+        const props = factsOf(r.props);
+        const materialFromGeneratedCa = r.parent !== undefined && GENERATED_CA_HOSTS.includes(r.parent.type) && r.name === `${r.parent.name}-docker`;
+        const inputs = Object.fromEntries(Object.entries(DOCKER_PROVIDER_INPUTS).map(([key, path]) => [key, factAt(props, ...path)]));
+        // pluginDownloadURL is the engine's record of the plugin source, not an input a program can ignoreChanges.
+        return dockerEndpointProblems({ ...inputs, pluginDownloadURL: props.pluginDownloadURL, materialFromGeneratedCa });
     }
     if (r.type === AZURE_SECURITY_RULE_TYPE) return exposedManagementPorts(r.props as SecurityRuleFacts).map((e) => e.message);
     if (r.type === AZURE_NSG_TYPE) {
@@ -29,19 +28,6 @@ function problemsOf(r: PolicyResource): string[] {
         return rules.flatMap((rule) => exposedManagementPorts(rule).map((e) => `security rule '${rule.name ?? "(unnamed)"}': ${e.message}`));
     }
     return [];
-}
-
-/**
- * Reads one property; a value the preview cannot know (a generated certificate, an IP) becomes a
- * marker instead of aborting the whole stack policy for every other resource.
- */
-function knownOrMarker(read: () => unknown): unknown {
-    try {
-        return read();
-    } catch (e) {
-        if (e instanceof UnknownValueError) return UNKNOWN_UNTIL_DEPLOY;
-        throw e;
-    }
 }
 
 const TYPES = [DOCKER_PROVIDER_TYPE, AZURE_NSG_TYPE, AZURE_SECURITY_RULE_TYPE];

@@ -8,7 +8,7 @@
  * read with factsOf, so a value unknown during preview fails that resource only.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { factAt, HostSummary, hostOfWorkload, imageHostVerdict, PoolNode, serviceHostVerdict, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
+import { factAt, HostSummary, hostOfWorkload, imageHostVerdict, PoolNode, SERVICE_INPUTS, serviceHostVerdict, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { factsOf, summaryOf } from "./known";
 import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
@@ -70,9 +70,9 @@ export const imageHostCompatibility: StackValidationPolicy = {
                 const props = factsOf(r.props);
                 verdict = serviceHostVerdict(
                     {
-                        image: factAt(props, "taskSpec", "containerSpec", "image"),
-                        isolation: factAt(props, "taskSpec", "containerSpec", "isolation"),
-                        constraints: factAt(props, "taskSpec", "placement", "constraints"),
+                        image: factAt(props, ...SERVICE_INPUTS.image),
+                        isolation: factAt(props, ...SERVICE_INPUTS.isolation),
+                        constraints: factAt(props, ...SERVICE_INPUTS.constraints),
                     },
                     hostOfService(r, byUrn),
                 );

@@ -5,7 +5,7 @@
  */
 import * as docker from "@pulumi/docker";
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { factAt, imageFromRegistry, UNKNOWN_UNTIL_DEPLOY, unpinnedImageProblem, WindowsContainerSummary } from "../rules";
+import { CONTAINER_INPUTS, factAt, imageFromRegistry, REMOTE_IMAGE_INPUTS, SERVICE_INPUTS, UNKNOWN_UNTIL_DEPLOY, unpinnedImageProblem, WindowsContainerSummary } from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { factsOf, summaryOf } from "./known";
 import { WINDOWS_CONTAINER_TYPE } from "./types";
@@ -18,9 +18,9 @@ interface PinnedImageConfig extends ExemptionConfig {
 function imagesOf(args: ResourceValidationArgs): unknown[] | undefined {
     const props = factsOf(args.props);
     if (args.type === WINDOWS_CONTAINER_TYPE) return [summaryOf<WindowsContainerSummary>(args.props).image];
-    if (args.isType(docker.Service)) return [factAt(props, "taskSpec", "containerSpec", "image")];
-    if (args.isType(docker.Container)) return [props.image];
-    if (args.isType(docker.RemoteImage)) return [props.name];
+    if (args.isType(docker.Service)) return [factAt(props, ...SERVICE_INPUTS.image)];
+    if (args.isType(docker.Container)) return [factAt(props, ...CONTAINER_INPUTS.image)];
+    if (args.isType(docker.RemoteImage)) return [factAt(props, ...REMOTE_IMAGE_INPUTS.name)];
     return undefined;
 }
 

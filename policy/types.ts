@@ -1,10 +1,14 @@
 /** Resource types the policies look at, by the token the engine sends (no SDK class needed). */
-export const DOCKER_SERVICE_TYPE = "docker:index/service:Service";
-export const DOCKER_CONTAINER_TYPE = "docker:index/container:Container";
-export const DOCKER_REMOTE_IMAGE_TYPE = "docker:index/remoteImage:RemoteImage";
-export const DOCKER_REGISTRY_IMAGE_TYPE = "docker:index/registryImage:RegistryImage";
-export const DOCKER_IMAGE_TYPE = "docker:index/image:Image";
-export const DOCKER_PROVIDER_TYPE = "pulumi:providers:docker";
+export {
+    DOCKER_BUILDX_BUILDER_TYPE,
+    DOCKER_CONTAINER_TYPE,
+    DOCKER_IMAGE_TYPE,
+    DOCKER_PLUGIN_TYPE,
+    DOCKER_PROVIDER_TYPE,
+    DOCKER_REGISTRY_IMAGE_TYPE,
+    DOCKER_REMOTE_IMAGE_TYPE,
+    DOCKER_SERVICE_TYPE,
+} from "../rules";
 export const AZURE_VM_TYPE = "azure-native:compute:VirtualMachine";
 export const AZURE_NSG_TYPE = "azure-native:network:NetworkSecurityGroup";
 export const AZURE_SECURITY_RULE_TYPE = "azure-native:network:SecurityRule";

@@ -1,16 +1,21 @@
 /**
  * untrusted-no-host-access (mandatory): an untrusted workload (or one without a trust label) gets
- * no host named pipe, host path or host device, on our component's service and on raw Docker
+ * no host named pipe, host path, host device, gMSA credential spec or host-mode published port, on our component's service and on raw Docker
  * resources alike. Hyper-V isolation is no boundary for a workload that holds the engine's pipe:
  * it starts its own process-isolated containers. Inputs are read with factsOf, so a mounts list,
  * type or source not known during preview is a violation here, never an advisory skip.
  */
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { DockerLabel, factAt, hostAccessProblems, judgedTrust, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
+import { CONTAINER_INPUTS, DockerLabel, factAt, fieldName, hostAccessProblems, judgedTrust, SERVICE_INPUTS, trustFromLabels, UNKNOWN_UNTIL_DEPLOY } from "../rules";
 import { factsOf } from "./known";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
 
 type Labels = readonly DockerLabel[] | typeof UNKNOWN_UNTIL_DEPLOY | undefined;
+
+/** One judged input with the field name messages use. */
+function input(props: Record<string, unknown>, path: readonly string[]): { field: string; value: unknown } {
+    return { field: fieldName(path), value: factAt(props, ...path) };
+}
 
 /** Every finding for one resource's marked inputs; undefined when the policy does not apply. */
 export function untrustedNoHostAccessProblems(type: string, props: Record<string, unknown>): string[] | undefined {
@@ -20,16 +25,16 @@ export function untrustedNoHostAccessProblems(type: string, props: Record<string
         case WINDOWS_CONTAINER_TYPE:
             return [];
         case DOCKER_SERVICE_TYPE: {
-            const spec = factAt(props, "taskSpec", "containerSpec");
-            const trust = judgedTrust(trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels));
-            return hostAccessProblems(trust, { mounts: { field: "taskSpec.containerSpec.mounts", value: factAt(spec, "mounts") } });
+            const trust = judgedTrust(trustFromLabels(factAt(props, ...SERVICE_INPUTS.containerLabels) as Labels, factAt(props, ...SERVICE_INPUTS.labels) as Labels));
+            return hostAccessProblems(trust, { mounts: input(props, SERVICE_INPUTS.mounts), credentialSpec: input(props, SERVICE_INPUTS.credentialSpec), publishedPorts: input(props, SERVICE_INPUTS.ports) });
         }
         case DOCKER_CONTAINER_TYPE: {
-            const trust = judgedTrust(trustFromLabels(props.labels as Labels));
+            const trust = judgedTrust(trustFromLabels(factAt(props, ...CONTAINER_INPUTS.labels) as Labels));
             return hostAccessProblems(trust, {
-                mounts: { field: "mounts", value: props.mounts },
-                volumes: { field: "volumes", value: props.volumes },
-                devices: { field: "devices", value: props.devices },
+                mounts: input(props, CONTAINER_INPUTS.mounts),
+                volumes: input(props, CONTAINER_INPUTS.volumes),
+                devices: input(props, CONTAINER_INPUTS.devices),
+                securityOpts: input(props, CONTAINER_INPUTS.securityOpts),
             });
         }
         default:
@@ -39,7 +44,7 @@ export function untrustedNoHostAccessProblems(type: string, props: Record<string
 
 export const untrustedNoHostAccess: ResourceValidationPolicy = {
     name: "untrusted-no-host-access",
-    description: "Untrusted Windows workloads (and any without a trust label) get no host named pipe (such as the Docker engine's), host path bind or host device.",
+    description: "Untrusted Windows workloads (and any without a trust label) get no host named pipe (such as the Docker engine's), host path bind, host device, gMSA credential spec or host-mode published port.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         const problems = untrustedNoHostAccessProblems(args.type, factsOf(args.props));

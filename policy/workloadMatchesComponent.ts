@@ -7,7 +7,7 @@
  * also one that deploys through another host's Docker provider than the component judged.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ChildProviderFacts, ComponentChildFacts, componentChildProblems, DockerLabel, factAt, hostOfWorkload, trustFromLabels, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
+import { ChildProviderFacts, ComponentChildFacts, CONTAINER_INPUTS, componentChildProblems, DockerLabel, factAt, hostOfWorkload, SERVICE_INPUTS, trustFromLabels, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
 import { factsOf, summaryOf } from "./known";
 import { DOCKER_CONTAINER_TYPE, DOCKER_SERVICE_TYPE, HOST_COMPONENT_TYPES, WINDOWS_CONTAINER_TYPE } from "./types";
 
@@ -52,10 +52,9 @@ function runsOn(r: PolicyResource, component: PolicyResource, resources: readonl
 export function childFacts(r: PolicyResource, component: PolicyResource, resources: readonly PolicyResource[]): ComponentChildFacts {
     const props = factsOf(r.props);
     const direct = r.parent?.urn === component.urn;
-    if (r.type === DOCKER_CONTAINER_TYPE) return { kind: "docker.Container", name: r.name, direct, trust: trustFromLabels(props.labels as Labels) };
-    const spec = factAt(props, "taskSpec", "containerSpec");
-    const trust = trustFromLabels(factAt(spec, "labels") as Labels, props.labels as Labels);
-    return { kind: "docker.Service", name: r.name, direct, isolation: factAt(spec, "isolation"), trust, runsOn: runsOn(r, component, resources) };
+    if (r.type === DOCKER_CONTAINER_TYPE) return { kind: "docker.Container", name: r.name, direct, trust: trustFromLabels(factAt(props, ...CONTAINER_INPUTS.labels) as Labels) };
+    const trust = trustFromLabels(factAt(props, ...SERVICE_INPUTS.containerLabels) as Labels, factAt(props, ...SERVICE_INPUTS.labels) as Labels);
+    return { kind: "docker.Service", name: r.name, direct, isolation: factAt(props, ...SERVICE_INPUTS.isolation), trust, runsOn: runsOn(r, component, resources) };
 }
 
 export const workloadMatchesComponent: StackValidationPolicy = {

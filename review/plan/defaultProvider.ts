@@ -12,12 +12,14 @@ import * as fs from "fs";
 import { RecordedResource, SECRET_SIG, SIG_KEY, SourceLocation } from "../analyzer/resource";
 import { ProgramConfig } from "./recorded";
 
-export function defaultProviderName(version: string): string {
-    return version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+/** As the engine names it: by version, and by plugin source when the resource names one (one default provider per pair). */
+export function defaultProviderName(version: string, pluginDownloadURL = ""): string {
+    const base = version ? `default_${version.replace(/[.+-]/g, "_")}` : "default";
+    return pluginDownloadURL ? `${base}_${pluginDownloadURL.replace(/[^A-Za-z0-9]/g, "_")}` : base;
 }
 
 /** The config keys of one package as the provider's inputs (`docker:host` becomes `host`). */
-export function defaultProviderInputs(pkg: string, config: ProgramConfig, version: string): Record<string, unknown> {
+export function defaultProviderInputs(pkg: string, config: ProgramConfig, version: string, pluginDownloadURL = ""): Record<string, unknown> {
     const inputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config.values)) {
         if (!key.startsWith(`${pkg}:`)) continue;
@@ -25,11 +27,13 @@ export function defaultProviderInputs(pkg: string, config: ProgramConfig, versio
         inputs[name] = config.secretKeys.includes(key) ? { [SIG_KEY]: SECRET_SIG, value } : value;
     }
     if (version) inputs.version = version;
+    // The engine sets the plugin source the resource asked for (source_eval.go SetProviderURL); the policies judge it.
+    if (pluginDownloadURL) inputs.pluginDownloadURL = pluginDownloadURL;
     return inputs;
 }
 
-export function defaultProvider(urn: string, pkg: string, config: ProgramConfig, version: string): Omit<RecordedResource, "location"> {
-    return { urn, type: `pulumi:providers:${pkg}`, name: defaultProviderName(version), custom: true, inputs: defaultProviderInputs(pkg, config, version), defaultProvider: true };
+export function defaultProvider(urn: string, pkg: string, config: ProgramConfig, version: string, pluginDownloadURL = ""): Omit<RecordedResource, "location"> {
+    return { urn, type: `pulumi:providers:${pkg}`, name: defaultProviderName(version, pluginDownloadURL), custom: true, inputs: defaultProviderInputs(pkg, config, version, pluginDownloadURL), defaultProvider: true };
 }
 
 /** Where the default provider is "declared": the package's first key in the stack config file, else its top. */

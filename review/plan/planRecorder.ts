@@ -78,13 +78,15 @@ export class PlanRecorder {
             const pkg = type.split(":")[0];
             try {
                 if (defaultProviderDisabled(this.config, pkg)) this.fail(disabledDefaultProviderMessage(this.config, pkg, type, name));
-                else providerRef = `${this.defaultProviderFor(pkg, req.getVersion())}::default-id`;
+                else providerRef = `${this.defaultProviderFor(pkg, req.getVersion(), req.getPlugindownloadurl())}::default-id`;
             } catch (e) {
                 this.fail(e instanceof Error ? e.message : String(e));
             }
         }
         const object = req.getObject();
         const inputs = (object?.toJavaScript() ?? {}) as Record<string, unknown>;
+        // The engine records a provider's plugin source in its inputs (source_eval.go SetProviderURL), where the policies read it.
+        if (type.startsWith("pulumi:providers:") && req.getPlugindownloadurl()) inputs.pluginDownloadURL = req.getPlugindownloadurl();
         this.record({
             urn,
             type,
@@ -121,14 +123,14 @@ export class PlanRecorder {
         this.onRecord?.(this.resources.length);
     }
 
-    /** The URN of the engine's default provider for a package, recorded the first time it is used. */
-    private defaultProviderFor(pkg: string, version: string): string {
-        const key = `${pkg}@${version}`;
+    /** The URN of the engine's default provider for a package (version, plugin source), recorded the first time it is used. */
+    private defaultProviderFor(pkg: string, version: string, pluginDownloadURL: string): string {
+        const key = `${pkg}@${version}@${pluginDownloadURL}`;
         let urn = this.defaults.get(key);
         if (!urn) {
-            urn = this.newUrn("", `pulumi:providers:${pkg}`, defaultProviderName(version));
+            urn = this.newUrn("", `pulumi:providers:${pkg}`, defaultProviderName(version, pluginDownloadURL));
             this.defaults.set(key, urn);
-            this.record(defaultProvider(urn, pkg, this.config, version));
+            this.record(defaultProvider(urn, pkg, this.config, version, pluginDownloadURL));
         }
         return urn;
     }

@@ -5,6 +5,7 @@
  * same rules in rules/ the policies use; verdicts come from the analyzer.
  */
 import {
+    buildMayUseBuildx,
     componentChildProblems,
     describeTrust,
     dockerIsolation,
@@ -245,7 +246,7 @@ export function workloadRows(resources: readonly RecordedResource[]): WorkloadRo
                 hostBuild: host.build,
                 trust: stated ? describeTrust(trustFromBuildLabels(factAt(build, "labels"), factAt(build, "label"))) : "untrusted (cannot be labelled)",
                 requestedIsolation: stated ? shown(isolation, "(not set)") || "(not set)" : "(cannot be set)",
-                effectiveIsolation: effectiveOf(isolation),
+                effectiveIsolation: stated && buildMayUseBuildx({ builder: factAt(build, "builder"), useLegacyBuilder: factAt(build, "useLegacyBuilder") }) ? "none if buildx builds it" : effectiveOf(isolation),
                 placement: "(built on the engine's own node)",
             });
         } else if (r.type === DOCKER_CONTAINER_TYPE) {

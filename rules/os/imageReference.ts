@@ -26,6 +26,11 @@ const DOMAIN = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 
+/**
+ * Reasons never quote a part of the reference (a repository, a tag, a build read from it): an
+ * image reference may be a secret, and a part of a secret is not cut from reports the way the
+ * whole value is (review/plan/secrets.ts). Callers quote the whole reference with the field.
+ */
 export function parseImageReference(image: string): ParsedImageReference {
     if (typeof image !== "string" || image.trim() === "") {
         return { ok: false, reason: "the image reference is empty" };
@@ -39,7 +44,7 @@ export function parseImageReference(image: string): ParsedImageReference {
     if (at >= 0) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
-        if (!DIGEST.test(digest)) return { ok: false, reason: `digest '${digest}' is not of the form algorithm:hex` };
+        if (!DIGEST.test(digest)) return { ok: false, reason: "its digest is not of the form algorithm:hex" };
     }
     let tag: string | undefined;
     const lastSlash = rest.lastIndexOf("/");
@@ -47,19 +52,19 @@ export function parseImageReference(image: string): ParsedImageReference {
     if (colon > lastSlash) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
-        if (!TAG.test(tag)) return { ok: false, reason: `tag '${tag}' is not a valid Docker tag` };
+        if (!TAG.test(tag)) return { ok: false, reason: "its tag is not a valid Docker tag (letters, digits, '_', '.' and '-', at most 128, not starting with '.' or '-')" };
     }
     const parts = rest.split("/");
     let domain: string | undefined;
     // distribution/reference: the first part is a registry when it has a dot, a port or is localhost.
     if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === "localhost")) {
         domain = parts.shift();
-        if (!DOMAIN.test(domain!)) return { ok: false, reason: `registry '${domain}' is not a valid host[:port]` };
+        if (!DOMAIN.test(domain!)) return { ok: false, reason: "its registry is not a valid host[:port]" };
     }
     if (parts.length === 0 || parts.some((p) => !PATH_COMPONENT.test(p))) {
         return {
             ok: false,
-            reason: `repository '${parts.join("/")}' must be lowercase letters, digits and separators (. _ __ -)`,
+            reason: "its repository path must be lowercase letters, digits and separators (. _ __ -)",
         };
     }
     return { ok: true, reference: { domain, path: parts.join("/"), tag, digest } };
@@ -167,26 +172,26 @@ export function imageOsBuild(image: string): ImageOsBuild {
     const readings = tag.split(/[-_]/).map((token) => ({ token, reading: readToken(token.toLowerCase()) }));
     const unknownBuild = readings.find((r) => r.reading.kind === "unknownBuild");
     if (unknownBuild && unknownBuild.reading.kind === "unknownBuild") {
-        return { status: "unknown", reason: `tag token '${unknownBuild.token}' names build ${unknownBuild.reading.build}, which this project does not know` };
+        return { status: "unknown", reason: "its tag names a Windows build this project does not know" };
     }
     const ambiguous = readings.find((r) => r.reading.kind === "ambiguous");
     if (ambiguous) {
-        return { status: "unknown", reason: `tag token '${ambiguous.token}' names more than one Windows build (21H2 is Windows 10 19044 and Windows Server 2022 20348, for one); declare imageOsBuild` };
+        return { status: "unknown", reason: "its tag names a release that is more than one Windows build (21H2 is Windows 10 19044 and Windows Server 2022 20348, for one); declare imageOsBuild" };
     }
     const found = readings.flatMap((r) => (r.reading.kind === "build" ? [{ ...r.reading, token: r.token }] : []));
     const windows = windowsImageName(path) || readings.some((r) => r.reading.kind === "word") || found.some((f) => !f.needsContext);
     if (found.length === 0) {
-        return { status: "unknown", reason: `tag '${tag}' does not name a Windows build (e.g. ltsc2022, 1809, 10.0.20348.2527)` };
+        return { status: "unknown", reason: "its tag does not name a Windows build (e.g. ltsc2022, 1809, 10.0.20348.2527)" };
     }
     if (!windows) {
         return {
             status: "unknown",
-            reason: `tag token '${found[0].token}' reads as a Windows release only on a Windows image (a name such as mcr.microsoft.com/windows/servercore, or nanoserver/servercore/windows in the tag); '${image}' is neither, so declare imageOsBuild`,
+            reason: "its tag reads as a Windows release only on a Windows image (a name such as mcr.microsoft.com/windows/servercore, or nanoserver/servercore/windows in the tag), and the image is neither, so declare imageOsBuild",
         };
     }
     const builds = new Set(found.map((f) => f.build));
     if (builds.size > 1) {
-        return { status: "unknown", reason: `tag '${tag}' names more than one Windows build (${found.map((f) => f.token).join(", ")})` };
+        return { status: "unknown", reason: "its tag names more than one Windows build" };
     }
     const withRevision = found.find((f) => f.revision !== undefined);
     return {

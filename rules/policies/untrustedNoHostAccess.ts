@@ -14,6 +14,15 @@
  * source is a path or pipe (kreuzwerker/terraform-provider-docker discussion #300 mounts the pipe
  * this way). Windows' local volume driver takes no options ("options are not supported on this
  * platform", moby volume/local), so a named volume cannot point at a host path there.
+ *
+ * Host identity and host network count as host access too. A gMSA credential spec
+ * (swarm `Privileges.CredentialSpec`, `docker run --security-opt credentialspec=...`) makes the
+ * container act on the network as the host's Active Directory group managed service account
+ * (Microsoft: manage-serviceaccounts, "Run a container with a gMSA"); Hyper-V isolation does not
+ * change whose Kerberos tickets it gets. A port published in `host` mode (swarm
+ * `EndpointSpec.Ports[].PublishMode`) binds straight on the node's own interfaces, bypassing the
+ * routing mesh, so the workload answers on the host's address (docs.docker.com, swarm services,
+ * "Publish a service's ports directly on the swarm node").
  */
 import { Trust } from "../os/isolation";
 import { UNKNOWN_UNTIL_DEPLOY } from "./unknownValues";
@@ -26,6 +35,12 @@ export interface HostAccessFacts {
     readonly volumes?: { readonly field: string; readonly value: unknown };
     /** docker.Container `devices`. */
     readonly devices?: { readonly field: string; readonly value: unknown };
+    /** docker.Service `taskSpec.containerSpec.privileges.credentialSpec` (a gMSA credential spec). */
+    readonly credentialSpec?: { readonly field: string; readonly value: unknown };
+    /** docker.Container `securityOpts`, where `credentialspec=` names a gMSA credential spec. */
+    readonly securityOpts?: { readonly field: string; readonly value: unknown };
+    /** docker.Service `endpointSpec.ports`, whose `publishMode: host` binds a port on the host itself. */
+    readonly publishedPorts?: { readonly field: string; readonly value: unknown };
 }
 
 /** Mount types that keep the host out: engine-managed storage. */
@@ -44,7 +59,7 @@ function notAVolumeName(v: unknown): boolean {
 }
 
 const FIX = "remove it (or declare the workload trusted if it really is)";
-const RULE = "untrusted-no-host-access: an untrusted workload gets no host pipe, host path or host device";
+const RULE = "untrusted-no-host-access: an untrusted workload gets no host pipe, host path, host device, host identity (gMSA) or host-mode port";
 
 function shown(v: unknown): string {
     return v === UNKNOWN_UNTIL_DEPLOY ? "(not known until deploy)" : JSON.stringify(v) ?? String(v);
@@ -96,8 +111,53 @@ function deviceProblem(entry: unknown, field: string): string {
     return `${field}.hostPath ${shown((entry as Record<string, unknown>).hostPath)} hands a host device to the workload; ${RULE}; ${FIX}`;
 }
 
+/** A set credential spec (any of its fields, or the whole spec unknown until deploy). */
+function credentialSpecProblem(input: { field: string; value: unknown } | undefined): string[] {
+    const spec = input?.value;
+    if (spec === undefined || spec === null) return [];
+    if (spec === UNKNOWN_UNTIL_DEPLOY) return [`${input!.field} is not known until deploy, so the plan cannot show it names no gMSA credential spec; ${RULE}; remove it or set it to a literal value`];
+    const set = typeof spec !== "object" || Object.values(spec as Record<string, unknown>).some(given);
+    if (!set) return [];
+    return [`${input!.field} is set: the workload acts on the network as the host's group managed service account (gMSA), whatever its isolation; ${RULE}; ${FIX}`];
+}
+
+function securityOptProblem(entry: unknown, field: string): string | undefined {
+    if (entry === UNKNOWN_UNTIL_DEPLOY) return `${field} is not known until deploy, so it may be a gMSA credential spec; ${RULE}; set it to a literal value`;
+    if (typeof entry === "string" && /^\s*credentialspec\s*[=:]/i.test(entry)) {
+        return `${field} sets a credentialspec: the workload acts on the network as the host's group managed service account (gMSA), whatever its isolation; ${RULE}; ${FIX}`;
+    }
+    return undefined;
+}
+
+function publishedPortProblem(entry: unknown, field: string): string | undefined {
+    const mode = (entry as Record<string, unknown>).publishMode;
+    if (mode === UNKNOWN_UNTIL_DEPLOY) return `${field}.publishMode is not known until deploy, so it may be 'host'; ${RULE}; set publishMode 'ingress' (or leave it out)`;
+    if (typeof mode === "string" && mode.toLowerCase() === "host") {
+        return `${field}.publishMode 'host' binds the port on the host's own interfaces, outside the routing mesh; ${RULE}; publish it in 'ingress' mode (the default)`;
+    }
+    return undefined;
+}
+
+/** The entries of a string list (securityOpts): each string judged on its own. */
+function eachString(input: { field: string; value: unknown } | undefined, judge: (entry: unknown, field: string) => string | undefined): string[] {
+    if (input === undefined || input.value === undefined || input.value === null) return [];
+    if (input.value === UNKNOWN_UNTIL_DEPLOY) return [`${input.field} is not known until deploy, so the plan cannot show it gives the host nothing; ${RULE}; set ${input.field} to literal values`];
+    if (!Array.isArray(input.value)) return [`${input.field} is not a list; ${RULE}; set ${input.field} to a list of entries`];
+    return input.value.flatMap((entry, i) => {
+        const p = judge(entry, `${input.field}[${i}]`);
+        return p ? [p] : [];
+    });
+}
+
 /** untrusted-no-host-access for one workload: every finding, none for a trusted one. */
 export function hostAccessProblems(trust: Trust, facts: HostAccessFacts): string[] {
     if (trust === "trusted") return [];
-    return [...eachEntry(facts.mounts, mountProblem), ...eachEntry(facts.volumes, volumeProblem), ...eachEntry(facts.devices, deviceProblem)];
+    return [
+        ...eachEntry(facts.mounts, mountProblem),
+        ...eachEntry(facts.volumes, volumeProblem),
+        ...eachEntry(facts.devices, deviceProblem),
+        ...credentialSpecProblem(facts.credentialSpec),
+        ...eachString(facts.securityOpts, securityOptProblem),
+        ...eachEntry(facts.publishedPorts, publishedPortProblem),
+    ];
 }

@@ -32,12 +32,73 @@ export function untrustedIsolationProblem(trust: Trust, isolation: unknown, fiel
     return `trust 'untrusted' requires ${field} 'hyperv', got '${String(isolation)}'${read}; set ${field} 'hyperv' (or declare the workload trusted if it really is)`;
 }
 
+/** What decides how a docker.RemoteImage / docker.RegistryImage build runs. */
+export interface ImageBuildFacts {
+    readonly isolation?: unknown;
+    /** `build.builder`: a buildx builder by name. */
+    readonly builder?: unknown;
+    /** `build.useLegacyBuilder`: forces the classic builder, which passes isolation to the daemon. */
+    readonly useLegacyBuilder?: unknown;
+}
+
+function given(v: unknown): boolean {
+    return v !== undefined && v !== null && v !== "";
+}
+
+/**
+ * untrusted-requires-hyperv for a docker.RemoteImage / docker.RegistryImage build. The provider
+ * (kreuzwerker terraform-provider-docker resource_docker_image_funcs.go buildImage) builds with
+ * buildx unless `useLegacyBuilder` is true or the daemon is Windows without BuildKit and
+ * DOCKER_BUILDKIT is unset on the deploying machine, which no review can see; and on the buildx
+ * path `build.isolation` is passed as the network mode (docker_buildx_build.go
+ * mapBuildAttributesToBuildOptions: `options.networkMode = isolation`), not an isolation at all.
+ * So an untrusted build is Hyper-V isolated only with `useLegacyBuilder: true`, no `builder`,
+ * and `isolation: 'hyperv'`.
+ */
+/** Whether the provider may build through buildx, where build.isolation is no isolation (see untrustedImageBuildProblem). */
+export function buildMayUseBuildx(build: ImageBuildFacts): boolean {
+    return build.builder === UNKNOWN_UNTIL_DEPLOY || given(build.builder) || build.useLegacyBuilder !== true;
+}
+
+export function untrustedImageBuildProblem(trust: Trust, build: ImageBuildFacts): string | undefined {
+    if (trust !== "untrusted") return undefined;
+    const legacyFix = "set build.useLegacyBuilder true (the classic builder passes build.isolation to the daemon) and build.isolation 'hyperv', or label the build windows-isolation.trust=trusted only if its context really is";
+    if (build.builder === UNKNOWN_UNTIL_DEPLOY || given(build.builder)) {
+        const shown = build.builder === UNKNOWN_UNTIL_DEPLOY ? "(not known until deploy)" : `'${String(build.builder)}'`;
+        return `trust 'untrusted' (declared or by default) requires a Hyper-V isolated build, and build.builder ${shown} sends it to a buildx builder, where build.isolation is only the network mode and the RUN steps run wherever that builder runs them; remove build.builder and ${legacyFix}`;
+    }
+    if (build.useLegacyBuilder !== true) {
+        const why = build.useLegacyBuilder === UNKNOWN_UNTIL_DEPLOY ? "is not known until deploy" : "is not true";
+        return `trust 'untrusted' (declared or by default) requires a Hyper-V isolated build, and build.useLegacyBuilder ${why}, so the provider may build with buildx (DOCKER_BUILDKIT or a daemon offering BuildKit at deploy), which passes build.isolation as the network mode, not as an isolation; ${legacyFix}`;
+    }
+    return untrustedIsolationProblem(trust, build.isolation, "build.isolation");
+}
+
+/**
+ * untrusted-requires-hyperv for docker.BuildxBuilder: a buildx builder runs BuildKit (the
+ * docker-container driver starts a privileged buildkitd container on the engine; kubernetes and
+ * remote drivers build elsewhere), no build through it can state a Windows isolation, and it
+ * carries no trust label.
+ */
+export function buildxBuilderProblem(): string {
+    return "a docker.BuildxBuilder runs BuildKit (its docker-container driver starts a privileged buildkitd container on the engine), and no build through it can state a Windows isolation (buildx reads build.isolation as the network mode); build with docker.RemoteImage, build.useLegacyBuilder true and build.isolation 'hyperv', or build elsewhere and reference the image by digest";
+}
+
+/**
+ * untrusted-requires-hyperv for docker.Plugin: a managed plugin runs on the engine host with the
+ * privileges it is granted (grantAllPermissions, devices, host networking), outside any
+ * container isolation, and carries no trust label.
+ */
+export function dockerPluginProblem(): string {
+    return "a docker.Plugin installs a managed plugin that runs on the engine host with the privileges it is granted, outside any container isolation, and it cannot be labelled trusted; install engine plugins as part of the host's own set-up, not from the program";
+}
+
 /**
  * untrusted-requires-hyperv for docker.Image: its build has no isolation field, so its RUN steps
  * run in the daemon default, and it carries no trust label either.
  */
 export function unstatedBuildIsolationProblem(): string {
-    return "a docker.Image build cannot state an isolation mode (its build has no isolation field), so the Dockerfile's RUN steps run in whatever the daemon defaults to; build with docker.RemoteImage and build.isolation 'hyperv' (labelled windows-isolation.trust=trusted only if the build context really is), or build elsewhere and reference the image by digest";
+    return "a docker.Image build cannot state an isolation mode (its build has no isolation field), so the Dockerfile's RUN steps run in whatever the daemon defaults to; build with docker.RemoteImage, build.useLegacyBuilder true and build.isolation 'hyperv' (labelled windows-isolation.trust=trusted only if the build context really is), or build elsewhere and reference the image by digest";
 }
 
 /**

@@ -85,7 +85,7 @@ export function componentService(containerSpec: Record<string, unknown> = {}, la
     return childOf(windowsContainer(), service(name, containerSpec, labels));
 }
 
-export function remoteImage(name = "img", build: Record<string, unknown> | undefined = { context: "./app", isolation: "hyperv" }, type = "docker:index/remoteImage:RemoteImage"): RecordedResource {
+export function remoteImage(name = "img", build: Record<string, unknown> | undefined = { context: "./app", isolation: "hyperv", useLegacyBuilder: true }, type = "docker:index/remoteImage:RemoteImage"): RecordedResource {
     return resource(type, name, { name: `registry.example/${name}:1`, ...(build ? { build } : {}) }, { provider: PROVIDER_URN });
 }
 

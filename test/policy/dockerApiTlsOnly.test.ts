@@ -3,11 +3,19 @@
  * Docker provider or NSG once (or adds a standalone SecurityRule).
  */
 import { poolSecurityRules } from "../../components/azure/containerHostNetwork";
-import { policyTable, resource } from "../helpers/policyPack";
+import { policyTable, resource, urnOf } from "../helpers/policyPack";
 import { added, host, nsg, PROVIDER_URN, replaced, rule, UNKNOWN } from "../helpers/policyFactories";
 
 const P = "docker-api-tls-only";
 const [, provider] = host();
+const CONTAINER_HOST = "windows-isolation:index:ContainerHost";
+const azureHost = resource(CONTAINER_HOST, "azhost", { osBuild: 20348 }, { custom: false });
+const azureProvider = resource(
+    "pulumi:providers:docker",
+    "azhost-docker",
+    { host: UNKNOWN, caMaterial: UNKNOWN, certMaterial: UNKNOWN, keyMaterial: UNKNOWN },
+    { urn: urnOf("pulumi:providers:docker", "azhost-docker", CONTAINER_HOST), parent: azureHost.urn, custom: true },
+);
 const rdp = nsg("winhost-nsg", [rule({ name: "rdp", destinationPortRange: "3389" })]);
 
 policyTable(P, [
@@ -37,9 +45,45 @@ policyTable(P, [
         findings: [["winrm", expect.stringMatching(/5986 \(WinRM over HTTPS\)/)]],
     },
     {
-        name: "preview: generated TLS material not known yet counts as set; the NSG check still runs",
+        name: "preview: TLS material not known yet counts as NOT set (empty at deploy is plain tcp); the NSG check still runs",
         stack: replaced({ ...provider, inputs: { host: UNKNOWN, caMaterial: UNKNOWN, certMaterial: UNKNOWN, keyMaterial: UNKNOWN } }, rdp),
-        findings: [["winhost-nsg", expect.stringMatching(/security rule 'rdp'/)]],
+        findings: [
+            ["winhost-docker", expect.stringMatching(/\(caMaterial, certMaterial, keyMaterial missing; caMaterial, certMaterial, keyMaterial are not known until deploy and may be empty then/)],
+            ["winhost-nsg", expect.stringMatching(/security rule 'rdp'/)],
+        ],
+    },
+    {
+        name: "preview: a certPath not known yet counts as NOT set",
+        stack: replaced({ ...provider, inputs: { host: "tcp://winhost:2376", certPath: UNKNOWN } }),
+        findings: [["winhost-docker", expect.stringMatching(/certPath is not known until deploy and may be empty then, which the provider reads as plain tcp/)]],
+    },
+    {
+        name: "preview: a ContainerHost's own provider, material from the CA it generates, passes while unknown",
+        stack: added(azureHost, { ...azureProvider }),
+        findings: [],
+    },
+    {
+        name: "the same unknown material on another provider under the ContainerHost (not its own '<host>-docker') fails",
+        stack: added(azureHost, { ...azureProvider, name: "side-docker", urn: urnOf("pulumi:providers:docker", "side-docker", CONTAINER_HOST) }),
+        findings: [["side-docker", expect.stringMatching(/not known until deploy and may be empty then/)]],
+    },
+    {
+        name: "a provider context overrides host: violation even beside full TLS material",
+        stack: replaced({ ...provider, inputs: { ...provider.inputs, context: "prod-engine" } }),
+        findings: [["winhost-docker", expect.stringMatching(/^Docker context 'prod-engine' overrides host: .*neither the plan nor the policy pack can see/)]],
+    },
+    {
+        name: "sshOpts that turn off host key checking on an ssh endpoint: violation",
+        stack: replaced({ ...provider, inputs: { host: "ssh://admin@winhost", sshOpts: ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"] } }),
+        findings: [
+            ["winhost-docker", expect.stringMatching(/sshOpts\[1\] 'StrictHostKeyChecking=no' lets ssh accept an engine host key it does not know/)],
+            ["winhost-docker", expect.stringMatching(/sshOpts\[3\] 'UserKnownHostsFile=\/dev\/null' gives ssh no known host keys/)],
+        ],
+    },
+    {
+        name: "a provider plugin from another download server (pluginDownloadURL, as the engine records it): violation",
+        stack: replaced({ ...provider, inputs: { ...provider.inputs, pluginDownloadURL: "https://plugins.example.com/docker" } }),
+        findings: [["winhost-docker", expect.stringMatching(/^the Docker provider plugin comes from pluginDownloadURL 'https:\/\/plugins.example.com\/docker'/)]],
     },
     {
         name: "preview: an endpoint not known yet without TLS material fails closed",

@@ -7,6 +7,7 @@ import { componentService, container, happyStack, replaced, service, trustLabels
 
 const P = "untrusted-no-host-access";
 const pipe = { type: "npipe", source: "\\\\.\\pipe\\docker_engine", target: "\\\\.\\pipe\\docker_engine" };
+const withInputs = (r: ReturnType<typeof service>, inputs: Record<string, unknown>) => ({ ...r, inputs: { ...r.inputs, ...inputs } });
 const untrustedContainer = (inputs: Record<string, unknown>) => container("ctr", { labels: trustLabels("untrusted"), ...inputs });
 
 policyTable(P, [
@@ -50,6 +51,26 @@ policyTable(P, [
         name: "preview: a mount type unknown until deploy: violation",
         stack: replaced(service("svc", { mounts: [{ ...pipe, type: UNKNOWN }] })),
         findings: [["svc", expect.stringMatching(/mounts\[0\].type is not known until deploy/)]],
+    },
+    {
+        name: "an untrusted service with a gMSA credential spec: violation naming the field",
+        stack: replaced(service("svc", { privileges: { credentialSpec: { file: "webapp01.json" } } })),
+        findings: [["svc", expect.stringMatching(/^taskSpec.containerSpec.privileges.credentialSpec is set: the workload acts on the network as the host's group managed service account/)]],
+    },
+    {
+        name: "an untrusted service publishing a port in host mode: violation",
+        stack: replaced(withInputs(service("svc"), { endpointSpec: { ports: [{ targetPort: 443, publishedPort: 443, publishMode: "host" }] } })),
+        findings: [["svc", expect.stringMatching(/^endpointSpec.ports\[0\].publishMode 'host' binds the port on the host's own interfaces/)]],
+    },
+    {
+        name: "an untrusted docker.Container with securityOpts credentialspec: violation",
+        stack: replaced(untrustedContainer({ securityOpts: ["credentialspec=file://webapp01.json"] })),
+        findings: [["ctr", expect.stringMatching(/^securityOpts\[0\] sets a credentialspec/)]],
+    },
+    {
+        name: "a trusted service with a gMSA and a host-mode port: no violation",
+        stack: replaced(withInputs(service("svc", { privileges: { credentialSpec: { registry: "webapp01" } } }, trustLabels("trusted")), { endpointSpec: { ports: [{ targetPort: 80, publishMode: "host" }] } })),
+        findings: [],
     },
     {
         name: "volume and tmpfs mounts for an untrusted service: no violation",

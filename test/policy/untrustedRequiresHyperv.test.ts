@@ -87,12 +87,12 @@ policyTable(P, [
     },
     {
         name: "docker.RemoteImage build of an unlabelled context in process isolation: violation",
-        stack: replaced(remoteImage("img", { context: "./app", isolation: "process" })),
+        stack: replaced(remoteImage("img", { context: "./app", isolation: "process", useLegacyBuilder: true })),
         findings: [["img", expect.stringMatching(/requires build.isolation 'hyperv', got 'process'/)]],
     },
     {
         name: "docker.RemoteImage build with no isolation: violation (the daemon default)",
-        stack: replaced(remoteImage("img", { context: "./app" })),
+        stack: replaced(remoteImage("img", { context: "./app", useLegacyBuilder: true })),
         findings: [["img", expect.stringMatching(/build.isolation is not set/)]],
     },
     {
@@ -107,8 +107,46 @@ policyTable(P, [
     },
     {
         name: "docker.RegistryImage build 'Process', unlabelled: violation",
-        stack: added(remoteImage("push", { context: "./app", isolation: "Process" }, "docker:index/registryImage:RegistryImage")),
+        stack: added(remoteImage("push", { context: "./app", isolation: "Process", useLegacyBuilder: true }, "docker:index/registryImage:RegistryImage")),
         findings: [["push", expect.stringMatching(/got 'Process' \(Docker reads it as 'process'\)/)]],
+    },
+    {
+        name: "docker.RemoteImage build 'hyperv' without useLegacyBuilder may go through buildx (isolation is the network mode there): violation",
+        stack: replaced(remoteImage("img", { context: "./app", isolation: "hyperv" })),
+        findings: [["img", expect.stringMatching(/build.useLegacyBuilder is not true, so the provider may build with buildx/)]],
+    },
+    {
+        name: "docker.RegistryImage build through a named buildx builder: violation",
+        stack: added(remoteImage("push", { context: "./app", isolation: "hyperv", useLegacyBuilder: true, builder: "winbuilder" }, "docker:index/registryImage:RegistryImage")),
+        findings: [["push", expect.stringMatching(/build.builder 'winbuilder' sends it to a buildx builder/)]],
+    },
+    {
+        name: "a docker.BuildxBuilder: violation (BuildKit, no Windows isolation, no trust label)",
+        stack: added(resource("docker:index/buildxBuilder:BuildxBuilder", "winbuilder", { name: "winbuilder", driver: "docker-container" }, { provider: PROVIDER_URN })),
+        findings: [["winbuilder", expect.stringMatching(/docker.BuildxBuilder runs BuildKit/)]],
+    },
+    {
+        name: "a docker.Plugin: violation (runs on the engine host outside any isolation)",
+        stack: added(resource("docker:index/plugin:Plugin", "sshfs", { name: "vieux/sshfs:latest", grantAllPermissions: true }, { provider: PROVIDER_URN })),
+        findings: [["sshfs", expect.stringMatching(/docker.Plugin installs a managed plugin/)]],
+    },
+    {
+        name: "an unlabelled Kubernetes Pod: violation",
+        stack: added(resource("kubernetes:core/v1:Pod", "job-pod", { metadata: { name: "job-pod" }, spec: { containers: [{ name: "c", image: "mcr.microsoft.com/windows/servercore:ltsc2022" }] } })),
+        findings: [["job-pod", expect.stringMatching(/^a Kubernetes Pod whose pods are not labelled windows-isolation.trust=trusted/)]],
+    },
+    {
+        name: "a Kubernetes Deployment whose pods are unlabelled: violation naming spec.template",
+        stack: added(resource("kubernetes:apps/v1:Deployment", "web", { spec: { template: { metadata: { labels: { app: "web" } }, spec: { containers: [] } } } })),
+        findings: [["web", expect.stringMatching(/\(spec.template.metadata.labels\)/)]],
+    },
+    {
+        name: "a Kubernetes Deployment with trusted pods, and an untrusted Job pinned to Linux nodes: no violation",
+        stack: added(
+            resource("kubernetes:apps/v1:Deployment", "ops", { spec: { template: { metadata: { labels: { "windows-isolation.trust": "trusted" } }, spec: { containers: [] } } } }),
+            resource("kubernetes:batch/v1:Job", "lint", { spec: { template: { spec: { nodeSelector: { "kubernetes.io/os": "linux" }, containers: [] } } } }),
+        ),
+        findings: [],
     },
     {
         name: "docker.Image with a build cannot state an isolation: violation",

@@ -131,7 +131,7 @@ describe("class 4, image builds run code too", () => {
             ["pr-push", "docker.RegistryImage build", "untrusted (no label)", "process"],
             ["pr-build", "docker.RemoteImage build", "untrusted (no label)", "process"],
             ["pr-safe", "docker.RemoteImage build", "untrusted (no label)", "hyperv"],
-            ["tools-build", "docker.RemoteImage build", "trusted", "process"],
+            ["tools-build", "docker.RemoteImage build", "trusted", "none if buildx builds it"],
             ["pr-image", "docker.Image build", "untrusted (cannot be labelled)", "daemon default (unknown)"],
         ]);
     });

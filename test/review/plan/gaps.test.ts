@@ -113,9 +113,9 @@ describe("next bypass, ignoreChanges on what the policies judge: on a deployed s
     test("which paths hide a judged input: prefixes either way, brackets and '*'; others do not", () => {
         const S = "docker:index/service:Service";
         expect(
-            [["taskSpec"], ["taskSpec.forceUpdate"], ['taskSpec["containerSpec"].labels[0].value'], ["taskSpec.*.isolation"], ["labels"], ["endpointSpec"]].map((p) => ignoredJudgedChanges(S, "s", p) !== undefined),
-        ).toEqual([true, false, true, true, true, false]);
-        expect(ignoredJudgedChanges("docker:index/remoteImage:RemoteImage", "img", ["build"])).toMatch(/keeps the deployed build.isolation, build.labels, build.label/);
+            [["taskSpec"], ["taskSpec.forceUpdate"], ['taskSpec["containerSpec"].labels[0].value'], ["taskSpec.*.isolation"], ["labels"], ["mode"], ["endpointSpec"]].map((p) => ignoredJudgedChanges(S, "s", p) !== undefined),
+        ).toEqual([true, false, true, true, true, false, true]);
+        expect(ignoredJudgedChanges("docker:index/remoteImage:RemoteImage", "img", ["build"])).toMatch(/keeps the deployed build.isolation, build.labels, build.label, build.builder, build.useLegacyBuilder whatever/);
         expect(ignoredJudgedChanges("docker:index/network:Network", "n", ["labels"])).toBeUndefined();
     });
 });

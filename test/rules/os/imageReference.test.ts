@@ -42,7 +42,7 @@ describe("imageOsBuild", () => {
         ["team/app:ltsc 2022", /white space/],
         ["team/app:-bad", /not a valid Docker tag/],
         ["team/app@sha256:xyz", /algorithm:hex/],
-        ["my_reg:5000/app:ltsc2022", /registry .my_reg:5000. is not a valid host/],
+        ["my_reg:5000/app:ltsc2022", /^its registry is not a valid host\[:port\]$/],
     ])("%j is invalid", (image, reason) => {
         const result = imageOsBuild(image);
         expect(result.status).toBe("invalid");
@@ -71,4 +71,24 @@ describe("imagePinning", () => {
         ["app@sha256:" + "d".repeat(64), "digest"],
         ["App", "invalid"],
     ])("%s is %s", (image, pinning) => expect(imagePinning(image)).toBe(pinning));
+});
+
+describe("reasons never quote a part of the reference (an image may be a secret; only the whole value is cut from reports)", () => {
+    // Every image carries the marker "zqx" in the part its reason is about.
+    test.each([
+        "registry.corp.example/Tenant-ZQX-payroll/app:ltsc2022",
+        "team/app:-zqx",
+        "team/app@sha256:zqx",
+        "my_zqx:5000/app:ltsc2022",
+        "mcr.microsoft.com/windows/servercore:zqx-1.0",
+        "mcr.microsoft.com/windows/servercore:10.0.29999.1-zqx",
+        "mcr.microsoft.com/windows/servercore:21h2-zqx",
+        "zqx/app:1809",
+        "mcr.microsoft.com/windows/servercore:ltsc2019-ltsc2022-zqx",
+    ])("%s", (image) => {
+        const result = imageOsBuild(image);
+        expect(result.status).not.toBe("pinned");
+        const reason = result.status === "pinned" ? "" : result.reason;
+        expect([reason, /zqx/i.test(reason)]).toEqual([reason, false]);
+    });
 });

@@ -24,6 +24,16 @@ describe("hostAccessProblems", () => {
         ["Container volumes: a volumeName that is a path is a bind source", { volumes: { field: "volumes", value: [{ volumeName: "C:\\ProgramData\\docker", containerPath: "C:\\d" }] } }, [/^volumes\[0\].volumeName .* is not a volume name/]],
         ["Container volumes: a volumeName unknown until deploy", { volumes: { field: "volumes", value: [{ volumeName: UNKNOWN_UNTIL_DEPLOY, containerPath: "C:\\d" }] } }, [/volumeName is not known until deploy/]],
         ["Container devices: any host device", { devices: { field: "devices", value: [{ hostPath: "class/5B45201D-F2F2-4F3B-85BB-30FF1F953599" }] } }, [/^devices\[0\].hostPath "class\/5B45201D.*hands a host device/]],
+        ["a service's gMSA credential spec (file)", { credentialSpec: { field: "taskSpec.containerSpec.privileges.credentialSpec", value: { file: "webapp01.json" } } }, [/^taskSpec.containerSpec.privileges.credentialSpec is set: the workload acts on the network as the host's group managed service account \(gMSA\)/]],
+        ["a service's gMSA credential spec (registry)", { credentialSpec: { field: "c", value: { registry: "webapp01" } } }, [/^c is set: .*gMSA/]],
+        ["an empty credential spec: nothing to hand over", { credentialSpec: { field: "c", value: { file: "", registry: undefined } } }, []],
+        ["a credential spec unknown until deploy", { credentialSpec: { field: "c", value: UNKNOWN_UNTIL_DEPLOY } }, [/^c is not known until deploy, so the plan cannot show it names no gMSA/]],
+        ["a credential spec field unknown until deploy", { credentialSpec: { field: "c", value: { file: UNKNOWN_UNTIL_DEPLOY } } }, [/^c is set/]],
+        ["a Container's securityOpts credentialspec", { securityOpts: { field: "securityOpts", value: ["no-new-privileges", "CredentialSpec=file://webapp01.json"] } }, [/^securityOpts\[1\] sets a credentialspec: .*gMSA/]],
+        ["a Container's securityOpts entry unknown until deploy", { securityOpts: { field: "securityOpts", value: [UNKNOWN_UNTIL_DEPLOY] } }, [/^securityOpts\[0\] is not known until deploy, so it may be a gMSA credential spec/]],
+        ["a service port published in host mode", { publishedPorts: { field: "endpointSpec.ports", value: [{ targetPort: 80, publishedPort: 8080 }, { targetPort: 443, publishedPort: 443, publishMode: "host" }] } }, [/^endpointSpec.ports\[1\].publishMode 'host' binds the port on the host's own interfaces/]],
+        ["a port publish mode unknown until deploy", { publishedPorts: { field: "p", value: [{ targetPort: 80, publishMode: UNKNOWN_UNTIL_DEPLOY }] } }, [/^p\[0\].publishMode is not known until deploy, so it may be 'host'/]],
+        ["ingress ports: fine", { publishedPorts: { field: "p", value: [{ targetPort: 80, publishMode: "ingress" }, { targetPort: 81 }] } }, []],
         ["every finding of one workload, in field order", { ...mounts([pipe]), devices: { field: "devices", value: [{ hostPath: "/dev/x" }] } }, [/^mounts\[0\]/, /^devices\[0\]/]],
     ])("untrusted: %s", (_name, facts, expected) => {
         expect(hostAccessProblems("untrusted", facts)).toEqual(expected.map((e) => expect.stringMatching(e)));
@@ -31,5 +41,6 @@ describe("hostAccessProblems", () => {
 
     test("a trusted workload may hold the engine's pipe (by design: it is trusted with the host)", () => {
         expect(hostAccessProblems("trusted", { ...mounts([pipe]), devices: { field: "devices", value: [{ hostPath: "/dev/x" }] } })).toEqual([]);
+        expect(hostAccessProblems("trusted", { credentialSpec: { field: "c", value: { file: "a.json" } }, publishedPorts: { field: "p", value: [{ publishMode: "host" }] } })).toEqual([]);
     });
 });
