@@ -1,6 +1,6 @@
 /**
  * No child process outlives the plan: a program that never ends is stopped by --timeout, and a
- * plan stopped by SIGTERM or SIGINT ends the program runner, the program's own subprocess and
+ * plan stopped by SIGTERM or SIGINT ends the program, the program's own subprocess and
  * the policy pack server. Checked in /proc, with real processes.
  */
 import * as path from "path";
@@ -30,8 +30,8 @@ test.concurrent.each([
     ["SIGTERM", 143, "windows-isolation plan", BIN_PLAN_ENTRY],
 ] as const)("a plan stopped by %s ends the program, its subprocess and the pack server (exit %d, started as %s)", async (signal, exitCode, _how, entry) => {
     const plan = startPlan(["--program", neverEnds, "--stack", "test"], [...entry]);
-    const before = await waitForProcesses(plan.token, (ps) => has(ps, /runProgram\.js/) && has(ps, /^sleep 3600$/) && has(ps, /run-policy-pack/));
-    expect(before.length).toBeGreaterThanOrEqual(4); // plan, runner, sleep, pack server
+    const before = await waitForProcesses(plan.token, (ps) => has(ps, /@pulumi\/pulumi\/cmd\/run\/index\.js/) && has(ps, /^sleep 3600$/) && has(ps, /run-policy-pack/));
+    expect(before.length).toBeGreaterThanOrEqual(4); // plan, the program (node under unshare and its init), sleep, pack server
     plan.child.kill(signal);
     const run = await plan.done;
     expect(run.code).toBe(exitCode);
