@@ -27,8 +27,8 @@ export function planEnv(extra: NodeJS.ProcessEnv = {}, typeCheck = false): NodeJ
     return env;
 }
 
-export function runPlan(args: string[], opts: { env?: NodeJS.ProcessEnv; typeCheck?: boolean } = {}): Promise<PlanRun> {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+export function runPlan(args: string[], opts: { env?: NodeJS.ProcessEnv; typeCheck?: boolean; out?: string } = {}): Promise<PlanRun> {
+    const out = opts.out ?? fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
     const child = spawn(process.execPath, [BUILT_CLI, "plan", "--out", out, ...args], {
         cwd: ROOT,
         env: planEnv(opts.env, opts.typeCheck),

@@ -11,14 +11,14 @@ const neverEnds = path.join(FIXTURES, "never-ends");
 const has = (ps: { cmdline: string }[], re: RegExp) => ps.some((p) => re.test(p.cmdline));
 
 test.concurrent("--timeout stops a program that never ends: exit 2 naming the timeout and the resources registered; nothing survives", async () => {
-    // A bound well above the program's start-up (the built runner, the SDK's load: about a second of
-    // CPU) on a machine running a second suite beside this one, so the count the message names is
+    // A bound well above the program's start-up (Pulumi's runtime, ts-node and the SDK's load: a few
+    // seconds of CPU) on a machine running a second suite beside this one, so the count the message names is
     // the program's 3 registrations, not a race with its start.
-    const plan = startPlan(["--program", neverEnds, "--stack", "test", "--timeout", "15"]);
+    const plan = startPlan(["--program", neverEnds, "--stack", "test", "--timeout", "45"]);
     const run = await plan.done;
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
-        /^plan: the program test\/fixtures\/programs\/never-ends \(stack test\) did not finish within --timeout 15 s and was stopped; it had registered 3 resource\(s\); raise --timeout if it really needs longer$/m,
+        /^plan: the program test\/fixtures\/programs\/never-ends \(stack test\) did not finish within --timeout 45 s and was stopped; it had registered 3 resource\(s\); raise --timeout if it really needs longer$/m,
     );
     expect(run.stdout).toBe("");
     expect(processesWith(TOKEN_VAR, plan.token)).toEqual([]);
