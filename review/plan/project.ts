@@ -120,7 +120,7 @@ export function resolveTarget(opts: { program?: string; stack?: string; cwd: str
     return { projectDir, programDir, entryPoint, runtimeOptions, configFile, config: { project: project.name, stack, values, secretKeys, placeholders } };
 }
 
-const PREVIEW_INSTEAD = "the plan cannot resolve it; judge this stack with `pulumi preview --policy-pack policy` instead";
+const PREVIEW_INSTEAD = "judge this stack with `pulumi preview --policy-pack policy` instead";
 
 /**
  * A stack file whose config the plan cannot see as the program would: an `environment:` (Pulumi
@@ -129,14 +129,14 @@ const PREVIEW_INSTEAD = "the plan cannot resolve it; judge this stack with `pulu
  */
 function refuseUnresolvable(configFile: string, stackFile: { config?: unknown; environment?: unknown }): void {
     if (stackFile.environment !== undefined && stackFile.environment !== null) {
-        throw new PlanInputError(`${configFile}: 'environment:' imports Pulumi ESC environment(s) ${JSON.stringify(stackFile.environment)} whose config ${PREVIEW_INSTEAD}`);
+        throw new PlanInputError(`${configFile}: 'environment:' imports Pulumi ESC environment(s) ${JSON.stringify(stackFile.environment)} whose config the plan cannot resolve; ${PREVIEW_INSTEAD}`);
     }
     const config = stackFile.config;
     if (config === undefined || config === null) return;
     if (typeof config !== "object" || Array.isArray(config)) throw new PlanInputError(`${configFile}: 'config:' must be a map of key to value`);
     for (const [k, v] of Object.entries(config as Record<string, unknown>)) {
         const isTopSecure = v !== null && typeof v === "object" && "secure" in v;
-        if (!isTopSecure && hasNestedSecure(v)) throw new PlanInputError(`${configFile}: config '${k}' holds a 'secure:' value inside structured config; ${PREVIEW_INSTEAD}`);
+        if (!isTopSecure && hasNestedSecure(v)) throw new PlanInputError(`${configFile}: config '${k}' holds a 'secure:' value inside structured config, which the plan cannot resolve; ${PREVIEW_INSTEAD}`);
     }
 }
 

@@ -14,8 +14,19 @@
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 
-/** `exec 3<&0`: fd 3 keeps the starter's pipe, as POSIX sh gives an asynchronous list /dev/null as stdin. */
-const INIT = ["exec 3<&0 0</dev/null", '"$@" 3<&- & c=$!', '{ cat <&3 >/dev/null; kill -KILL "$c"; } &', "exec 3<&-", 'wait "$c"'].join("\n");
+/**
+ * `exec 3<&0`: fd 3 keeps the starter's pipe, as POSIX sh gives an asynchronous list /dev/null as
+ * stdin. The first argument is the PWD the command gets (sh sets its own from its folder): the
+ * starter's, so the command's environment is the one it was given.
+ */
+const INIT = [
+    'p=$1; shift; if [ -n "$p" ]; then export PWD="$p"; else unset PWD; fi',
+    "exec 3<&0 0</dev/null",
+    '"$@" 3<&- & c=$!',
+    '{ cat <&3 >/dev/null; kill -KILL "$c"; } &',
+    "exec 3<&-",
+    'wait "$c"',
+].join("\n");
 
 function unshareArgs(): string[] {
     const asRoot = process.getuid?.() === 0;
@@ -42,7 +53,7 @@ export function containmentProblem(): string | undefined {
  * status is the command's, and once it has exited nothing of the namespace is left.
  */
 export function spawnInPidNamespace(command: string, args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
-    return spawn("unshare", [...unshareArgs(), "--", "/bin/sh", "-c", INIT, "sh", command, ...args], {
+    return spawn("unshare", [...unshareArgs(), "--", "/bin/sh", "-c", INIT, "sh", opts.env.PWD ?? "", command, ...args], {
         cwd: opts.cwd,
         env: opts.env,
         stdio: ["pipe", "pipe", "pipe"],
