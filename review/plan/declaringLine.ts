@@ -1,60 +1,33 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- protobuf requests have no TypeScript types */
 /**
- * Where the program declares a resource: the first stack frame inside the program directory (and
- * outside node_modules), at its TypeScript line. Runs in the program runner for every
- * registration, so it reads V8's call sites instead of a formatted stack, and maps only that one
- * frame through the source map typescriptHook kept for the file (Node's own source-map support
- * is off: it would map every stack Pulumi's SDK formats).
+ * Where the program declares a resource, from what Pulumi's SDK sends with every registration:
+ * the request's stack trace (RegisterResourceRequest.stackTrace, the frames below the resource's
+ * constructor, already mapped to TypeScript lines by the runtime's source maps), first frame
+ * inside the program directory and outside node_modules, so a resource a component creates is
+ * shown at the program's line that declares the component. When no frame is the program's, the
+ * request's sourcePosition (the constructor's caller) if it is.
  */
-import { SourceMap } from "module";
 import * as path from "path";
+import { fileURLToPath } from "url";
 import { SourceLocation } from "../analyzer/resource";
 
-const SOURCE_MAPS = Symbol.for("windows-isolation.plan.sourceMaps");
-
-const DECLARING_FRAMES = 10;
-
-/** The call stack below `below` (not itself), as V8 call sites. */
-function callSites(below: (...args: never[]) => unknown): NodeJS.CallSite[] {
-    const prepare = Error.prepareStackTrace;
-    const limit = Error.stackTraceLimit;
-    Error.prepareStackTrace = (_err, sites) => sites;
-    // The runner keeps stacks empty everywhere else (runProgram.ts); V8's default depth here.
-    Error.stackTraceLimit = DECLARING_FRAMES;
+function position(pos: any): SourceLocation | undefined {
+    const uri: string | undefined = pos?.getUri?.();
+    if (!uri || !uri.startsWith("file:")) return undefined;
     try {
-        const holder: { stack?: NodeJS.CallSite[] } = {};
-        Error.captureStackTrace(holder, below);
-        return Array.isArray(holder.stack) ? holder.stack : [];
-    } finally {
-        Error.prepareStackTrace = prepare;
-        Error.stackTraceLimit = limit;
+        return { file: fileURLToPath(uri), line: pos.getLine(), column: pos.getColumn() };
+    } catch {
+        return undefined;
     }
 }
 
-const parsed = new Map<string, SourceMap | null>();
-
-/** A generated position of a transpiled file at its source position, as Node's source-map support maps it. */
-function mapped(file: string, line: number, column: number): SourceLocation {
-    let map = parsed.get(file);
-    if (map === undefined) {
-        const text = ((globalThis as Record<symbol, unknown>)[SOURCE_MAPS] as Map<string, string> | undefined)?.get(file);
-        map = text ? new SourceMap(JSON.parse(text)) : null;
-        parsed.set(file, map);
+export function declaringLine(req: any, programDir: string): SourceLocation | undefined {
+    const inProgram = (l: SourceLocation | undefined): l is SourceLocation =>
+        l !== undefined && l.line > 0 && l.file.startsWith(programDir + path.sep) && !l.file.includes(`${path.sep}node_modules${path.sep}`);
+    for (const frame of req.getStacktrace?.()?.getFramesList?.() ?? []) {
+        const where = position(frame.getPc?.());
+        if (inProgram(where)) return where;
     }
-    const entry = map?.findEntry(line - 1, column - 1) as { originalLine?: number; originalColumn?: number; originalSource?: string } | undefined;
-    if (!entry?.originalSource || entry.originalLine === undefined || entry.originalColumn === undefined) return { file, line, column };
-    return { file, line: entry.originalLine + 1, column: entry.originalColumn + 1 };
-}
-
-/** The declaring line of whatever called `caller` (frames from `caller`'s caller on). */
-export function declaringLine(programDir: string, caller: (...args: never[]) => unknown): SourceLocation | undefined {
-    for (const site of callSites(caller)) {
-        const name = site.getFileName();
-        const line = site.getLineNumber();
-        const column = site.getColumnNumber();
-        if (!name || line === null || column === null || !path.isAbsolute(name)) continue;
-        const file = path.resolve(name);
-        if (!file.startsWith(programDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-        return mapped(file, line, column);
-    }
-    return undefined;
+    const source = position(req.getSourceposition?.());
+    return inProgram(source) ? source : undefined;
 }

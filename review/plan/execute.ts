@@ -1,24 +1,26 @@
 /**
- * Runs the Pulumi program in a child process, so a program that throws, exits or hangs ends only
- * that process and the plan reports its error. TypeScript is transpiled in that process by
- * typescriptHook (the program's own `typescript`, transpile only, always CommonJS). The child
- * leads its own process group: a timeout, or the plan ending any other way, ends it and
- * everything the program started. The program's SDK registers its resources with the plan's own
- * monitor (monitorServer.ts) in this process, as a real program registers them with the engine
- * in another: what the plan judges is what that monitor received, taken only when the runner
- * exited 0 after its last message said ok and nothing failed or arrived late at the monitor.
+ * Runs the Pulumi program as `pulumi preview` runs it: Pulumi's own Node.js runtime
+ * (`@pulumi/pulumi/cmd/run` of the program's SDK) with the arguments and environment Pulumi's
+ * Node.js language host gives it (languageHost.ts), pointed at the plan's own monitor and engine
+ * (monitorServer.ts) in this process. Nothing of the plan's is in the program's process: what the
+ * plan judges, the declaring lines, the program's error and the secrets all come over Pulumi's own
+ * protocol. The program runs in a PID namespace of its own (pidNamespace.ts): a timeout, or the
+ * plan ending any other way, ends it and everything it started, detached or not. The result is
+ * taken only after the namespace is gone, and only when the run ended as a successful run ends:
+ * exit 0 after the runtime signalled the end of the program (SignalAndWaitForShutdown), no error
+ * logged and nothing cut off or late at the monitor.
  */
-import { fork } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { endGroup, track } from "../process/children";
-import { RecordedResource, SourceLocation } from "../analyzer/resource";
+import { containmentProblem, spawnInPidNamespace } from "../process/pidNamespace";
+import { RecordedResource } from "../analyzer/resource";
 import { defaultProviderLocation } from "./defaultProvider";
+import { languageHostLaunch } from "./languageHost";
 import { startMonitorServer } from "./monitorServer";
-import { ProgramResult, RunnerDone } from "./recorded";
+import { ProgramResult } from "./recorded";
 import { longestFirst } from "./secrets";
-import { PlanTarget } from "./project";
+import { PlanInputError, PlanTarget } from "./project";
+import { inStableOrder } from "./stableOrder";
 
 export interface ExecuteOptions {
     /** Called with the number of resources registered so far, while the program runs. */
@@ -36,58 +38,29 @@ export class ProgramTimeoutError extends Error {
     }
 }
 
+/** The language host's nodeJSProcessExitedAfterShowingUserActionableMessage: the runtime logged the program's error itself. */
+const EXITED_AFTER_LOGGING = 32;
+/** How much of the program's stderr is kept, for the last line of a program that failed without logging. */
+const STDERR_TAIL = 64 * 1024;
+
 export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = {}): Promise<ProgramResult> {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), "wi-plan-"));
-    const requestFile = path.join(work, "request.json");
-    fs.writeFileSync(requestFile, JSON.stringify({ programDir: target.programDir, config: target.config }));
-    const monitor = await startMonitorServer(target.config, opts.onProgress);
+    const problem = containmentProblem();
+    if (problem) throw new PlanInputError(problem);
+    const monitor = await startMonitorServer(target.config, target.programDir, opts.onProgress);
+    let syncDir: string | undefined;
     try {
-        // runProgram.ts and typescriptHook.ts from source, their .js from the built package. The
-        // hook is preloaded; from source it is first transpiled on its own (it imports nothing
-        // of ours), so the same hook also loads runProgram.ts and the repository's programs.
-        const ext = path.extname(__filename);
-        const runner = path.join(__dirname, `runProgram${ext}`);
-        const hook = ext === ".ts" ? transpileHook(work) : path.join(__dirname, "typescriptHook.js");
-        const child = track(
-            fork(runner, [requestFile], {
-                cwd: target.projectDir,
-                execArgv: ["-r", hook],
-                stdio: ["ignore", "pipe", "pipe", "ipc"],
-                detached: true,
-                env: {
-                    ...process.env,
-                    // The program's own typescript first; ours (when it has one) for the runner from source.
-                    WINDOWS_ISOLATION_PLAN_TS: JSON.stringify({ projectDir: target.projectDir, resolveFrom: [target.projectDir, __dirname] }),
-                    ...sdkEnvironment(target, monitor.address),
-                },
-            }),
-        );
-        // Both before anything can happen: 'exit' may come before the last messages are read; the
-        // channel closes after them.
+        const launch = languageHostLaunch(target, monitor.address);
+        syncDir = launch.syncDir;
+        const child = track(spawnInPidNamespace("node", launch.args, { cwd: target.programDir, env: launch.env }));
         const exited = new Promise<number | null>((resolve) =>
-            child.once("exit", (c) => {
+            child.once("exit", (code) => {
                 monitor.runnerExited();
-                resolve(c);
+                resolve(code);
             }),
         );
-        const channelClosed = new Promise<void>((resolve) => child.once("disconnect", resolve));
         let stderr = "";
-        child.stderr!.on("data", (d) => (stderr += String(d)));
+        child.stderr!.on("data", (d) => (stderr = (stderr + String(d)).slice(-STDERR_TAIL)));
         child.stdout!.on("data", () => undefined); // the program's own console output is not part of the plan
-        // Secrets arrive as the program shows them: also a runner that never finishes has them cut.
-        const secrets = new Set<string>();
-        let done: RunnerDone | undefined;
-        let afterDone = false;
-        // RunnerMessage, each field checked: the program runs in that process.
-        child.on("message", (m: { secrets?: unknown; done?: unknown }) => {
-            if (done) {
-                // The runner sends nothing after its last message: something else in that process does.
-                afterDone = true;
-                return;
-            }
-            if (Array.isArray(m?.secrets)) for (const v of m.secrets) if (typeof v === "string") secrets.add(v);
-            if (m?.done !== undefined) done = runnerDone(m.done);
-        });
         let timedOut = false;
         const timer =
             opts.timeoutSeconds === undefined
@@ -95,97 +68,40 @@ export async function executeProgram(target: PlanTarget, opts: ExecuteOptions = 
                 : setTimeout(() => {
                       timedOut = true;
                       void endGroup(child, 0);
-                      // Whoever still holds the channel or the monitor open (a process that left the group) cannot keep the plan waiting.
-                      if (child.connected) child.disconnect();
                       monitor.abort();
                   }, opts.timeoutSeconds * 1000);
         const code = await exited;
-        // The program may have left processes of its own behind in its group.
+        // unshare has exited: its namespace, and everything the program started, is gone.
         await endGroup(child);
-        if (child.connected) await channelClosed;
         // What the plan judges: what its monitor received, nothing after this.
         const received = await monitor.finish();
         clearTimeout(timer);
         if (timedOut) throw new ProgramTimeoutError(opts.timeoutSeconds!, monitor.registered());
-        const allSecrets = longestFirst([...received.secrets, ...secrets]);
-        const failed = (error: string): ProgramResult => ({ ok: false, error, secrets: allSecrets });
-        if (afterDone) {
-            return failed("the program process sent more after its last message (did the program send a message of its own over the plan's channel?); the plan judges no result it cannot trust");
-        }
+        const secrets = longestFirst(received.secrets);
+        const failed = (error: string): ProgramResult => ({ ok: false, error, secrets });
         if (received.failure !== undefined) return failed(received.failure);
-        if (done && !done.ok) return failed(done.error);
-        if (!done) {
+        if (code !== 0) {
             const lastLine = stderr.trim().split("\n").filter((l) => l.trim() !== "" && !/^\s+at /.test(l)).slice(-1)[0];
-            return failed(`the program process exited with code ${code}${lastLine ? `: ${lastLine}` : ""}`);
+            const what = code === EXITED_AFTER_LOGGING ? "after logging an error the plan did not receive" : `with code ${code}`;
+            return failed(`the program process exited ${what}${lastLine ? `: ${lastLine}` : ""}`);
         }
-        if (code !== 0) return failed(`the program process exited with code ${code} after its last message; the plan judges no result it cannot trust`);
-        return { ok: true, resources: located(received.resources, done.locations, target.configFile), outputs: received.outputs, secrets: allSecrets };
+        if (!received.shutdownSignalled) {
+            return failed(
+                "the program process exited with code 0 before Pulumi's runtime signalled the end of the program (did the program end its own process?); resources it had not yet registered are unknown, and the plan judges no partial program",
+            );
+        }
+        return { ok: true, resources: inStableOrder(located(received.resources, target.configFile)), outputs: received.outputs, secrets };
     } finally {
         monitor.abort();
-        fs.rmSync(work, { recursive: true, force: true });
+        if (syncDir) fs.rmSync(syncDir, { recursive: true, force: true });
     }
 }
 
-/** The environment the Pulumi CLI gives a program (@pulumi/pulumi cmd/run/index.js), with the plan's monitor as its engine. */
-function sdkEnvironment(target: PlanTarget, address: string): NodeJS.ProcessEnv {
-    return {
-        PULUMI_NODEJS_MONITOR: address,
-        PULUMI_NODEJS_ENGINE: address,
-        PULUMI_NODEJS_PROJECT: target.config.project,
-        PULUMI_NODEJS_STACK: target.config.stack,
-        PULUMI_NODEJS_DRY_RUN: "true",
-        // The plan has no organization, as under the mocks it replaced; and no config of the user's shell.
-        PULUMI_NODEJS_ORGANIZATION: undefined,
-        PULUMI_CONFIG: undefined,
-        PULUMI_CONFIG_SECRET_KEYS: undefined,
-    };
-}
-
-/**
- * Each resource at its declaring line: the n-th registration of a `type::name` at its n-th
- * declaration (as the runner saw them; a line misplaced by the program decides nothing), a
- * default provider at its package's config.
- */
-function located(resources: readonly Omit<RecordedResource, "location">[], locations: Record<string, SourceLocation[]>, configFile: string | undefined): RecordedResource[] {
-    const used = new Map<string, number>();
+/** A default provider at its package's config in the stack file (it has no declaring line). */
+function located(resources: readonly RecordedResource[], configFile: string | undefined): RecordedResource[] {
     return resources.map((r) => {
-        if (r.defaultProvider) {
-            const where = defaultProviderLocation(configFile, r.type.slice("pulumi:providers:".length));
-            return where ? { ...r, location: where } : r;
-        }
-        const key = `${r.type}::${r.name}`;
-        const n = used.get(key) ?? 0;
-        used.set(key, n + 1);
-        const where = Object.hasOwn(locations, key) ? locations[key][n] : undefined;
+        if (!r.defaultProvider) return r;
+        const where = defaultProviderLocation(configFile, r.type.slice("pulumi:providers:".length));
         return where ? { ...r, location: where } : r;
     });
-}
-
-/** The runner's last message as RunnerDone; any other shape is a failed program (never a result). */
-function runnerDone(v: unknown): RunnerDone {
-    const d = (v ?? {}) as Record<string, unknown>;
-    if (d.ok === true && isLocations(d.locations)) return { ok: true, locations: d.locations };
-    if (d.ok === false && typeof d.error === "string") return { ok: false, error: d.error };
-    return { ok: false, error: "the program process sent a malformed last message" };
-}
-
-function isLocation(v: unknown): v is SourceLocation {
-    const l = v as Record<string, unknown> | null;
-    return l !== null && typeof l === "object" && typeof l.file === "string" && typeof l.line === "number" && typeof l.column === "number";
-}
-
-function isLocations(v: unknown): v is Record<string, SourceLocation[]> {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
-    return Object.values(v).every((list) => Array.isArray(list) && list.every(isLocation));
-}
-
-/** From the source tree: typescriptHook.ts as JavaScript in the plan's work folder, transpiled with our own typescript. */
-function transpileHook(work: string): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a dev dependency, only when running from source
-    const ts: typeof import("typescript") = require("typescript");
-    const source = path.join(__dirname, "typescriptHook.ts");
-    const out = ts.transpileModule(fs.readFileSync(source, "utf8"), { fileName: source, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    const file = path.join(work, "typescriptHook.js");
-    fs.writeFileSync(file, out.outputText);
-    return file;
 }

@@ -1,9 +1,9 @@
 /**
  * npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--timeout <s>]
  *
- * Offline preview and policy report: runs the Pulumi program under mocks with the stack's
- * config, evaluates every recorded resource through the policy pack's own analyzer server (as
- * `pulumi preview --policy-pack policy` would), prints the workload table and writes plan.md,
+ * Offline preview and policy report: runs the Pulumi program under Pulumi's own Node.js runtime
+ * against the plan's own resource monitor, with the stack's config, evaluates every recorded
+ * resource through the policy pack's own analyzer server (as `pulumi preview --policy-pack policy` would), prints the workload table and writes plan.md,
  * plan.json and plan.sarif. Exit 0 clean, 1 mandatory violation, 2 bad arguments, a weakened
  * mandatory policy, or the program failed or ran past --timeout. No child process outlives it.
  */
@@ -19,6 +19,7 @@ import { buildReport, renderMarkdown, renderText } from "./report";
 import { renderSarif } from "./sarif";
 import { longestFirst, redact, secretValues } from "./secrets";
 import { sourceRoot } from "./sourceRoot";
+import { writeAtomic } from "./writeAtomic";
 import { describeArgProblem, scanArgs } from "../cli/args";
 import { ExitCode } from "../cli/exitCode";
 import { packageVersion } from "../cli/version";
@@ -142,9 +143,10 @@ export async function main(argv: readonly string[]): Promise<number> {
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
             const version = packageVersion();
-            fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-            fs.writeFileSync(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
-            fs.writeFileSync(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
+            // Only now, with the program and all it started gone (executeProgram), and each whole or not at all.
+            writeAtomic(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
+            writeAtomic(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
+            writeAtomic(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
             console.log(renderText(report, process.cwd()));
             console.log(`Wrote ${["plan.md", "plan.json", "plan.sarif"].map((f) => path.relative(userCwd, path.join(outDir, f))).join(", ")}`);
             return report.exitCode;

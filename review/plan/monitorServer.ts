@@ -1,17 +1,21 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the generated gRPC stubs and protobuf messages have no TypeScript types */
 /**
  * The plan's own resource monitor and engine: a gRPC server on 127.0.0.1 in the plan's process,
- * which the program's SDK is pointed at (PULUMI_NODEJS_MONITOR / PULUMI_NODEJS_ENGINE) as the
+ * which Pulumi's runtime in the program's process is pointed at (`--monitor` / `--engine`) as the
  * Pulumi CLI points it at the real engine. What the plan judges is what arrives here
  * (planRecorder.ts): nothing the program does inside its own process can take a registration
- * back. Connections are accepted on our own socket and handed to gRPC, so the plan knows when
- * the runner's last connection has closed, i.e. when everything it wrote has been read.
+ * back. The engine side receives what the CLI receives: the program's errors and messages
+ * (Engine.Log; an error fails the plan, debug lines are answered at once and dropped) and the end
+ * of the program (SignalAndWaitForShutdown). Connections are accepted on our own socket and
+ * handed to gRPC, so the plan knows when the program's last connection has closed, i.e. when
+ * everything it wrote has been read.
  */
 import * as grpc from "@grpc/grpc-js";
 import * as net from "net";
 import { RecordedResource } from "../analyzer/resource";
 import { CallTracker } from "./callTracker";
 import { PlanRecorder } from "./planRecorder";
+import { programErrorText } from "./programError";
 import { ProgramConfig } from "./recorded";
 /* eslint-disable @typescript-eslint/no-require-imports */
 const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb");
@@ -48,10 +52,12 @@ const FEATURES: Record<string, boolean> = {
 
 /** The result of a run, taken once the runner has exited. `failure`: why the plan cannot judge it. */
 export interface MonitorResult {
-    readonly resources: Omit<RecordedResource, "location">[];
+    readonly resources: RecordedResource[];
     readonly outputs: Record<string, unknown>;
     readonly secrets: string[];
     readonly failure?: string;
+    /** Pulumi's runtime called SignalAndWaitForShutdown: the program ran to its end (cmd/run's last `beforeExit`). */
+    readonly shutdownSignalled: boolean;
 }
 
 export interface MonitorServer {
@@ -68,8 +74,8 @@ export interface MonitorServer {
 
 type Handler = (request: any) => any;
 
-export async function startMonitorServer(config: ProgramConfig, onProgress?: (registered: number) => void): Promise<MonitorServer> {
-    const recorder = new PlanRecorder(config, onProgress);
+export async function startMonitorServer(config: ProgramConfig, programDir: string, onProgress?: (registered: number) => void): Promise<MonitorServer> {
+    const recorder = new PlanRecorder(config, programDir, onProgress);
     const calls = new CallTracker();
     // Channelz (per-call tracking for gRPC's admin service) costs a share of every call and nobody asks it.
     const server = new grpc.Server({ interceptors: [calls.interceptor], "grpc.enable_channelz": 0, "grpc.max_receive_message_length": MAX_MESSAGE, "grpc.max_send_message_length": MAX_MESSAGE });
@@ -96,7 +102,9 @@ export async function startMonitorServer(config: ProgramConfig, onProgress?: (re
                 });
         };
     let rootUrn = "";
+    let shutdownSignalled = false;
     const empty = () => new emptyProto.Empty();
+    const emptyAnswer = empty();
     const nothingKnown = () => new structProto.Struct();
     server.addService(resourceRpc.ResourceMonitorService, {
         supportsFeature: unary((req) => new resourceProto.SupportsFeatureResponse().setHassupport(FEATURES[req.getId()] === true)),
@@ -151,13 +159,23 @@ export async function startMonitorServer(config: ProgramConfig, onProgress?: (re
         registerResourceHook: unary(() => empty()),
         registerErrorHook: unary(() => empty()),
         registerPackage: unary(() => new resourceProto.RegisterPackageResponse().setRef("mock-uuid")),
-    });
-    server.addService(engineRpc.EngineService, {
-        log: unary((req) => {
-            // An error logged fails `pulumi preview`; so it fails the plan, with the program's words.
-            if (req.getSeverity() === engineProto.LogSeverity.ERROR) recorder.fail(req.getMessage());
+        // The runtime's last call of a successful run (cmd/run index.js, at the last `beforeExit`):
+        // the engine answers once its own work is done; the plan has none left.
+        signalAndWaitForShutdown: unary(() => {
+            shutdownSignalled = true;
             return empty();
         }),
+    });
+    const ERROR = engineProto.LogSeverity.ERROR;
+    server.addService(engineRpc.EngineService, {
+        log: (call: { request: any }, callback: (err: null, response: any) => void): void => {
+            // The SDK sends a few debug lines per resource, each waiting for the last: answered at
+            // once, outside the counted handlers (they decide nothing; the CLI shows them only at --debug).
+            // An error logged fails `pulumi preview`; so it fails the plan, with the program's words.
+            // Info and warning lines are the program's console, not part of the plan's report.
+            if (call.request.getSeverity() === ERROR) recorder.fail(programErrorText(call.request.getMessage()));
+            callback(null, emptyAnswer);
+        },
         getRootResource: unary(() => new engineProto.GetRootResourceResponse().setUrn(rootUrn)),
         setRootResource: unary((req) => {
             rootUrn = req.getUrn();
@@ -220,6 +238,7 @@ export async function startMonitorServer(config: ProgramConfig, onProgress?: (re
                 outputs: recorder.outputs,
                 secrets: [...recorder.secrets],
                 failure: recorder.failure ?? problem,
+                shutdownSignalled,
             };
         },
         abort: stop,

@@ -9,11 +9,15 @@
  * computes it, id `<name>-id` (`<name>-provider-id` for a provider), the inputs as the state.
  */
 import { RecordedResource } from "../analyzer/resource";
+import { declaringLine } from "./declaringLine";
 import { defaultProvider, defaultProviderDisabled, defaultProviderName, disabledDefaultProviderMessage } from "./defaultProvider";
 import { EngineTransforms } from "./engineTransforms";
 import { ignoredJudgedChanges } from "./ignoredChanges";
 import { ProgramConfig } from "./recorded";
 import { secretValues } from "./secrets";
+
+/** The secret values in a resource's (or the stack's) outputs, as in its inputs. */
+const secretLeavesIn = (outputs: Record<string, unknown>) => secretValues([{ inputs: outputs } as RecordedResource]);
 
 export const INVOKE_TRANSFORM_REFUSED =
     "the program calls pulumi.runtime.registerInvokeTransform: the engine would rewrite provider function calls (invokes) with it, and the plan cannot apply that, since it answers invokes without any provider; judge this program with `pulumi preview --policy-pack policy` instead";
@@ -28,7 +32,7 @@ export interface Registered {
 }
 
 export class PlanRecorder {
-    readonly resources: Omit<RecordedResource, "location">[] = [];
+    readonly resources: RecordedResource[] = [];
     readonly secrets = new Set<string>();
     outputs: Record<string, unknown> = {};
     /** The first reason the plan cannot judge the program; the plan then fails it. */
@@ -41,6 +45,7 @@ export class PlanRecorder {
 
     constructor(
         private readonly config: ProgramConfig,
+        private readonly programDir: string,
         private readonly onRecord?: (count: number) => void,
     ) {}
 
@@ -87,6 +92,7 @@ export class PlanRecorder {
         const inputs = (object?.toJavaScript() ?? {}) as Record<string, unknown>;
         // The engine records a provider's plugin source in its inputs (source_eval.go SetProviderURL), where the policies read it.
         if (type.startsWith("pulumi:providers:") && req.getPlugindownloadurl()) inputs.pluginDownloadURL = req.getPlugindownloadurl();
+        const location = declaringLine(req, this.programDir);
         this.record({
             urn,
             type,
@@ -95,6 +101,7 @@ export class PlanRecorder {
             parent: parent || undefined,
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs,
+            ...(location ? { location } : {}),
         });
         const id = type.startsWith("pulumi:providers:") ? `${name}-provider-id` : `${name}-id`;
         this.states.set(urn, { urn, id, state: inputs });
@@ -103,6 +110,7 @@ export class PlanRecorder {
 
     /** RegisterResourceOutputs: the stack's are the program's outputs. */
     registerOutputs(urn: string, outputs: Record<string, unknown>): void {
+        for (const s of secretLeavesIn(outputs)) this.secrets.add(s);
         if (urn === this.rootUrn) this.outputs = outputs;
         const known = this.states.get(urn);
         if (known) known.state = outputs;
@@ -117,7 +125,7 @@ export class PlanRecorder {
         this.fail(INVOKE_TRANSFORM_REFUSED);
     }
 
-    private record(r: Omit<RecordedResource, "location">): void {
+    private record(r: RecordedResource): void {
         for (const s of secretValues([r as RecordedResource])) this.secrets.add(s);
         this.resources.push(r);
         this.onRecord?.(this.resources.length);

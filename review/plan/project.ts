@@ -1,9 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- recorded inputs are engine JSON of any shape; every read is checked */
 /**
  * Finds the Pulumi project, program and stack config the plan runs, the way the Pulumi CLI
- * does: Pulumi.yaml (`name`, `main`, `stackConfigDir`, project `config`) and
- * `<stackConfigDir>/Pulumi.<stack>.yaml`. `secure:` values cannot be decrypted here, so each is
- * replaced by a clearly marked placeholder and kept secret.
+ * does: Pulumi.yaml (`name`, `runtime`, `main`, `stackConfigDir`, project `config`) and
+ * `<stackConfigDir>/Pulumi.<stack>.yaml`. `main` gives the program's working directory and
+ * entry point as the CLI's getPwdMain (pkg/engine/project.go) does. `secure:` values cannot be
+ * decrypted here, so each is replaced by a clearly marked placeholder and kept secret; config
+ * the plan cannot see through (a Pulumi ESC `environment:`, a secure value inside structured
+ * config) is refused.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,14 +16,21 @@ import { ProgramConfig } from "./recorded";
 export class PlanInputError extends Error {}
 
 export interface PlanTarget {
+    /** Where Pulumi.yaml is (the language host's root directory). */
     readonly projectDir: string;
+    /** The program's working directory (the language host's program directory, `--pwd`). */
     readonly programDir: string;
+    /** The entry point the CLI hands the language host: "." (the program directory) or a file name in it. */
+    readonly entryPoint: string;
+    /** Pulumi.yaml `runtime.options`, as the Node.js language host reads them. */
+    readonly runtimeOptions: Readonly<Record<string, unknown>>;
     readonly configFile: string;
     readonly config: ProgramConfig;
 }
 
 interface ProjectFile {
     readonly name?: unknown;
+    readonly runtime?: unknown;
     readonly main?: unknown;
     readonly stackConfigDir?: unknown;
     readonly config?: unknown;
@@ -45,7 +55,7 @@ function findProjectDir(start: string): string {
             if (dir === start) return dir;
             // A project further up counts only if its program is the directory we were given.
             const main = (readYaml(file) as ProjectFile).main;
-            if (typeof main === "string" && path.resolve(dir, main) === start) return dir;
+            if (typeof main === "string" && [path.resolve(dir, main), path.dirname(path.resolve(dir, main))].includes(start)) return dir;
         }
         if (path.dirname(dir) === dir) break;
     }
@@ -72,7 +82,8 @@ export function resolveTarget(opts: { program?: string; stack?: string; cwd: str
     const projectDir = findProjectDir(start);
     const project = readYaml(path.join(projectDir, "Pulumi.yaml")) as ProjectFile;
     if (typeof project.name !== "string" || project.name === "") throw new PlanInputError(`${path.join(projectDir, "Pulumi.yaml")} has no project name`);
-    const programDir = path.resolve(projectDir, typeof project.main === "string" ? project.main : ".");
+    const { programDir, entryPoint } = pwdMain(projectDir, project.main);
+    const runtimeOptions = nodejsRuntimeOptions(projectDir, project.runtime);
     const configDir = path.resolve(projectDir, typeof project.stackConfigDir === "string" ? project.stackConfigDir : ".");
 
     let stack = opts.stack;
@@ -93,7 +104,9 @@ export function resolveTarget(opts: { program?: string; stack?: string; cwd: str
         const value = projectConfigValue(v);
         if (value !== undefined) values[fullKey(k)] = configString(value);
     }
-    const stackConfig = ((readYaml(configFile) as { config?: unknown }).config ?? {}) as Record<string, unknown>;
+    const stackFile = readYaml(configFile) as { config?: unknown; environment?: unknown };
+    refuseUnresolvable(configFile, stackFile);
+    const stackConfig = (stackFile.config ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(stackConfig)) {
         const key = fullKey(k);
         if (v !== null && typeof v === "object" && "secure" in v) {
@@ -104,5 +117,58 @@ export function resolveTarget(opts: { program?: string; stack?: string; cwd: str
             values[key] = configString(v);
         }
     }
-    return { projectDir, programDir, configFile, config: { project: project.name, stack, values, secretKeys, placeholders } };
+    return { projectDir, programDir, entryPoint, runtimeOptions, configFile, config: { project: project.name, stack, values, secretKeys, placeholders } };
+}
+
+const PREVIEW_INSTEAD = "judge this stack with `pulumi preview --policy-pack policy` instead";
+
+/**
+ * A stack file whose config the plan cannot see as the program would: an `environment:` (Pulumi
+ * ESC, whose values and secrets come from the environment's providers at preview), or a `secure:`
+ * value inside structured config (decrypted by the CLI; the plan would hand the program its ciphertext).
+ */
+function refuseUnresolvable(configFile: string, stackFile: { config?: unknown; environment?: unknown }): void {
+    if (stackFile.environment !== undefined && stackFile.environment !== null) {
+        throw new PlanInputError(`${configFile}: 'environment:' imports Pulumi ESC environment(s) ${JSON.stringify(stackFile.environment)} whose config the plan cannot resolve; ${PREVIEW_INSTEAD}`);
+    }
+    const config = stackFile.config;
+    if (config === undefined || config === null) return;
+    if (typeof config !== "object" || Array.isArray(config)) throw new PlanInputError(`${configFile}: 'config:' must be a map of key to value`);
+    for (const [k, v] of Object.entries(config as Record<string, unknown>)) {
+        const isTopSecure = v !== null && typeof v === "object" && "secure" in v;
+        if (!isTopSecure && hasNestedSecure(v)) throw new PlanInputError(`${configFile}: config '${k}' holds a 'secure:' value inside structured config, which the plan cannot resolve; ${PREVIEW_INSTEAD}`);
+    }
+}
+
+function hasNestedSecure(v: unknown): boolean {
+    if (Array.isArray(v)) return v.some(hasNestedSecure);
+    if (v === null || typeof v !== "object") return false;
+    if ("secure" in v) return true;
+    return Object.values(v).some(hasNestedSecure);
+}
+
+/** As the CLI's getPwdMain: `main` a directory is the working directory with entry "."; a file, its directory and its name. */
+function pwdMain(projectDir: string, main: unknown): { programDir: string; entryPoint: string } {
+    if (main === undefined || main === null || main === "") return { programDir: projectDir, entryPoint: "." };
+    if (typeof main !== "string") throw new PlanInputError(`${path.join(projectDir, "Pulumi.yaml")}: 'main' must be a path`);
+    const full = path.resolve(projectDir, main);
+    let stat: fs.Stats;
+    try {
+        stat = fs.statSync(full);
+    } catch (e) {
+        throw new PlanInputError(`${path.join(projectDir, "Pulumi.yaml")}: project 'main' could not be read: ${(e as Error).message}`);
+    }
+    return stat.isDirectory() ? { programDir: full, entryPoint: "." } : { programDir: path.dirname(full), entryPoint: path.basename(full) };
+}
+
+/** Pulumi.yaml `runtime`: the plan runs Node.js programs only; their `options` go to the language host as they are. */
+function nodejsRuntimeOptions(projectDir: string, runtime: unknown): Record<string, unknown> {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    const r = (typeof runtime === "string" ? { name: runtime } : runtime) as { name?: unknown; options?: unknown } | undefined;
+    if (!r || typeof r !== "object" || r.name !== "nodejs") {
+        throw new PlanInputError(`${file}: runtime ${JSON.stringify(r?.name ?? runtime)} is not supported; the plan runs only 'nodejs' programs (judge others with \`pulumi preview --policy-pack policy\`)`);
+    }
+    if (r.options === undefined || r.options === null) return {};
+    if (typeof r.options !== "object" || Array.isArray(r.options)) throw new PlanInputError(`${file}: runtime.options must be a map`);
+    return r.options as Record<string, unknown>;
 }

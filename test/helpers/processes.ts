@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { hasEnv, liveProcesses, ProcInfo } from "../../review/process/procfs";
-import { ROOT } from "./planCli";
+import { planEnv, ROOT } from "./planCli";
 import { BUILT_CLI } from "./build/builtTools";
 
 export const TOKEN_VAR = "WI_TEST_PROCESS_TOKEN";
@@ -28,7 +28,7 @@ export function startPlan(args: string[], entry: string[] = PLAN_ENTRY): Started
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
     const child = spawn(process.execPath, [...entry, "--out", out, ...args], {
         cwd: ROOT,
-        env: { ...process.env, INIT_CWD: ROOT, [TOKEN_VAR]: token },
+        env: planEnv({ [TOKEN_VAR]: token }),
     });
     let stdout = "";
     let stderr = "";

@@ -164,7 +164,7 @@ describe("a fresh project that installed the tarball", () => {
         expect(major).toBe(5); // peerDependencies.typescript ">=5.0.0 <6.0.0"
         expect(manifest.peerDependencies.typescript).toBe(">=5.0.0 <6.0.0");
         expect(resolved["@pulumi/pulumi"]).toMatch(/^3\./);
-        // The plan's TypeScript runner is our own hook on the project's typescript: no ts-node.
+        // The plan runs the program under Pulumi's runtime, which brings its own ts-node when the project has none: no ts-node installed.
         expect(fs.existsSync(path.join(project, "node_modules", "ts-node"))).toBe(false);
     });
 

@@ -39,9 +39,9 @@ describe("class 1, transforms: the plan applies them as the engine does", () => 
     test("the rows show what deploys: the rewritten service has its own row, trusted and process", () => {
         expect(r.report.workloads.map((w: any) => [w.workload, w.kind, w.trust, w.effectiveIsolation])).toEqual([
             ["job", "WindowsContainer", "untrusted", "hyperv"],
+            ["job-service", "docker.Service", "trusted", "process"],
             ["raw", "docker.Service", "untrusted", "process"],
             ["ordered", "docker.Service", "untrusted", "process"],
-            ["job-service", "docker.Service", "trusted", "process"],
         ]);
         expect(row(r.report, "job").verdicts["workload-matches-component"]).toBe("FAIL");
     });
@@ -70,11 +70,11 @@ describe("class 2, children that contradict their component", () => {
 
     test("every contradicting child has its own row; the impostor's matching service stays on the component's row", () => {
         expect(r.report.workloads.map((w: any) => [w.workload, w.kind, w.trust, w.effectiveIsolation, w.verdicts["workload-matches-component"]])).toEqual([
-            ["imposter", "WindowsContainer", "untrusted", "hyperv", "FAIL"],
             ["relabelled", "WindowsContainer", "untrusted", "hyperv", "FAIL"],
-            ["imposter-sidecar", "docker.Container", "trusted", "daemon default (unknown)", "FAIL"],
-            ["imposter-miner", "docker.Service", "trusted", "process", "FAIL"],
             ["relabelled-service", "docker.Service", "trusted", "process", "FAIL"],
+            ["imposter-miner", "docker.Service", "trusted", "process", "FAIL"],
+            ["imposter-sidecar", "docker.Container", "trusted", "daemon default (unknown)", "FAIL"],
+            ["imposter", "WindowsContainer", "untrusted", "hyperv", "FAIL"],
         ]);
     });
 });
@@ -119,8 +119,8 @@ describe("class 4, image builds run code too", () => {
     test("exit 1: unlabelled builds in process isolation and a docker.Image build are violations; a trusted or hyperv build is not", () => {
         expect(r.run.code).toBe(1);
         expect(findings(r.report)).toEqual([
-            ["untrusted-requires-hyperv", "mandatory", "pr-push"],
             ["untrusted-requires-hyperv", "mandatory", "pr-build"],
+            ["untrusted-requires-hyperv", "mandatory", "pr-push"],
             ["untrusted-requires-hyperv", "mandatory", "pr-image"],
         ]);
         expect(r.run.stdout).toMatch(/^VIOLATION untrusted-requires-hyperv on pr-build \(docker:index\/remoteImage:RemoteImage\) at test\/fixtures\/programs\/untrusted-builds\/index.ts:11: trust 'untrusted' requires build.isolation 'hyperv', got 'process'/m);
@@ -128,11 +128,11 @@ describe("class 4, image builds run code too", () => {
 
     test("each build has its own row", () => {
         expect(r.report.workloads.map((w: any) => [w.workload, w.kind, w.trust, w.effectiveIsolation])).toEqual([
-            ["pr-push", "docker.RegistryImage build", "untrusted (no label)", "process"],
             ["pr-build", "docker.RemoteImage build", "untrusted (no label)", "process"],
-            ["pr-safe", "docker.RemoteImage build", "untrusted (no label)", "hyperv"],
-            ["tools-build", "docker.RemoteImage build", "trusted", "none if buildx builds it"],
+            ["pr-push", "docker.RegistryImage build", "untrusted (no label)", "process"],
             ["pr-image", "docker.Image build", "untrusted (cannot be labelled)", "daemon default (unknown)"],
+            ["tools-build", "docker.RemoteImage build", "trusted", "none if buildx builds it"],
+            ["pr-safe", "docker.RemoteImage build", "untrusted (no label)", "hyperv"],
         ]);
     });
 });
@@ -154,8 +154,8 @@ test("class 7, isolation strings read as Docker reads them: HyperV passes, PROCE
     expect(r.run.code).toBe(1);
     expect(r.report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.effectiveIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([
         ["camel", "HyperV", "hyperv", "pass"],
-        ["shout", "PROCESS", "process", "FAIL"],
         ["dashed", "Hyper-V", "daemon default (unknown)", "FAIL"],
+        ["shout", "PROCESS", "process", "FAIL"],
     ]);
     expect(r.report.findings.find((f: any) => f.resource === "dashed" && f.policy === "untrusted-requires-hyperv").message).toMatch(/'Hyper-V' is not an isolation mode Docker knows, so Docker applies the daemon default/);
 }, 120_000);
@@ -199,8 +199,8 @@ describe("class 9, host access: an untrusted Hyper-V workload handed the engine'
     test("the component's row fails (its service stays on it: isolation and trust match); the volume service passes", () => {
         expect(r.report.workloads.map((w: any) => [w.workload, w.kind, w.effectiveIsolation, w.verdicts["untrusted-no-host-access"], w.verdicts["untrusted-requires-hyperv"]])).toEqual([
             ["pipe-raw", "docker.Service", "hyperv", "FAIL", "pass"],
-            ["scratch", "docker.Service", "hyperv", "pass", "pass"],
             ["pipe-job", "WindowsContainer", "hyperv", "FAIL", "pass"],
+            ["scratch", "docker.Service", "hyperv", "pass", "pass"],
         ]);
     });
 });

@@ -23,7 +23,7 @@ let server: MonitorServer;
 let monitor: any;
 let engine: any;
 beforeEach(async () => {
-    server = await startMonitorServer(CONFIG);
+    server = await startMonitorServer(CONFIG, "/nonexistent-program");
     monitor = new resourceRpc.ResourceMonitorClient(server.address, grpc.credentials.createInsecure());
     engine = new engineRpc.EngineClient(server.address, grpc.credentials.createInsecure());
 });
@@ -98,7 +98,7 @@ test("a stack transform served anywhere but 127.0.0.1 is refused, before the pla
 
 test("a transform whose program is gone fails the registration and the plan", async () => {
     // A port nothing listens on: the program's callback server died with it.
-    const gone = await startMonitorServer(CONFIG);
+    const gone = await startMonitorServer(CONFIG, "/nonexistent-program");
     const port = gone.address.split(":")[1];
     gone.abort();
     await call(monitor, "registerStackTransform", new callbackProto.Callback().setTarget(`127.0.0.1:${port}`).setToken("t"));

@@ -47,4 +47,28 @@ describe("resolveTarget", () => {
         const dir = project({ "index.ts": "" });
         expect(() => resolveTarget({ cwd: dir })).toThrow(/no Pulumi.yaml found/);
     });
+
+    test("main as a file: its folder is the working directory and the file the entry point, as the CLI's getPwdMain; no main: the project folder and '.'", () => {
+        const dir = project({ "Pulumi.yaml": "name: demo\nruntime: nodejs\nmain: app/deploy.ts\n", "app/deploy.ts": "", "Pulumi.dev.yaml": "config: {}\n" });
+        expect(resolveTarget({ cwd: dir })).toMatchObject({ programDir: path.join(dir, "app"), entryPoint: "deploy.ts" });
+        expect(resolveTarget({ program: path.join(dir, "app"), cwd: "/" }).projectDir).toBe(dir);
+        const plain = project({ "Pulumi.yaml": "name: demo\nruntime:\n  name: nodejs\n  options:\n    nodeargs: --require ./t.js\n", "Pulumi.dev.yaml": "config: {}\n" });
+        expect(resolveTarget({ cwd: plain })).toMatchObject({ programDir: plain, entryPoint: ".", runtimeOptions: { nodeargs: "--require ./t.js" } });
+    });
+
+    test("a runtime other than nodejs, or a main that is not there: a clear input error", () => {
+        const python = project({ "Pulumi.yaml": "name: demo\nruntime: python\n", "Pulumi.dev.yaml": "config: {}\n" });
+        expect(() => resolveTarget({ cwd: python })).toThrow(/runtime "python" is not supported; the plan runs only 'nodejs' programs/);
+        const missing = project({ "Pulumi.yaml": "name: demo\nruntime: nodejs\nmain: gone.ts\n", "Pulumi.dev.yaml": "config: {}\n" });
+        expect(() => resolveTarget({ cwd: missing })).toThrow(/project 'main' could not be read/);
+    });
+
+    test.each([
+        ["environment:\n  - team/prod\nconfig: {}\n", /'environment:' imports Pulumi ESC environment\(s\) \["team\/prod"\] whose config the plan cannot resolve; judge this stack with `pulumi preview --policy-pack policy` instead/],
+        ["config:\n  demo:db:\n    password:\n      secure: v1:abc\n", /config 'demo:db' holds a 'secure:' value inside structured config, which the plan cannot resolve; judge this stack with `pulumi preview --policy-pack policy` instead/],
+    ])("a stack file the plan cannot see through is refused: %j", (stackFile, message) => {
+        const dir = project({ "Pulumi.yaml": "name: demo\nruntime: nodejs\n", "Pulumi.dev.yaml": stackFile });
+        expect(() => resolveTarget({ cwd: dir })).toThrow(PlanInputError);
+        expect(() => resolveTarget({ cwd: dir })).toThrow(message);
+    });
 });
