@@ -21,6 +21,8 @@ export * from "./policies/unknownValues";
 export * from "./policies/labelTrust";
 export * from "./policies/untrustedRequiresHyperv";
 export * from "./policies/untrustedNoHostAccess";
+export * from "./policies/untrustedHostPrivileges";
+export * from "./guard/trustedIdentity";
 export * from "./policies/workloadMatchesComponent";
 export * from "./policies/imageHostCompatibility";
 export * from "./policies/hypervHostNestedVirtualization";
