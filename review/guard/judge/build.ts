@@ -23,7 +23,7 @@ export function judgeBuild(query: URLSearchParams, caller: Caller, settings: Gua
     const trust = judgedTrust(read);
     const identity = trustedIdentityProblem(trust, caller, settings);
     if (identity) out.push({ rule: TRUSTED_IDENTITY_RULE, message: identity });
-    out.push(...judgeIsolation(trust, query.get("isolation") ?? undefined, "isolation", settings));
+    if (read.ok) out.push(...judgeIsolation(trust, query.get("isolation") ?? undefined, "isolation", settings));
     out.push(...findings(UNTRUSTED_NO_HOST_ACCESS, hostPrivilegeProblems(trust, { namespaceModes: [{ field: "networkmode", value: query.get("networkmode") ?? undefined }] })));
     return out;
 }

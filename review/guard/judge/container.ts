@@ -47,9 +47,9 @@ export function judgeContainerCreate(body: unknown, caller: Caller, settings: Gu
     const hc = field(body, "HostConfig");
     const shape = [...shapeProblem(body, "the body"), ...shapeProblem(hc, "HostConfig"), ...labelShapeProblems([["Labels", field(body, "Labels")]])];
     if (shape.length > 0) return shape;
-    const { trust, findings: out } = judgeTrust(caller, settings, [field(body, "Labels")]);
+    const { trust, invalidLabel, findings: out } = judgeTrust(caller, settings, [field(body, "Labels")]);
     const isolation = isObject(hc) ? { name: "HostConfig.Isolation", value: hc.Isolation } : { name: "Isolation", value: field(body, "Isolation") };
-    out.push(...judgeIsolation(trust, isolation.value, isolation.name, settings));
+    if (!invalidLabel) out.push(...judgeIsolation(trust, isolation.value, isolation.name, settings));
     out.push(...hostFindings(trust, hc, "HostConfig."), ...hostFindings(trust, body, ""));
     return out;
 }

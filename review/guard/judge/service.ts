@@ -25,8 +25,8 @@ export function judgeServiceSpec(body: unknown, caller: Caller, settings: GuardS
     if (!isObject(spec)) return [{ rule: UNREADABLE_REQUEST, message: `the service has no ${P}, so the guard cannot see what it will run; send a ${P}` }];
     const labels = labelShapeProblems([[`${P}.Labels`, spec.Labels], ["Labels", field(body, "Labels")]]);
     if (labels.length > 0) return labels;
-    const { trust, findings: out } = judgeTrust(caller, settings, [spec.Labels, field(body, "Labels")]);
-    out.push(...judgeIsolation(trust, spec.Isolation, `${P}.Isolation`, settings));
+    const { trust, invalidLabel, findings: out } = judgeTrust(caller, settings, [spec.Labels, field(body, "Labels")]);
+    if (!invalidLabel) out.push(...judgeIsolation(trust, spec.Isolation, `${P}.Isolation`, settings));
     const networks = field(task, "Networks");
     const access = hostAccessProblems(trust, { mounts: { field: `${P}.Mounts`, value: ruleMounts(spec.Mounts) } });
     const privileges = hostPrivilegeProblems(trust, {

@@ -33,6 +33,8 @@ export function labelShapeProblems(fields: readonly [string, unknown][]): Findin
 
 export interface Judged {
     readonly trust: Trust;
+    /** The trust label is no trust level: untrusted-requires-hyperv reports the label alone, as the policy does. */
+    readonly invalidLabel: boolean;
     readonly findings: Finding[];
 }
 
@@ -44,7 +46,7 @@ export function judgeTrust(caller: Caller, settings: GuardSettings, labelMaps: r
     const trust = judgedTrust(read);
     const identity = trustedIdentityProblem(trust, caller, settings);
     if (identity) findings.push({ rule: TRUSTED_IDENTITY_RULE, message: identity });
-    return { trust, findings };
+    return { trust, invalidLabel: !read.ok, findings };
 }
 
 /** untrusted-requires-hyperv for an isolation value as Docker will apply it. */
