@@ -23,6 +23,7 @@ export * from "./policies/untrustedRequiresHyperv";
 export * from "./policies/untrustedNoHostAccess";
 export * from "./policies/untrustedHostPrivileges";
 export * from "./guard/trustedIdentity";
+export * from "./guard/plugin";
 export * from "./policies/workloadMatchesComponent";
 export * from "./policies/imageHostCompatibility";
 export * from "./policies/hypervHostNestedVirtualization";

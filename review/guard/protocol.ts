@@ -10,7 +10,7 @@ export const AUTHZ_RESPONSE = "/AuthZPlugin.AuthZRes";
 export const MANIFEST = { Implements: ["authz"] } as const;
 
 /** The name hosts we build give the plugin (spec file name and daemon.json `authorization-plugins`). */
-export const PLUGIN_NAME = "windows-isolation-guard";
+export { GUARD_PLUGIN_NAME as PLUGIN_NAME } from "../../rules/guard/plugin";
 
 /**
  * The daemon forwards a request body only up to this size (moby authz.go maxBodySize: 4 MiB since

@@ -6,6 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
+import { attest } from "../../../rules";
+import { gatherFacts } from "../../../review/verify/gather";
 import { IMAGE } from "../../helpers/engine/engine";
 import { GuardedEngine, startGuardedEngine } from "../../helpers/engine/guardedEngine";
 
@@ -106,6 +108,14 @@ test("a trusted create from a TLS identity the settings do not name is refused (
     expect(r.statusCode).toBe(403);
     expect(r.message).toMatch(new RegExp(`^${BY_GUARD}trusted-identity: client identity 'client' \\(TLS\\) may not create workloads labelled ${TRUST}=trusted`));
     expect(JSON.parse(auditLines().slice(-1)[0])).toMatchObject({ user: "client", rule: expect.stringMatching(/trusted-identity/) });
+});
+
+test("docker info lists the guard under Plugins.Authorization, so verify reports no engine-unguarded here", async () => {
+    const docker = engine.local();
+    expect((await docker.info()).Plugins.Authorization).toEqual(["windows-isolation-guard"]);
+    const ruleIds = attest(await gatherFacts(docker)).findings.map((f) => f.ruleId);
+    expect(ruleIds).toContain("engine-default-isolation"); // a Linux engine still proves nothing
+    expect(ruleIds).not.toContain("engine-unguarded");
 });
 
 test.each([
