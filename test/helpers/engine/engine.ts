@@ -248,7 +248,13 @@ export interface EngineOptions {
      * command, e.g. the plugin itself) runs in the background in the engine's namespaces just
      * before dockerd, so that it ends with them.
      */
-    readonly authorization?: { readonly plugin: string; readonly specUrl: string; readonly beforeDockerd?: string };
+    readonly authorization?: {
+        readonly plugin: string;
+        readonly specUrl: string;
+        readonly beforeDockerd?: string;
+        /** Leave daemon.json without the plugin (a reload adds it later; dockerd cannot reload it away). */
+        readonly offAtStart?: boolean;
+    };
     /** Start the verify tests' containers and swarm services (default true). */
     readonly workloads?: boolean;
 }
@@ -269,7 +275,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineSt
     const log = path.join(dir, "dockerd.log");
     const pidfile = path.join(dir, "docker.pid");
     const authz = options.authorization;
-    fs.writeFileSync(path.join(dir, "daemon.json"), authz ? `${JSON.stringify({ "authorization-plugins": [authz.plugin] })}\n` : "{}\n");
+    fs.writeFileSync(path.join(dir, "daemon.json"), authz && !authz.offAtStart ? `${JSON.stringify({ "authorization-plugins": [authz.plugin] })}\n` : "{}\n");
     const args = [
         "--config-file", path.join(dir, "daemon.json"),
         "--data-root", path.join(dir, "data"), "--exec-root", path.join(dir, "exec"), "--pidfile", pidfile,

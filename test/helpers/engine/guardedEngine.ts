@@ -26,7 +26,7 @@ export interface GuardedEngine {
     stop(): Promise<void>;
 }
 
-export async function startGuardedEngine(settings: Record<string, unknown>): Promise<GuardedEngine> {
+export async function startGuardedEngine(settings: Record<string, unknown>, offAtStart = false): Promise<GuardedEngine> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-guard-engine-"));
     const sock = path.join(dir, "guard.sock");
     const auditFile = path.join(dir, "audit.log");
@@ -35,7 +35,7 @@ export async function startGuardedEngine(settings: Record<string, unknown>): Pro
     const guard = `'${process.execPath}' '${BUILT_CLI}' guard --listen 'unix://${sock}' --settings '${settingsFile}' >>'${path.join(dir, "guard.log")}' 2>&1`;
     let state: EngineState;
     try {
-        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard }, workloads: false });
+        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard, offAtStart }, workloads: false });
     } catch (e) {
         fs.rmSync(dir, { recursive: true, force: true });
         throw e;
