@@ -4,7 +4,7 @@
  * body (CVE-2024-41110: `Content-Length: 0` reached plugins without it), with a body that is not
  * JSON or too big, or one that throws inside the guard, is refused with the rule named.
  */
-import type { Caller } from "../../rules";
+import type { Caller } from "../../rules/guard/trustedIdentity";
 import { judgeBuild } from "./judge/build";
 import { judgeContainerCreate } from "./judge/container";
 import { Finding, GUARD_ERROR, NOT_ALLOWED_HERE, UNREADABLE_REQUEST } from "./judge/finding";

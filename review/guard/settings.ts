@@ -4,7 +4,7 @@
  * create trusted workloads, no plugin installs, no swarm joins. Unknown fields are an error, so a
  * misspelt `trustedIdentites` cannot silently leave the defaults in place.
  */
-import type { IsolationMode } from "../../rules";
+import type { IsolationMode } from "../../rules/os/compatibility";
 
 export interface GuardSettings {
     /**

@@ -3,7 +3,9 @@
  * judged from its query: `isolation` and `labels` (a JSON map, the image's labels), as the policy
  * judges a docker.RemoteImage build's `build.isolation` and `build.labels`. RUN steps are code.
  */
-import { Caller, hostPrivilegeProblems, trustFromBuildLabels, judgedTrust, TRUSTED_IDENTITY_RULE, trustedIdentityProblem } from "../../../rules";
+import { Caller, TRUSTED_IDENTITY_RULE, trustedIdentityProblem } from "../../../rules/guard/trustedIdentity";
+import { judgedTrust, trustFromBuildLabels } from "../../../rules/policies/labelTrust";
+import { hostPrivilegeProblems } from "../../../rules/policies/untrustedHostPrivileges";
 import type { GuardSettings } from "../settings";
 import { Finding, findings, UNREADABLE_REQUEST, UNTRUSTED_NO_HOST_ACCESS, UNTRUSTED_REQUIRES_HYPERV } from "./finding";
 import { judgeIsolation } from "./workload";

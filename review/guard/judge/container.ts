@@ -3,7 +3,10 @@
  * Windows reads only `HostConfig`; Linux daemons also read host-config fields given at the top
  * level when `HostConfig` is absent (moby runconfig ContainerConfigWrapper), so both are judged.
  */
-import { Caller, hostAccessProblems, hostPrivilegeProblems, Trust } from "../../../rules";
+import type { Caller } from "../../../rules/guard/trustedIdentity";
+import type { Trust } from "../../../rules/os/isolation";
+import { hostAccessProblems } from "../../../rules/policies/untrustedNoHostAccess";
+import { hostPrivilegeProblems } from "../../../rules/policies/untrustedHostPrivileges";
 import type { GuardSettings } from "../settings";
 import { field, Finding, findings, isObject, shapeProblem, UNTRUSTED_NO_HOST_ACCESS } from "./finding";
 import { judgeIsolation, judgeTrust, labelShapeProblems } from "./workload";

@@ -4,7 +4,9 @@
  * `ContainerSpec.Isolation`, `ContainerSpec.Mounts`). Containers the swarm executor later starts
  * for the service never pass the API, so this is where a manager's guard judges them.
  */
-import { Caller, hostAccessProblems, hostPrivilegeProblems } from "../../../rules";
+import type { Caller } from "../../../rules/guard/trustedIdentity";
+import { hostAccessProblems } from "../../../rules/policies/untrustedNoHostAccess";
+import { hostPrivilegeProblems } from "../../../rules/policies/untrustedHostPrivileges";
 import type { GuardSettings } from "../settings";
 import { ruleMounts } from "./container";
 import { field, Finding, findings, isObject, NOT_ALLOWED_HERE, shapeProblem, UNREADABLE_REQUEST, UNTRUSTED_NO_HOST_ACCESS } from "./finding";

@@ -4,17 +4,11 @@
  * (trusted-identity), and its isolation (untrusted-requires-hyperv), with the daemon's default
  * standing in for an unset isolation only when the settings state it.
  */
-import {
-    Caller,
-    DockerLabel,
-    dockerIsolation,
-    judgedTrust,
-    Trust,
-    TRUSTED_IDENTITY_RULE,
-    trustedIdentityProblem,
-    trustFromLabels,
-    untrustedIsolationProblem,
-} from "../../../rules";
+// Each rule from its own file (not the rules/ barrel), so that the bundled guard carries only these.
+import { Caller, TRUSTED_IDENTITY_RULE, trustedIdentityProblem } from "../../../rules/guard/trustedIdentity";
+import { dockerIsolation, Trust } from "../../../rules/os/isolation";
+import { DockerLabel, judgedTrust, trustFromLabels } from "../../../rules/policies/labelTrust";
+import { untrustedIsolationProblem } from "../../../rules/policies/untrustedRequiresHyperv";
 import type { GuardSettings } from "../settings";
 import { Finding, isObject, UNREADABLE_REQUEST, UNTRUSTED_REQUIRES_HYPERV } from "./finding";
 

@@ -4,6 +4,7 @@
  * ("authorization denied by plugin windows-isolation-guard: <rule>: ...") or the Linux daemon
  * itself (which refuses any isolation but default). One guarded engine for the whole file.
  */
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { attest } from "../../../rules";
@@ -83,6 +84,16 @@ test("an untrusted isolation=process create is refused by the guard with the rul
     const lines = auditLines();
     expect(lines.length).toBe(before + 1);
     expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ user: "", method: "POST", rule: "untrusted-requires-hyperv", path: expect.stringMatching(/\/containers\/create$/) });
+});
+
+test("the docker CLI: `docker create --isolation=process` is refused by the guard, exit 1 with the rule's message", async () => {
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+        execFile("docker", ["-H", engine.state.unixEndpoint, "create", "--isolation=process", "--label", `${TRUST}=untrusted`, IMAGE], { timeout: 60000, env: { ...process.env, DOCKER_CONFIG: engine.state.dir } }, (err, _out, stderr) =>
+            resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stderr }),
+        ),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`Error response from daemon: ${BY_GUARD}untrusted-requires-hyperv: trust 'untrusted' requires HostConfig.Isolation 'hyperv', got 'process'`));
 });
 
 test("a labelled untrusted hyperv create passes the guard; the Linux daemon refuses the Windows-only value itself", async () => {
