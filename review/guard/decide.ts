@@ -7,7 +7,7 @@
 import type { Caller } from "../../rules/guard/trustedIdentity";
 import { judgeBuild } from "./judge/build";
 import { judgeContainerCreate } from "./judge/container";
-import { Finding, GUARD_ERROR, NOT_ALLOWED_HERE, UNREADABLE_REQUEST } from "./judge/finding";
+import { AmbiguousField, Finding, GUARD_ERROR, NOT_ALLOWED_HERE, UNREADABLE_REQUEST } from "./judge/finding";
 import { judgeServiceSpec } from "./judge/service";
 import { AuthZRequest, MAX_FORWARDED_BODY } from "./protocol";
 import { readRequestPath } from "./requestPath";
@@ -74,6 +74,7 @@ export function decide(req: AuthZRequest, settings: GuardSettings): Decision {
     try {
         return judge(req, settings);
     } catch (e) {
+        if (e instanceof AmbiguousField) return refuse(UNREADABLE_REQUEST, `${req.method} ${req.uri.split("?")[0].slice(0, 200)}: ${e.message}`);
         return refuse(GUARD_ERROR, `the guard failed while judging ${req.method} ${req.uri.split("?")[0].slice(0, 200)} (${e instanceof Error ? e.message : String(e)}), so it refuses the request`);
     }
 }

@@ -24,18 +24,19 @@ export function bindSource(bind: string): string {
 /** API mounts (`{Type, Source}`) in the rule's shape (`{type, source}`); other entries as they are. */
 export function ruleMounts(mounts: unknown): unknown {
     if (!Array.isArray(mounts)) return mounts;
-    return mounts.map((m) => (isObject(m) ? { type: m.Type, source: m.Source } : m));
+    return mounts.map((m) => (isObject(m) ? { type: field(m, "Type"), source: field(m, "Source") } : m));
 }
 
 /** Host access and privileges of one host config (fields named with `prefix`). */
 function hostFindings(trust: Trust, hc: unknown, prefix: string): Finding[] {
     if (!isObject(hc)) return [];
-    const at = (name: string) => ({ field: `${prefix}${name}`, value: hc[name] });
-    const binds = hc.Binds;
+    const at = (name: string) => ({ field: `${prefix}${name}`, value: field(hc, name) });
+    const binds = field(hc, "Binds");
+    const devices = field(hc, "Devices");
     const access = hostAccessProblems(trust, {
-        mounts: { field: `${prefix}Mounts`, value: ruleMounts(hc.Mounts) },
+        mounts: { field: `${prefix}Mounts`, value: ruleMounts(field(hc, "Mounts")) },
         volumes: { field: `${prefix}Binds`, value: Array.isArray(binds) ? binds.map((b) => (typeof b === "string" ? { volumeName: bindSource(b) } : b)) : binds },
-        devices: { field: `${prefix}Devices`, value: Array.isArray(hc.Devices) ? hc.Devices.map((d) => (isObject(d) ? { hostPath: d.PathOnHost } : d)) : hc.Devices },
+        devices: { field: `${prefix}Devices`, value: Array.isArray(devices) ? devices.map((d) => (isObject(d) ? { hostPath: field(d, "PathOnHost") } : d)) : devices },
     });
     const privileges = hostPrivilegeProblems(trust, {
         privileged: at("Privileged"),
@@ -51,7 +52,7 @@ export function judgeContainerCreate(body: unknown, caller: Caller, settings: Gu
     const shape = [...shapeProblem(body, "the body"), ...shapeProblem(hc, "HostConfig"), ...labelShapeProblems([["Labels", field(body, "Labels")]])];
     if (shape.length > 0) return shape;
     const { trust, invalidLabel, findings: out } = judgeTrust(caller, settings, [field(body, "Labels")]);
-    const isolation = isObject(hc) ? { name: "HostConfig.Isolation", value: hc.Isolation } : { name: "Isolation", value: field(body, "Isolation") };
+    const isolation = isObject(hc) ? { name: "HostConfig.Isolation", value: field(hc, "Isolation") } : { name: "Isolation", value: field(body, "Isolation") };
     if (!invalidLabel) out.push(...judgeIsolation(trust, isolation.value, isolation.name, settings));
     out.push(...hostFindings(trust, hc, "HostConfig."), ...hostFindings(trust, body, ""));
     return out;

@@ -15,9 +15,31 @@ export const GUARD_ERROR = "guard-error";
 
 export const findings = (rule: string, messages: readonly string[]): Finding[] => messages.map((message) => ({ rule, message }));
 
-/** A JSON object's field, or undefined when the value is no object (arrays are no objects). */
+/**
+ * A key as Go's encoding/json folds it to match a struct field: ASCII letters upper-cased, and the
+ * two non-ASCII runes whose fold set holds an ASCII letter (U+017F long s, U+212A Kelvin sign)
+ * mapped to it. The daemon decodes request bodies with encoding/json, which matches field names
+ * case-insensitively this way, so `hostconfig`, `ISOLATION` or `Iſolation` reach the same fields.
+ */
+export function goFold(key: string): string {
+    return key.replace(/\u017f/g, "S").replace(/\u212a/g, "K").replace(/[a-z]+/g, (s) => s.toUpperCase());
+}
+
+/** Two keys of one object that Go decodes into the same field: the guard cannot tell which wins. */
+export class AmbiguousField extends Error {}
+
+/**
+ * A JSON object's struct field as the daemon decodes it (Go's case-insensitive match), or
+ * undefined when absent or the value is no object (arrays are no objects). Keys that fold to the
+ * same field are refused rather than guessed (Go takes the last one in the document, which
+ * JSON.parse does not keep).
+ */
 export function field(v: unknown, name: string): unknown {
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>)[name] : undefined;
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+    const want = goFold(name);
+    const keys = Object.keys(v).filter((k) => goFold(k) === want);
+    if (keys.length > 1) throw new AmbiguousField(`keys ${keys.map((k) => JSON.stringify(k)).join(" and ")} are one field (${name}) to the daemon, which reads the last; send each field once`);
+    return keys.length === 1 ? (v as Record<string, unknown>)[keys[0]] : undefined;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -25,14 +25,14 @@ export function judgeServiceSpec(body: unknown, caller: Caller, settings: GuardS
         return [];
     }
     if (!isObject(spec)) return [{ rule: UNREADABLE_REQUEST, message: `the service has no ${P}, so the guard cannot see what it will run; send a ${P}` }];
-    const labels = labelShapeProblems([[`${P}.Labels`, spec.Labels], ["Labels", field(body, "Labels")]]);
+    const labels = labelShapeProblems([[`${P}.Labels`, field(spec, "Labels")], ["Labels", field(body, "Labels")]]);
     if (labels.length > 0) return labels;
-    const { trust, invalidLabel, findings: out } = judgeTrust(caller, settings, [spec.Labels, field(body, "Labels")]);
-    if (!invalidLabel) out.push(...judgeIsolation(trust, spec.Isolation, `${P}.Isolation`, settings));
+    const { trust, invalidLabel, findings: out } = judgeTrust(caller, settings, [field(spec, "Labels"), field(body, "Labels")]);
+    if (!invalidLabel) out.push(...judgeIsolation(trust, field(spec, "Isolation"), `${P}.Isolation`, settings));
     const networks = field(task, "Networks");
-    const access = hostAccessProblems(trust, { mounts: { field: `${P}.Mounts`, value: ruleMounts(spec.Mounts) } });
+    const access = hostAccessProblems(trust, { mounts: { field: `${P}.Mounts`, value: ruleMounts(field(spec, "Mounts")) } });
     const privileges = hostPrivilegeProblems(trust, {
-        capAdd: { field: `${P}.CapabilityAdd`, value: spec.CapabilityAdd },
+        capAdd: { field: `${P}.CapabilityAdd`, value: field(spec, "CapabilityAdd") },
         namespaceModes: Array.isArray(networks) ? networks.map((n, i) => ({ field: `TaskTemplate.Networks[${i}].Target`, value: field(n, "Target") })) : [],
     });
     out.push(...findings(UNTRUSTED_NO_HOST_ACCESS, [...access, ...privileges]));

@@ -87,6 +87,31 @@ describe("containers/create", () => {
     });
 });
 
+describe("field names as the daemon's Go decoder matches them (case-insensitive, with its folds)", () => {
+    const hyperv = { daemonDefaultIsolation: "hyperv" as const };
+    test.each([
+        ["lower-case keys", { image: "x", hostconfig: { isolation: "process" } }, /HostConfig.Isolation 'hyperv', got 'process'/],
+        ["upper-case keys", { IMAGE: "x", HOSTCONFIG: { ISOLATION: "process" } }, /got 'process'/],
+        ["a long s (U+017F) in Isolation", { Image: "x", HostConfig: { "Iſolation": "process" } }, /got 'process'/],
+        ["mount fields in other cases", { Image: "x", HostConfig: { Isolation: "hyperv", Mounts: [{ TYPE: "npipe", source: "\\\\.\\pipe\\docker_engine", Target: "x" }] } }, /type "npipe"/],
+        ["a Kelvin sign (U+212A) in NetworkMode", { Image: "x", HostConfig: { Isolation: "hyperv", "Networ\u212aMode": "host" } }, /NetworkMode "host"/],
+        ["lower-case binds", { Image: "x", HostConfig: { Isolation: "hyperv", binds: ["C:\\:C:\\h"] } }, /Binds\[0\]/],
+    ])("%s cannot hide a field, even where the daemon default is hyperv", (_, body, why) => {
+        const d = judge(req("POST", "/containers/create", body), hyperv);
+        expect(d.allow).toBe(false);
+        expect(messages(d)).toMatch(why);
+    });
+    test("two keys that are one field to Go are refused, not guessed", () => {
+        const d = judge(req("POST", "/containers/create", { Image: "x", HostConfig: { Isolation: "hyperv", isolation: "process" } }), hyperv);
+        expect(rules(d)).toEqual(["guard-unreadable-request"]);
+        expect(messages(d)).toMatch(/keys "Isolation" and "isolation" are one field \(Isolation\) to the daemon/);
+    });
+    test("service specs too", () => {
+        const d = judge(req("POST", "/services/create", { taskTemplate: { containerspec: { Image: "x", ISOLATION: "process" } } }), hyperv);
+        expect(messages(d)).toMatch(/TaskTemplate.ContainerSpec.Isolation 'hyperv', got 'process'/);
+    });
+});
+
 describe("fail closed", () => {
     test.each([
         ["no body (Content-Length 0, CVE-2024-41110)", undefined, /without a body/],

@@ -149,6 +149,17 @@ test("variants the daemon's router does not match (case, doubled slashes) never 
     expect((await engine.local().listContainers({ all: true })).length).toBe(before);
 });
 
+test("the daemon reads field names case-insensitively (Go), so the guard does: a lower-case hostconfig is judged", async () => {
+    // Passes the guard (local callers may create trusted work here): the daemon applies the lower-case fields.
+    const ok = await raw({ path: "/v1.41/containers/create", body: JSON.stringify({ image: IMAGE, cmd: ["/bin/sleep", "1"], labels: { [TRUST]: "trusted", "wi-test": "lower-case" }, hostconfig: { networkmode: "none" } }) });
+    expect(ok).toEqual({ status: 201, message: undefined });
+    const created = await engine.local().listContainers({ all: true, filters: { label: ["wi-test=lower-case"] } });
+    expect(created.map((c) => [c.Labels[TRUST], c.HostConfig.NetworkMode])).toEqual([["trusted", "none"]]);
+    await engine.local().getContainer(created[0].Id).remove({ force: true });
+    const refused = await raw({ path: "/v1.41/containers/create", body: JSON.stringify({ image: IMAGE, hostconfig: { isolation: "process" } }) });
+    expect(refused).toEqual({ status: 403, message: expect.stringMatching(new RegExp(`^${BY_GUARD}untrusted-requires-hyperv: .*got 'process'`)) });
+});
+
 test.each([
     ["Content-Length 0 (CVE-2024-41110)", { body: "" }, /reached the guard without a body/],
     ["a body that is not JSON", { body: "{Image:" }, /has a body that is not JSON/],
