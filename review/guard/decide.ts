@@ -5,6 +5,7 @@
  * JSON or too big, or one that throws inside the guard, is refused with the rule named.
  */
 import type { Caller } from "../../rules/guard/trustedIdentity";
+import { duplicateKey } from "./duplicateKeys";
 import { judgeBuild } from "./judge/build";
 import { judgeContainerCreate } from "./judge/container";
 import { AmbiguousField, Finding, GUARD_ERROR, NOT_ALLOWED_HERE, UNREADABLE_REQUEST } from "./judge/finding";
@@ -26,11 +27,18 @@ function jsonBody(req: AuthZRequest, what: string): { ok: true; value: unknown }
     if (req.body.length > MAX_FORWARDED_BODY) {
         return { ok: false, decision: refuse(UNREADABLE_REQUEST, `${what} has a ${req.body.length}-byte body, over the ${MAX_FORWARDED_BODY} bytes the guard judges; send a smaller spec`) };
     }
+    const text = req.body.toString("utf8");
+    let value: unknown;
     try {
-        return { ok: true, value: JSON.parse(req.body.toString("utf8")) };
+        value = JSON.parse(text);
     } catch {
         return { ok: false, decision: refuse(UNREADABLE_REQUEST, `${what} has a body that is not JSON, so the guard cannot see what it would start; send the spec as JSON`) };
     }
+    const twice = duplicateKey(text);
+    if (twice !== undefined) {
+        return { ok: false, decision: refuse(UNREADABLE_REQUEST, `${what} has a body with the key ${JSON.stringify(twice.slice(0, 100))} twice in one object, which the daemon merges and JSON readers do not; send each key once`) };
+    }
+    return { ok: true, value };
 }
 
 /** A body other than nothing, `{}` or `null` (what clients send with a plain start). */

@@ -106,6 +106,14 @@ describe("field names as the daemon's Go decoder matches them (case-insensitive,
         expect(rules(d)).toEqual(["guard-unreadable-request"]);
         expect(messages(d)).toMatch(/keys "Isolation" and "isolation" are one field \(Isolation\) to the daemon/);
     });
+    test("a key given twice (the daemon merges both into one struct) is refused", () => {
+        const body = '{"Image":"x","HostConfig":{"Isolation":"process"},"HostConfig":{"Binds":[]}}';
+        const d = judge(req("POST", "/containers/create", body), hyperv);
+        expect(rules(d)).toEqual(["guard-unreadable-request"]);
+        expect(messages(d)).toMatch(/the key "HostConfig" twice in one object/);
+        // The same key in different objects, in lists, and in strings is no duplicate.
+        expect(judge(req("POST", "/containers/create", '{"Image":"x","Labels":{"a":"{\\"a\\":1,\\"a\\":2}"},"HostConfig":{"Isolation":"hyperv","Mounts":[{"Type":"volume","Source":"aa"},{"Type":"volume","Source":"bb"}]}}'))).toEqual({ allow: true });
+    });
     test("service specs too", () => {
         const d = judge(req("POST", "/services/create", { taskTemplate: { containerspec: { Image: "x", ISOLATION: "process" } } }), hyperv);
         expect(messages(d)).toMatch(/TaskTemplate.ContainerSpec.Isolation 'hyperv', got 'process'/);

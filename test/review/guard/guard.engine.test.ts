@@ -163,6 +163,7 @@ test("the daemon reads field names case-insensitively (Go), so the guard does: a
 test.each([
     ["Content-Length 0 (CVE-2024-41110)", { body: "" }, /reached the guard without a body/],
     ["a body that is not JSON", { body: "{Image:" }, /has a body that is not JSON/],
+    ["a key given twice (Go merges both)", { body: `{"Image":"${IMAGE}","HostConfig":{"Isolation":"process"},"HostConfig":{}}` }, /the key "HostConfig" twice in one object/],
     ["a body over the daemon's forward limit", { body: JSON.stringify({ Image: IMAGE, HostConfig: { Isolation: "process" }, Env: ["X=" + "x".repeat(4200 * 1024)] }) }, /reached the guard without a body|too large/],
     ["a JSON body sent as text/plain (not forwarded)", { body: processCreate, contentType: "text/plain" }, /reached the guard without a body/],
 ])("a create with %s is refused by the guard", async (_, r, why) => {
