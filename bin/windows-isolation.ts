@@ -14,6 +14,7 @@ import { packageVersion } from "../review/cli/version";
 export const TOOLS: Readonly<Record<string, { readonly module: string; readonly summary: string }>> = {
     plan: { module: "plan/main", summary: "offline preview of a Pulumi program + policy report (--stack <name> | --program <dir>)" },
     verify: { module: "verify/main", summary: "runtime attestation: running workloads against their declared isolation" },
+    guard: { module: "guard/main", summary: "Docker authorization plugin: refuses untrusted work without Hyper-V at the engine (--listen <address>)" },
 };
 
 export interface Output {

@@ -118,6 +118,12 @@ function millis(v: unknown): number | undefined {
     return Number.isFinite(t) && t > 0 ? t : undefined;
 }
 
+/** `Plugins.Authorization` of GET /info: the names, [] when the engine lists none (null on 20.10). */
+function authorizationPlugins(plugins: unknown): string[] {
+    const list = plugins !== null && typeof plugins === "object" ? (plugins as { Authorization?: unknown }).Authorization : undefined;
+    return Array.isArray(list) ? list.filter((p): p is string => typeof p === "string") : [];
+}
+
 /**
  * Facts for `attest`: engine info, every running container inspected, current swarm tasks, and
  * with `withProcesses` each container's process list (for the host-process witness).
@@ -148,6 +154,7 @@ export async function engineAndContainers(docker: Docker, withProcesses = false)
         kernelVersion: str(info.KernelVersion),
         defaultIsolation: str(info.Isolation),
         serverVersion: str(info.ServerVersion),
+        authorizationPlugins: authorizationPlugins(info.Plugins),
         swarmState: str(swarm.LocalNodeState),
         swarmNodeId: str(swarm.NodeID) || undefined,
         swarmManager: swarm.ControlAvailable === true,

@@ -10,6 +10,7 @@
  * creates the container (daemon/create_windows.go), so an inspected container normally shows
  * the mode it runs under; `default` or empty still resolves through the engine default here.
  */
+import { GUARD_PLUGIN_NAME } from "../guard/plugin";
 import { describeBuild } from "../os/builds";
 import { IsolationMode } from "../os/compatibility";
 import { parseTrust, Trust } from "../os/isolation";
@@ -31,6 +32,11 @@ export interface EngineFacts {
     readonly defaultIsolation?: string;
     /** `ServerVersion`. */
     readonly serverVersion?: string;
+    /**
+     * `Plugins.Authorization`: the engine's authorization plugins. Undefined when not gathered
+     * (facts assembled by hand); gatherFacts always sets it, an engine without any giving [].
+     */
+    readonly authorizationPlugins?: readonly string[];
     /** `Swarm.LocalNodeState`: inactive, pending, active, error, locked. */
     readonly swarmState?: string;
     /** `Swarm.NodeID` of this engine, when in a swarm. */
@@ -252,6 +258,15 @@ function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: F
             level: VERIFY_RULES["engine-default-isolation"].level,
             subject: { kind: "engine", id: engine.swarmNodeId ?? "engine", name: engine.operatingSystem ?? engine.osType },
             message: `engine ${why}; set "exec-opts": ["isolation=hyperv"] on a Windows engine`,
+        });
+    }
+    if (engine.authorizationPlugins !== undefined && !engine.authorizationPlugins.includes(GUARD_PLUGIN_NAME)) {
+        const has = engine.authorizationPlugins.length === 0 ? "no authorization plugin" : `authorization plugins ${engine.authorizationPlugins.map((p) => `'${p}'`).join(", ")} but not '${GUARD_PLUGIN_NAME}'`;
+        findings.push({
+            ruleId: "engine-unguarded",
+            level: VERIFY_RULES["engine-unguarded"].level,
+            subject: { kind: "engine", id: engine.swarmNodeId ?? "engine", name: engine.operatingSystem ?? engine.osType },
+            message: `engine lists ${has} (docker info: Plugins.Authorization), so nothing at the engine refuses untrusted work without Hyper-V; install the guard (docs/guard.md) and add "authorization-plugins": ["${GUARD_PLUGIN_NAME}"] to daemon.json`,
         });
     }
     return { verdict, findings };

@@ -6,6 +6,7 @@ export type VerifyRuleId =
     | "untrusted-requires-hyperv"
     | "isolation-mismatch"
     | "engine-default-isolation"
+    | "engine-unguarded"
     | "unlabelled-container"
     | "invalid-label"
     | "task-not-verified"
@@ -48,6 +49,13 @@ export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
         securitySeverity: 6.0,
         summary: "The engine's default isolation is not hyperv.",
         help: "Anything started without an explicit mode (docker run by hand) gets the default. Set \"exec-opts\": [\"isolation=hyperv\"] in daemon.json and restart the engine so that the default fails closed.",
+    },
+    "engine-unguarded": {
+        id: "engine-unguarded",
+        level: "warning",
+        securitySeverity: 7.0,
+        summary: "The engine has no windows-isolation-guard authorization plugin.",
+        help: "Nothing at the engine refuses untrusted work without Hyper-V: anyone holding the engine's pipe or a client certificate can start process-isolated containers that no review saw. Install the guard (docs/guard.md) and list it in daemon.json \"authorization-plugins\".",
     },
     "unlabelled-container": {
         id: "unlabelled-container",

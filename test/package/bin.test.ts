@@ -65,13 +65,13 @@ describe("windows-isolation <tool>", () => {
     test("unknown tools and no tool are exit 2; --help is exit 0 and lists every tool", async () => {
         const unknown = capture();
         expect(await dispatch(["deploy"], reviewDir, unknown.io)).toBe(2);
-        expect(unknown.err).toEqual(["windows-isolation: unknown tool 'deploy'; use one of plan, verify (windows-isolation --help)"]);
+        expect(unknown.err).toEqual(["windows-isolation: unknown tool 'deploy'; use one of plan, verify, guard (windows-isolation --help)"]);
         const none = capture();
         expect(await dispatch([], reviewDir, none.io)).toBe(2);
         expect(none.err[0]).toMatch(/^usage: windows-isolation <tool> \[args\.\.\.\]/);
         const help = capture();
         expect(await dispatch(["--help"], reviewDir, help.io)).toBe(0);
-        expect(Object.keys(TOOLS)).toEqual(["plan", "verify"]);
+        expect(Object.keys(TOOLS)).toEqual(["plan", "verify", "guard"]);
         for (const tool of Object.keys(TOOLS)) expect(help.out[0]).toMatch(new RegExp(`^  ${tool} `, "m"));
     });
 

@@ -242,7 +242,22 @@ async function startWorkloads(docker: Docker): Promise<void> {
     });
 }
 
+/** Options for an engine of one's own; the shared engine uses none of them. */
 export interface EngineOptions {
+    /**
+     * An authorization plugin: its spec file (`<name>.spec` holding `specUrl`) is put in
+     * /etc/docker/plugins inside the engine's mount namespace only (a tmpfs over /etc/docker
+     * there), daemon.json names it in `authorization-plugins`, and `beforeDockerd` (a shell
+     * command, e.g. the plugin itself) runs in the background in the engine's namespaces just
+     * before dockerd, so that it ends with them.
+     */
+    readonly authorization?: {
+        readonly plugin: string;
+        readonly specUrl: string;
+        readonly beforeDockerd?: string;
+        /** Leave daemon.json without the plugin (a reload adds it later; dockerd cannot reload it away). */
+        readonly offAtStart?: boolean;
+    };
     /** Start the labelled containers and swarm services the verify tests read (default true). */
     readonly workloads?: boolean;
     /** Certificates made elsewhere (makeCertificates), so that engines share one CA, as a pool's nodes do. */
@@ -264,7 +279,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineSt
     const sock = path.join(dir, "docker.sock");
     const log = path.join(dir, "dockerd.log");
     const pidfile = path.join(dir, "docker.pid");
-    fs.writeFileSync(path.join(dir, "daemon.json"), "{}\n");
+    const authz = options.authorization;
+    fs.writeFileSync(path.join(dir, "daemon.json"), authz && !authz.offAtStart ? `${JSON.stringify({ "authorization-plugins": [authz.plugin] })}\n` : "{}\n");
     const args = [
         "--config-file", path.join(dir, "daemon.json"),
         "--data-root", path.join(dir, "data"), "--exec-root", path.join(dir, "exec"), "--pidfile", pidfile,
@@ -279,7 +295,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineSt
     const out = fs.openSync(log, "a");
     const started: Partial<Record<keyof EngineState["pids"], number>> = {};
     try {
-        const unshare = startNamespaces(initScript(`'${busybox}' ip link set lo up`, `'${dockerd}' ${quoted}`), out);
+        let setup = `'${busybox}' ip link set lo up`;
+        if (authz) {
+            const spec = path.join(dir, `${authz.plugin}.spec`);
+            fs.writeFileSync(spec, `${authz.specUrl}\n`);
+            setup += ` && '${busybox}' mount -t tmpfs -o mode=755 tmpfs /etc/docker && mkdir /etc/docker/plugins && cp '${spec}' /etc/docker/plugins/`;
+            if (authz.beforeDockerd) setup += ` && { ${authz.beforeDockerd} 3<&- & }`;
+        }
+        const unshare = startNamespaces(initScript(setup, `'${dockerd}' ${quoted}`), out);
         started.unshare = unshare.pid;
         const exited = () => (unshare.exitCode !== null || unshare.signalCode !== null ? `it exited (${unshare.exitCode ?? unshare.signalCode})` : undefined);
         const init = await until("the engine's namespaces", 60000, async () => findInit(unshare.pid!), log, exited);

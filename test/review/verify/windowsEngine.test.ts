@@ -85,6 +85,7 @@ describe("Windows Server 2022 host left at the process default", () => {
         const out = JSON.parse(r.stdout);
         expect(out.findings.map((f: { ruleId: string; level: string; subject: { name: string } }) => [f.ruleId, f.level, f.subject.name])).toEqual([
             ["engine-default-isolation", "error", "Windows Server 2022 Datacenter Version 2108 (OS Build 20348.2700)"],
+            ["engine-unguarded", "warning", "Windows Server 2022 Datacenter Version 2108 (OS Build 20348.2700)"],
             ["isolation-mismatch", "error", "customer-job.1.tsk0000000000000000000002"],
             ["untrusted-requires-hyperv", "error", "customer-job.1.tsk0000000000000000000002"],
             ["unlabelled-container", "warning", "debug-shell"],
@@ -93,11 +94,12 @@ describe("Windows Server 2022 host left at the process default", () => {
             ["service-isolation-mismatch", "error", "customer-job"],
             ["task-not-verified", "error", "customer-job"],
         ]);
-        expect(out.findings[2].message).toBe(
+        expect(out.findings[1].message).toMatch(/^engine lists no authorization plugin \(docker info: Plugins.Authorization\)/);
+        expect(out.findings[3].message).toBe(
             "untrusted container customer-job.1.tsk0000000000000000000002 is not Hyper-V isolated: it runs with 'process' (HostConfig.Isolation '', resolved through the engine default 'process')",
         );
-        expect(out.findings[5].message).toContain("the service spec asks TaskTemplate.ContainerSpec.Isolation 'hyperv' (hyperv) but its container customer-job.1.tsk0000000000000000000002");
-        expect(out.findings[6].message).toContain("runs on node w2022node02zyxwvutsrqpon, not on this engine");
+        expect(out.findings[6].message).toContain("the service spec asks TaskTemplate.ContainerSpec.Isolation 'hyperv' (hyperv) but its container customer-job.1.tsk0000000000000000000002");
+        expect(out.findings[7].message).toContain("runs on node w2022node02zyxwvutsrqpon, not on this engine");
         expect(out.containers.find((c: { name: string }) => c.name === "web.1.tsk0000000000000000000001")).toMatchObject({ effective: "process", proven: true });
     });
 

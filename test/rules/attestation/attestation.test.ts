@@ -222,3 +222,14 @@ describe("properties over every engine/label/isolation combination", () => {
         }), { numRuns: 500 });
     });
 });
+
+describe("engine-unguarded", () => {
+    const guarded = (plugins: readonly string[] | undefined) => attest({ engine: { osType: "windows", operatingSystem: "WS2022", kernelVersion: "10.0 20348 (20348.1.amd64fre.fe_release.210507-1500)", defaultIsolation: "hyperv", swarmState: "inactive", authorizationPlugins: plugins }, containers: [], tasks: [] });
+    test("an engine that lists the guard: no finding; none, or only others: a warning naming what it lists", () => {
+        expect(guarded(["windows-isolation-guard"]).findings).toEqual([]);
+        expect(guarded([]).findings.map((f) => [f.ruleId, f.level, f.message.split(" (")[0]])).toEqual([["engine-unguarded", "warning", "engine lists no authorization plugin"]]);
+        expect(guarded(["opa-docker-authz"]).findings[0].message).toMatch(/^engine lists authorization plugins 'opa-docker-authz' but not 'windows-isolation-guard'/);
+        // Facts assembled without GET /info's plugin list are not judged (gatherFacts always sets it).
+        expect(guarded(undefined).findings).toEqual([]);
+    });
+});

@@ -1,0 +1,39 @@
+/**
+ * The guard's files on a host this project builds, generated from the same sources as the rest
+ * of the bootstrap: the settings state the daemon default that daemon.json really sets (read from
+ * daemonConfig's exec-opts, one source), the spec file names the guard's named pipe, and the
+ * daemon.json with the guard lists it in `authorization-plugins`. Not yet hooked into phase 2
+ * (the install steps, Node.js and the boot order are the bootstrap's part; docs/guard.md).
+ */
+import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
+import { DaemonConfig, daemonConfig, HOST_CERT_DIR } from "./index";
+
+/** The named pipe the guard listens on, as the spec file and `--listen` write it. */
+export const GUARD_PIPE_ADDRESS = `npipe:////./pipe/${GUARD_PLUGIN_NAME}`;
+/** Where dockerd looks for plugin spec files on Windows (moby pkg/plugins/discovery_windows.go). */
+export const GUARD_SPEC_PATH = `C:\\ProgramData\\docker\\plugins\\${GUARD_PLUGIN_NAME}.spec`;
+
+/** The daemon default isolation a daemon.json sets (`exec-opts: ["isolation=<mode>"]`), if any. */
+export function configuredDefaultIsolation(config: Pick<DaemonConfig, "exec-opts">): "hyperv" | "process" | undefined {
+    const opt = config["exec-opts"].map((o) => /^isolation=(.+)$/i.exec(o)?.[1]?.toLowerCase()).find((v) => v !== undefined);
+    return opt === "hyperv" || opt === "process" ? opt : undefined;
+}
+
+/** The guard's settings.json for a host: its daemon default from daemon.json, nobody trusted yet. */
+export function guardHostSettings(trustedIdentities: readonly string[] = [], config: DaemonConfig = daemonConfig()): string {
+    const d = configuredDefaultIsolation(config);
+    return JSON.stringify({
+        ...(d === undefined ? {} : { daemonDefaultIsolation: d }),
+        trustedIdentities,
+        localTrusted: false,
+        auditLog: "C:\\ProgramData\\windows-isolation\\guard-audit.log",
+    }, null, 2) + "\n";
+}
+
+/** The plugin spec file's content: the address, one line. */
+export const guardSpecFile = (): string => `${GUARD_PIPE_ADDRESS}\n`;
+
+/** daemon.json with the guard as its authorization plugin (dockerd then refuses to start without it). */
+export function guardedDaemonConfig(certDir: string = HOST_CERT_DIR): DaemonConfig & { readonly "authorization-plugins": readonly string[] } {
+    return { ...daemonConfig(certDir), "authorization-plugins": [GUARD_PLUGIN_NAME] };
+}

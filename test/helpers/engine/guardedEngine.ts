@@ -1,0 +1,60 @@
+/**
+ * A test engine of its own with the built guard as its authorization plugin: the guard runs in the
+ * engine's namespaces (started just before dockerd, so it ends with them), listens on a unix
+ * socket, and dockerd finds it through `/etc/docker/plugins/windows-isolation-guard.spec` (in the
+ * engine's mount namespace only) and daemon.json `authorization-plugins`, as on a host we build.
+ * One per test file that needs it; the shared engine stays unguarded.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+import { BUILT_CLI } from "../build/builtTools";
+import { EngineState, startEngine, stopEngine } from "./engine";
+import { sameNamespace } from "./namespace";
+import { PLUGIN_NAME } from "../../../review/guard/protocol";
+
+export interface GuardedEngine {
+    readonly state: EngineState;
+    readonly auditFile: string;
+    /** The guard's pid on this machine, while it runs. */
+    guardPid(): number | undefined;
+    /** A client on the unix socket (no TLS identity: a local caller). */
+    local(timeoutMs?: number): Docker;
+    /** A client with the engine's client certificate (CN "client"). */
+    tls(timeoutMs?: number): Docker;
+    stop(): Promise<void>;
+}
+
+export async function startGuardedEngine(settings: Record<string, unknown>, offAtStart = false): Promise<GuardedEngine> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-guard-engine-"));
+    const sock = path.join(dir, "guard.sock");
+    const auditFile = path.join(dir, "audit.log");
+    const settingsFile = path.join(dir, "settings.json");
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, auditLog: auditFile }));
+    const guard = `'${process.execPath}' '${BUILT_CLI}' guard --listen 'unix://${sock}' --settings '${settingsFile}' >>'${path.join(dir, "guard.log")}' 2>&1`;
+    let state: EngineState;
+    try {
+        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard, offAtStart }, workloads: false });
+    } catch (e) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
+    const tlsFile = (f: string) => fs.readFileSync(path.join(state.tls.client, f));
+    const port = Number(new URL(state.tcpEndpoint.replace("tcp:", "https:")).port);
+    return {
+        state,
+        auditFile,
+        // The node process itself, not the namespace's init shell whose script names it too.
+        guardPid: () => sameNamespace(state.pids.init, "pid").find((p) => p.cmdline.startsWith(`${process.execPath} ${BUILT_CLI} guard`))?.pid,
+        local: (timeout = 60000) => new Docker({ socketPath: state.unixEndpoint.slice("unix://".length), timeout }),
+        tls: (timeout = 60000) => new Docker({ host: "127.0.0.1", port, protocol: "https", ca: tlsFile("ca.pem"), cert: tlsFile("cert.pem"), key: tlsFile("key.pem"), timeout }),
+        async stop() {
+            try {
+                await stopEngine(state);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        },
+    };
+}
