@@ -9,6 +9,7 @@ export * from "./os/compatibility";
 export * from "./os/isolation";
 export * from "./os/labels";
 export * from "./docker/endpoint";
+export * from "./docker/engineReadiness";
 export * from "./azure/vmSizeSeries";
 export * from "./azure/vmSizes";
 export * from "./azure/networkSources";

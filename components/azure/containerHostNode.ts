@@ -1,6 +1,7 @@
 /**
  * One bootstrapped Windows engine VM: NIC (and a public IP when asked), admin password, server
- * certificate, VM, Custom Script Extension and the Run Command that waits for the engine.
+ * certificate, VM, Custom Script Extension and the readiness wait that polls the engine from the
+ * outside (HostReadiness: the guest may restart any number of times meanwhile).
  * ContainerHost builds one; ContainerHostPool builds one per node. Network security, the VNet
  * and the CA belong to the caller, which shares them between nodes.
  */
@@ -8,9 +9,10 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, customScriptCommand, SwarmBootstrap } from "./bootstrap";
+import { bootstrapBundle, bootstrapFingerprint, bootstrapUserData, customScriptCommand, guestLogsHint, SwarmBootstrap } from "./bootstrap";
 import { PublicEndpointArgs, ResolvedContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { CertificateAuthority, createServerCertificate } from "./containerHostPki";
+import { HostReadiness } from "./hostReadiness";
 import { DOCKER_TLS_PORT } from "../../rules";
 
 export interface HostNodeArgs {
@@ -39,8 +41,8 @@ export interface HostNode {
     readonly dockerEndpoint: pulumi.Output<string>;
     /** Secret. */
     readonly adminPassword: pulumi.Output<string>;
-    /** The Run Command that returns once the engine is ready. */
-    readonly wait: compute.VirtualMachineRunCommandByVirtualMachine;
+    /** Created once the engine answers on its endpoint over mutual TLS with what the bootstrap installs. */
+    readonly wait: HostReadiness;
 }
 
 /** Creates the node's resources as children of `parent`, named from `name`. */
@@ -133,19 +135,21 @@ export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.
         protectedSettings: { commandToExecute },
     }, { parent, dependsOn: [vm] });
 
-    const wait = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-wait-ready`, {
-        resourceGroupName, location, tags,
-        vmName: vm.name,
-        source: { script: bootstrapScript("wait-ready.ps1") },
-        parameters: [
-            { name: "TimeoutSeconds", value: String(r.bootstrapTimeoutSeconds) },
-            { name: "BootstrapFingerprint", value: fingerprint },
-        ],
-        asyncExecution: false,
-        timeoutInSeconds: r.bootstrapTimeoutSeconds + 120,
-        treatFailureAsDeploymentFailure: true,
+    // Ready is judged from the outside: the endpoint over mutual TLS with the stack's client
+    // certificate, the pinned version, the image's build, Hyper-V by default and (except a pool
+    // node that waits to be joined) an active swarm. Phase 1's restart cannot cut this short.
+    const address = publicIp ?? privateIp;
+    const wait = new HostReadiness(`${name}-ready`, {
+        host: address,
+        port: DOCKER_TLS_PORT,
+        caPem: args.ca.caCertPem,
+        clientCertPem: args.ca.clientCertPem,
+        clientKeyPem: args.ca.clientKeyPem,
+        expected: { serverVersion: r.docker.version, osBuild: r.osBuild, defaultIsolation: "hyperv", swarmActive: args.swarm?.role !== "join" },
+        timeoutSeconds: r.bootstrapTimeoutSeconds,
+        guestLogs: pulumi.all([resourceGroupName, vm.name]).apply(([rg, vmName]) => guestLogsHint(rg, vmName)),
+        bootstrapFingerprint: fingerprint,
     }, { parent, dependsOn: [extension] });
 
-    const address = publicIp ?? privateIp;
     return { vm, privateIp, publicIp, dockerEndpoint: pulumi.interpolate`tcp://${address}:${DOCKER_TLS_PORT}`, adminPassword, wait };
 }

@@ -76,7 +76,7 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
     for (const name of ["web", "customer-job", "legacy-app"]) {
         const service = engine.resources.find((r) => r.name === `${name}-service`)!;
         expect(service.provider).toMatch(/::winhost-docker::winhost-docker-id$/);
-        expect(service.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/::winhost-wait-ready$/)]));
+        expect(service.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/::winhost-ready$/)]));
     }
     const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
     expect(plain.filter((s) => s.includes("PRIVATE-KEY") || s.includes("GENERATED-PASSWORD"))).toEqual([]);

@@ -9,7 +9,7 @@ import { gzipSync } from "zlib";
 import { DockerRelease, dockerStaticUrl } from "../dockerRelease";
 import { DOCKER_TLS_PORT, SWARM_DEFAULT_ADDR_POOL, SWARM_PORTS } from "../../../rules";
 
-export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
+export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
 export type BootstrapScript = (typeof BOOTSTRAP_SCRIPTS)[number];
 
 /** The text of one bootstrap script, as committed. */
@@ -217,6 +217,16 @@ export function bootstrapFingerprint(m: PublicBootstrapMaterial): string {
     const h = createHash("sha256");
     for (const [name, text] of bundleFiles(m)) h.update(name).update("\0").update(text).update("\0");
     return h.digest("hex").slice(0, 16);
+}
+
+/** The bootstrap's log and failure marker on the host (phase 1 and 2 write them). */
+export const HOST_BOOTSTRAP_LOG = "C:\\ProgramData\\windows-isolation\\bootstrap.log";
+export const HOST_FAILED_MARKER = "C:\\ProgramData\\windows-isolation\\failed.json";
+
+/** Where a host's bootstrap logs are and the one command that prints them (readiness failures end with it). */
+export function guestLogsHint(resourceGroupName: string, vmName: string): string {
+    const script = `Get-Content -Tail 80 ${HOST_BOOTSTRAP_LOG}; Get-Content -ErrorAction SilentlyContinue ${HOST_FAILED_MARKER}`;
+    return `${HOST_BOOTSTRAP_LOG} and ${HOST_FAILED_MARKER} on VM ${vmName}; print them with: az vm run-command invoke -g ${resourceGroupName} -n ${vmName} --command-id RunPowerShellScript --scripts "${script}" (and the serial log: az vm boot-diagnostics get-boot-log -g ${resourceGroupName} -n ${vmName})`;
 }
 
 /** Base64 of the JSON Run Command parameters carry (no quoting trouble on the way to PowerShell). */

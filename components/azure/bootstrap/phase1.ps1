@@ -49,8 +49,7 @@ function Protect-Directory {
 New-Item -ItemType Directory -Force -Path $Root | Out-Null
 Write-Log "starting (bootstrap files in $BootstrapDir)"
 # A new bootstrap run: the host is not ready again until phase 2 says so.
-# wait-ready's count of phase 2 restarts starts again too.
-Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json'), (Join-Path $Root 'phase2-restarts') -Force -ErrorAction SilentlyContinue
+Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json') -Force -ErrorAction SilentlyContinue
 
 try {
     # 1. Roles. Hyper-V fails to install here when the VM size has no nested virtualization.
@@ -89,7 +88,7 @@ try {
 
     # 3. Phase 2 runs at every startup as SYSTEM; it converges and exits when all is in place.
     #    The restart settings only retry a task that fails to start; phase 2 retries its own
-    #    failures, and wait-ready starts the task again (bounded) when it finds failed.json.
+    #    failures (bounded), and every later startup runs it again.
     $phase2 = Join-Path $BootstrapDir 'phase2.ps1'
     $action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}"' -f $phase2)
     $trigger = New-ScheduledTaskTrigger -AtStartup
@@ -105,8 +104,7 @@ try {
             # 1190: a shutdown is already scheduled (a re-run); anything else is an error.
             throw ("shutdown.exe failed with exit code {0}: {1}" -f $r.ExitCode, ($r.Output -join ' '))
         }
-        # wait-ready tells whoever reads its output that this restart may cut it short.
-        Set-Content -LiteralPath (Join-Path $Root 'restart-pending') -Value ((Get-Date).ToUniversalTime().AddSeconds(60).ToString('o')) -Encoding ASCII
+        # The deployment's readiness wait polls the engine from outside the VM: this restart does not cut it short.
         Write-Log 'restart scheduled in 60 seconds; phase 2 runs at startup'
     } else {
         Start-ScheduledTask -TaskName $TaskName

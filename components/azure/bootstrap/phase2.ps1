@@ -242,8 +242,8 @@ function Invoke-Phase2 {
 }
 
 New-Item -ItemType Directory -Force -Path $Root | Out-Null
-# Phase 2 runs at startup: the restart phase 1 scheduled is behind us.
-Remove-Item -LiteralPath $Failed, (Join-Path $Root 'restart-pending') -Force -ErrorAction SilentlyContinue
+# A new run: an earlier failure is no longer the last word.
+Remove-Item -LiteralPath $Failed -Force -ErrorAction SilentlyContinue
 
 $attempt = 0
 while ($true) {

@@ -56,7 +56,7 @@ const settingsOf = (vm: RecordedResource) => {
 const nodeResources = (pool: string, i: number) => [
     `azure-native:compute:VirtualMachine ${pool}-${i}-vm`,
     `azure-native:compute:VirtualMachineExtension ${pool}-${i}-bootstrap`,
-    `${RC} ${pool}-${i}-wait-ready`,
+    `pulumi-nodejs:dynamic/windows-isolation:HostReadiness ${pool}-${i}-ready`,
     `azure-native:network:NetworkInterface ${pool}-${i}-nic`,
     `random:index/randomPassword:RandomPassword ${pool}-${i}-admin-password`,
     `tls:index/certRequest:CertRequest ${pool}-${i}-server-csr`,
@@ -141,7 +141,7 @@ describe.each([
         expect(JSON.parse(Buffer.from(param(labels, "Nodes"), "base64").toString("utf8"))).toEqual(
             Array.from({ length: count }, (_, i) => ({ hostname: `${name}-${i}`, role: managers.includes(`${name}-${i}`) ? "manager" : "worker", labels: { "windows-isolation.os-build": "20348", "windows-isolation.hyperv": "true" } })));
         const joinUrns = Array.from({ length: count - 1 }, (_, i) => urnOf(`${name}-${i + 1}-swarm-join`));
-        expect(labels.dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-0-wait-ready`), ...joinUrns]));
+        expect(labels.dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-0-ready`), ...joinUrns]));
         expect(byName(`${name}-docker`).dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-swarm-nodes`)]));
         expect(pool.readyResources).toHaveLength(1);
     });
@@ -175,7 +175,7 @@ describe("the join tokens", () => {
         expect(invoke[0].inputs).toEqual({ resourceGroupName: "rg-pool", vmName: "tk-0-vm-azure", runCommandName: "tk-swarm-tokens-azure", expand: "instanceView" });
         const tokens = byName("tk-swarm-tokens");
         expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
-        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-wait-ready")]));
+        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-ready")]));
         // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
         expect(tokens.inputs.parameters).toEqual([{ name: "JoinSet", value: "tk-1,tk-2,tk-3" }]);
         const wire = (token: string) => [{ name: "JoinToken", value: token }];
@@ -189,7 +189,7 @@ describe("the join tokens", () => {
         new ContainerHostPool("seq", { ...base, count: 5 });
         await engine.settle();
         const deps = (n: number) => byName(`seq-${n}-swarm-join`).dependencies;
-        expect(deps(1)).toEqual(expect.arrayContaining([urnOf("seq-1-wait-ready"), urnOf("seq-swarm-tokens")]));
+        expect(deps(1)).toEqual(expect.arrayContaining([urnOf("seq-1-ready"), urnOf("seq-swarm-tokens")]));
         expect(deps(1).some((d) => /swarm-join$/.test(d))).toBe(false);
         expect(deps(2)).toEqual(expect.arrayContaining([urnOf("seq-1-swarm-join")]));
         expect(deps(3)).toEqual(expect.arrayContaining([urnOf("seq-2-swarm-join")]));

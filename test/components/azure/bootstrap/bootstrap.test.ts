@@ -23,7 +23,7 @@ const material = {
 // the real parser there. Here: the TypeScript side that ships them.
 describe("the scripts the components ship", () => {
     test("the bootstrap folder has exactly the scripts the components use", () => {
-        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"]);
+        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"]);
     });
 
     test("comment stripping keeps every code line, in order, and drops every comment line", () => {

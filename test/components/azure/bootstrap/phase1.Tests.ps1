@@ -37,7 +37,6 @@ Describe 'phase1.ps1' {
         (Get-FakeCalls 'shutdown.exe').Line | Should -Be @('/r /t 60 /d p:2:4 /c windows-isolation: restart after installing Hyper-V and Containers')
         $WiHost.TaskStarts | Should -BeNullOrEmpty -Because 'phase 2 runs after the restart'
         Get-HostLog | Should -Match 'restart scheduled in 60 seconds'
-        Get-Content -Raw -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/restart-pending') | Should -Match '^2026-01-01T00:01:00'
     }
 
     It 'run twice converges: the second run installs nothing, copies nothing, restarts nothing and starts phase 2 now' {
@@ -52,11 +51,11 @@ Describe 'phase1.ps1' {
         Get-HostLog | Should -Match 'Hyper-V and Containers are already installed'
     }
 
-    It 'a new run clears the ready, failed and restart-count markers' {
+    It 'a new run clears the ready and failed markers' {
         New-Item -ItemType Directory -Force -Path (Join-Path $env:ProgramData 'windows-isolation') | Out-Null
-        foreach ($m in 'ready.json', 'failed.json', 'phase2-restarts') { Set-Content -LiteralPath (Join-Path $env:ProgramData "windows-isolation/$m") -Value 'x' }
+        foreach ($m in 'ready.json', 'failed.json') { Set-Content -LiteralPath (Join-Path $env:ProgramData "windows-isolation/$m") -Value 'x' }
         (Invoke-BootstrapScript $phase1 @{ BootstrapDir = $paths.Bootstrap }).ExitCode | Should -Be 0
-        foreach ($m in 'ready.json', 'failed.json', 'phase2-restarts') { Join-Path $env:ProgramData "windows-isolation/$m" | Should -Not -Exist }
+        foreach ($m in 'ready.json', 'failed.json') { Join-Path $env:ProgramData "windows-isolation/$m" | Should -Not -Exist }
     }
 
     It 'fails with exit 1 and a log line naming nested virtualization when Hyper-V does not install' {

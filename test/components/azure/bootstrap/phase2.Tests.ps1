@@ -42,7 +42,7 @@ Describe 'phase2.ps1' {
         It 'installs the verified engine, writes daemon.json, opens 2376, registers and starts dockerd, inits the swarm outside 10/8 and writes the ready marker' {
             [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::SystemDefault
             New-Item -ItemType Directory -Force -Path (Join-Path $env:ProgramData 'windows-isolation') | Out-Null
-            Set-Content -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/restart-pending') -Value 'x'
+            Set-Content -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/failed.json') -Value 'x'
             $r = Invoke-BootstrapScript $phase2 $fast
             $r.ExitCode | Should -Be 0 -Because $r.Text
             $WiHost.Downloads | Should -Be @($settings.dockerUrl)
@@ -60,7 +60,7 @@ Describe 'phase2.ps1' {
             $ready.isolation | Should -Be 'hyperv'
             $ready.swarm | Should -Be 'active'
             $ready.swarmRole | Should -Be 'init'
-            Join-Path $env:ProgramData 'windows-isolation/restart-pending' | Should -Not -Exist -Because 'phase 2 runs after the restart'
+            Join-Path $env:ProgramData 'windows-isolation/failed.json' | Should -Not -Exist -Because 'a run that succeeds leaves no earlier failure behind'
         }
 
         It 'run twice converges: no second download, registration, swarm init, firewall change or engine restart' {

@@ -9,8 +9,8 @@ BeforeAll {
 }
 
 Describe 'the bootstrap under Windows PowerShell 5.1' {
-    It 'six scripts are checked' {
-        $scripts.Count | Should -Be 6
+    It 'five scripts are checked' {
+        $scripts.Count | Should -Be 5
     }
 
     It '<Name> parses and has nothing 5.1 runs differently' -ForEach $scripts {
