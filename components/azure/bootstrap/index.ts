@@ -233,5 +233,5 @@ export function guestLogsHint(resourceGroupName: string, vmName: string): string
 export function base64Json(value: unknown): string {
     return Buffer.from(JSON.stringify(value), "utf8").toString("base64");
 }
-export { parseSwarmTokens, SWARM_TOKENS_MARKER } from "./swarmTokens";
-export type { SwarmJoinTokens } from "./swarmTokens";
+export { MIN_TOKEN_KEY_BITS, parseSwarmTokens, SWARM_TOKENS_MARKER, tokenRecipient } from "./swarmTokens";
+export type { SwarmJoinTokens, TokenRecipient } from "./swarmTokens";
