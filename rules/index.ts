@@ -13,6 +13,7 @@ export * from "./docker/engineReadiness";
 export * from "./azure/vmSizeSeries";
 export * from "./azure/vmSizes";
 export * from "./azure/networkSources";
+export * from "./azure/createdSecurityType";
 export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
 export * from "./attestation/witness";

@@ -13,7 +13,7 @@ import { bootstrapBundle, bootstrapFingerprint, bootstrapUserData, customScriptC
 import { PublicEndpointArgs, ResolvedContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { CertificateAuthority, createServerCertificate } from "./containerHostPki";
 import { HostReadiness } from "./hostReadiness";
-import { DOCKER_TLS_PORT } from "../../rules";
+import { createdSecurityTypeProblem, DOCKER_TLS_PORT } from "../../rules";
 
 export interface HostNodeArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -43,6 +43,18 @@ export interface HostNode {
     readonly adminPassword: pulumi.Output<string>;
     /** Created once the engine answers on its endpoint over mutual TLS with what the bootstrap installs. */
     readonly wait: HostReadiness;
+}
+
+/**
+ * The VM's security type as Azure reports it after create; an error (rules/azure
+ * createdSecurityType) when it is one that breaks Hyper-V. The bootstrap's inputs wait for it.
+ */
+export function checkCreatedSecurityType(vm: compute.VirtualMachine, owner: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return vm.securityProfile.apply((sp) => {
+        const problem = createdSecurityTypeProblem(sp?.securityType);
+        if (problem !== undefined) throw new pulumi.ResourceError(`${owner}: ${problem}`, parent);
+        return sp?.securityType ?? "Standard";
+    });
 }
 
 /** Creates the node's resources as children of `parent`, named from `name`. */
@@ -121,7 +133,10 @@ export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.
         userData,
     }, opts);
 
-    const fingerprint = material.apply(bootstrapFingerprint);
+    // What Azure created, read back: a Trusted Launch or confidential VM (a new default for Gen2
+    // images, or a policy) cannot run Hyper-V; the bootstrap waits for this check and never starts there.
+    const securityChecked = checkCreatedSecurityType(vm, args.owner, parent);
+    const fingerprint = pulumi.all([material.apply(bootstrapFingerprint), securityChecked]).apply(([f]) => f);
     const commandToExecute = pulumi.secret(server.serverKeyPem.apply(customScriptCommand));
     const extension = new compute.VirtualMachineExtension(`${name}-bootstrap`, {
         resourceGroupName, location, tags,
