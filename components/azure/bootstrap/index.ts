@@ -180,17 +180,19 @@ export function bootstrapUserData(bundle: string): string {
 export const IMDS_USER_DATA_URL = "http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text";
 
 /**
- * The PowerShell inside the extension's -Command: it creates the locked-down bootstrap folder,
+ * The PowerShell inside the extension's -Command: it creates the locked-down windows-isolation
+ * and bootstrap folders,
  * writes the engine's private key there (the only secret, hence the protected settings), then
  * fetches the public bundle from the VM's user data and runs it.
  */
 export function loaderScript(serverKeyPemBase64: string): string {
     return [
         "$ErrorActionPreference='Stop'",
+        // windows-isolation first, then its bootstrap folder: each is SYSTEM and Administrators
+        // only before anything is written in it (ProgramData lets every user create files).
+        `$r=Join-Path $env:ProgramData '${HOST_BOOTSTRAP_DIR.split("\\")[0]}'`,
         `$d=Join-Path $env:ProgramData '${HOST_BOOTSTRAP_DIR}'`,
-        "New-Item -ItemType Directory -Force -Path $d|Out-Null",
-        "& icacls.exe $d /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'|Out-Null",
-        "if($LASTEXITCODE -ne 0){throw 'icacls failed on the bootstrap folder'}",
+        "foreach($x in $r,$d){New-Item -ItemType Directory -Force -Path $x|Out-Null;& icacls.exe $x /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'|Out-Null;if($LASTEXITCODE -ne 0){throw ('icacls failed on '+$x)}}",
         `[IO.File]::WriteAllBytes((Join-Path $d 'server-key.pem'),[Convert]::FromBase64String('${serverKeyPemBase64}'))`,
         `$u=Invoke-RestMethod -UseBasicParsing -Headers @{Metadata='true'} -Uri '${IMDS_USER_DATA_URL}'`,
         "$z=New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String($u))),([IO.Compression.CompressionMode]::Decompress))",

@@ -141,6 +141,9 @@ describe("what the extension and the user data carry", () => {
         expect(Buffer.from(key, "base64").toString("utf8")).toBe(serverKeyPem);
         expect(command.length).toBeLessThan(2000);
         expect(command.indexOf("icacls.exe")).toBeLessThan(command.indexOf("server-key.pem"));
+        // windows-isolation itself is locked, then its bootstrap folder, before the first write.
+        expect(command).toContain("$r=Join-Path $env:ProgramData 'windows-isolation';$d=Join-Path $env:ProgramData 'windows-isolation\\bootstrap';foreach($x in $r,$d){New-Item -ItemType Directory -Force -Path $x|Out-Null;& icacls.exe $x /inheritance:r");
+        expect(command.indexOf("foreach($x in $r,$d)")).toBeLessThan(command.indexOf("WriteAllBytes"));
         expect(command).toContain(IMDS_USER_DATA_URL);
         expect(command).not.toContain("BEGIN CERTIFICATE");
     });
