@@ -12,9 +12,31 @@ import { DOCKER_TLS_PORT, SWARM_DEFAULT_ADDR_POOL, SWARM_PORTS } from "../../../
 export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
 export type BootstrapScript = (typeof BOOTSTRAP_SCRIPTS)[number];
 
-/** The text of one bootstrap script, as committed. */
-export function bootstrapScript(name: BootstrapScript): string {
+/** The line of each script that the shared prelude (prelude.ps1) replaces. */
+export const PRELUDE_MARKER = "# windows-isolation:prelude";
+
+/** A script's committed source: it holds the prelude marker, not the prelude. */
+export function bootstrapSource(name: BootstrapScript): string {
     return readFileSync(join(__dirname, name), "utf8");
+}
+
+/** The shared prelude, as committed. */
+export function bootstrapPrelude(): string {
+    return readFileSync(join(__dirname, "prelude.ps1"), "utf8");
+}
+
+/**
+ * One bootstrap script as it runs: its source with the prelude (Invoke-Native) in place of its
+ * one marker line. Self-contained, because the bundle and every Run Command run a script alone.
+ */
+export function bootstrapScript(name: BootstrapScript): string {
+    const source = bootstrapSource(name).replace(/\r\n/g, "\n");
+    const lines = source.split("\n");
+    const at = lines.flatMap((l, i) => (l.startsWith(PRELUDE_MARKER) ? [i] : []));
+    if (at.length !== 1) throw new Error(`bootstrap script ${name} must hold the line '${PRELUDE_MARKER}' exactly once (found ${at.length})`);
+    const prelude = bootstrapPrelude().replace(/\r\n/g, "\n").replace(/\n+$/, "");
+    lines.splice(at[0], 1, prelude);
+    return lines.join("\n");
 }
 
 /** Where the engine's TLS files live on the host (phase 1 writes them, daemon.json names them). */

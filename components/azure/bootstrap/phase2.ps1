@@ -55,14 +55,7 @@ function Write-Utf8File {
     Move-Item -LiteralPath $tmp -Destination $Path -Force
 }
 
-function Invoke-Native {
-    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
-    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
-    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
-    $ErrorActionPreference = 'Continue'
-    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
-    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
-}
+# windows-isolation:prelude (Invoke-Native; bootstrap/index.ts inserts prelude.ps1 here)
 
 function Protect-Directory {
     # Only SYSTEM and Administrators: set before anything is written there (phase 1 did it too;

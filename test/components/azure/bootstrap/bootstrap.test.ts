@@ -2,7 +2,7 @@ import { constants, generateKeyPairSync, publicEncrypt, randomBytes } from "cryp
 import fc from "fast-check";
 import { gunzipSync } from "zlib";
 import {
-    BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, bundleFiles, customScriptCommand,
+    BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapPrelude, bootstrapScript, bootstrapSource, PRELUDE_MARKER, bootstrapUserData, bundleFiles, customScriptCommand,
     daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, parseSwarmTokens, phase2Settings, stripComments, SWARM_TOKENS_MARKER, tokenRecipient, WINDOWS_DAEMON_CONFIG_KEYS,
 } from "../../../../components/azure/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../../../components/azure/dockerRelease";
@@ -24,6 +24,20 @@ const material = {
 describe("the scripts the components ship", () => {
     test("the bootstrap folder has exactly the scripts the components use", () => {
         expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"]);
+    });
+
+    test("one prelude: Invoke-Native is written once (prelude.ps1) and each generated script holds it once, in place of its marker", () => {
+        expect(bootstrapPrelude()).toMatch(/^function Invoke-Native \{$/m);
+        for (const name of BOOTSTRAP_SCRIPTS) {
+            const source = bootstrapSource(name);
+            expect(source).not.toMatch(/^function Invoke-Native/m);
+            expect(source.split("\n").filter((l) => l.startsWith(PRELUDE_MARKER))).toHaveLength(1);
+            const generated = bootstrapScript(name);
+            expect(generated.match(/^function Invoke-Native \{$/gm)).toHaveLength(1);
+            expect(generated).not.toContain(`\n${PRELUDE_MARKER}`);
+            // Everything else is the source, line for line.
+            expect(generated.replace(bootstrapPrelude().replace(/\n+$/, ""), PRELUDE_MARKER)).toBe(source.replace(/^# windows-isolation:prelude.*$/m, PRELUDE_MARKER));
+        }
     });
 
     test("comment stripping keeps every code line, in order, and drops every comment line", () => {

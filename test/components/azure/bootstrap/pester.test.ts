@@ -39,6 +39,8 @@ function generatedFiles(dir: string): void {
     writeFileSync(join(dir, "bundle.ps1"), bootstrapBundle({ caPem: "ca", serverCertPem: "cert", docker: release }));
     const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
     writeFileSync(join(dir, "loader.ps1"), loaderScript(Buffer.from(key).toString("base64")));
+    // The scripts as generated (prelude in place): what every suite runs.
+    for (const name of BOOTSTRAP_SCRIPTS) writeFileSync(join(dir, name), bootstrapScript(name));
     // What the bundle really runs: the scripts without their comments.
     for (const name of ["phase1.ps1", "phase2.ps1"] as const) writeFileSync(join(dir, name.replace(/\.ps1$/, ".stripped.ps1")), stripComments(bootstrapScript(name)));
 }

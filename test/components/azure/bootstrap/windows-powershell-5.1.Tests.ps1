@@ -9,8 +9,8 @@ BeforeAll {
 }
 
 Describe 'the bootstrap under Windows PowerShell 5.1' {
-    It 'five scripts are checked' {
-        $scripts.Count | Should -Be 5
+    It 'six files are checked: five scripts and their shared prelude' {
+        $scripts.Count | Should -Be 6
     }
 
     It '<Name> parses and has nothing 5.1 runs differently' -ForEach $scripts {

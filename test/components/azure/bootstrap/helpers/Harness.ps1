@@ -165,10 +165,11 @@ function Invoke-BootstrapScript {
 }
 
 function Copy-BootstrapScript {
-    # The script into the host's bootstrap folder, where the bundle writes it.
+    # The script as generated (bootstrapScript in bootstrap/index.ts: the source with the prelude
+    # in place, the bytes Azure receives) into the host's bootstrap folder, where the bundle writes it.
     param([Parameter(Mandatory = $true)][string]$Name)
     $target = Join-Path $global:WiHost.Paths.Bootstrap $Name
-    Copy-Item -LiteralPath (Join-Path $script:BootstrapSource $Name) -Destination $target -Force
+    Copy-Item -LiteralPath (Get-GeneratedPath $Name) -Destination $target -Force
     return $target
 }
 
