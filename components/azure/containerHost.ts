@@ -5,7 +5,8 @@
  *
  * Order of events: VM -> Custom Script Extension (phase 1: roles, TLS files, startup task, one
  * delayed restart) -> restart -> phase 2 (engine, daemon.json, firewall, swarm, ready marker)
- * -> Run Command waits for the marker -> docker provider -> workloads.
+ * -> HostReadiness polls the engine over mutual TLS from outside until it is ready -> docker
+ * provider -> workloads.
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";

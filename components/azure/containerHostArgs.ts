@@ -22,6 +22,12 @@ export const WINDOWS_SERVER_IMAGES = {
 export const DEFAULT_VM_SIZE = "Standard_D4s_v5";
 export const DEFAULT_ADMIN_USERNAME = "wiadmin";
 export const DEFAULT_BOOTSTRAP_TIMEOUT_SECONDS = 1800;
+/**
+ * The cap of bootstrapTimeoutSeconds: 90 minutes, Run Command's documented maximum. The readiness
+ * wait (HostReadiness) is bounded by it, and no Run Command of a host or pool waits longer.
+ */
+export const MAX_BOOTSTRAP_TIMEOUT_SECONDS = 5400;
+export const MIN_BOOTSTRAP_TIMEOUT_SECONDS = 300;
 
 /** Who may reach the engine through a public IP. */
 export interface PublicEndpointArgs {
@@ -58,7 +64,7 @@ export interface ContainerHostArgs {
     readonly allowUnlistedVmSize?: boolean;
     /** VM security type. Only `Standard` is accepted: Trusted Launch breaks Hyper-V in the VM. */
     readonly securityType?: string;
-    /** How long the Run Command waits for the engine to be ready, in seconds. Default 1800. */
+    /** How long the deployment waits for the engine to be ready, in seconds: 300 to 5400 (90 minutes). Default 1800. */
     readonly bootstrapTimeoutSeconds?: number;
 }
 
@@ -126,8 +132,8 @@ export function checkContainerHostArgs(args: ContainerHostArgs): FieldProblem[] 
         add("encryptionAtHost", `encryptionAtHost ${JSON.stringify(args.encryptionAtHost)} must be true or false`);
     }
     const timeout = args.bootstrapTimeoutSeconds;
-    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 300 && timeout <= 5400)) {
-        add("bootstrapTimeoutSeconds", `bootstrapTimeoutSeconds ${JSON.stringify(timeout)} must be a whole number from 300 to 5400 (the Run Command's 90-minute ceiling)`);
+    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= MIN_BOOTSTRAP_TIMEOUT_SECONDS && timeout <= MAX_BOOTSTRAP_TIMEOUT_SECONDS)) {
+        add("bootstrapTimeoutSeconds", `bootstrapTimeoutSeconds ${JSON.stringify(timeout)} must be a whole number from ${MIN_BOOTSTRAP_TIMEOUT_SECONDS} to ${MAX_BOOTSTRAP_TIMEOUT_SECONDS}: the cap is 90 minutes (Run Command's documented maximum); a bootstrap that needs longer is stuck, see the host's bootstrap log`);
     }
     return problems;
 }

@@ -1,6 +1,7 @@
 /**
  * One bootstrapped Windows engine VM: NIC (and a public IP when asked), admin password, server
- * certificate, VM, Custom Script Extension and the Run Command that waits for the engine.
+ * certificate, VM, Custom Script Extension and the readiness wait that polls the engine from the
+ * outside (HostReadiness: the guest may restart any number of times meanwhile).
  * ContainerHost builds one; ContainerHostPool builds one per node. Network security, the VNet
  * and the CA belong to the caller, which shares them between nodes.
  */
@@ -8,10 +9,11 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, customScriptCommand, SwarmBootstrap } from "./bootstrap";
+import { bootstrapBundle, bootstrapFingerprint, bootstrapUserData, customScriptCommand, guestLogsHint, SwarmBootstrap } from "./bootstrap";
 import { PublicEndpointArgs, ResolvedContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
 import { CertificateAuthority, createServerCertificate } from "./containerHostPki";
-import { DOCKER_TLS_PORT } from "../../rules";
+import { HostReadiness } from "./hostReadiness";
+import { createdSecurityTypeProblem, DOCKER_TLS_PORT } from "../../rules";
 
 export interface HostNodeArgs {
     readonly resourceGroupName: pulumi.Input<string>;
@@ -39,8 +41,20 @@ export interface HostNode {
     readonly dockerEndpoint: pulumi.Output<string>;
     /** Secret. */
     readonly adminPassword: pulumi.Output<string>;
-    /** The Run Command that returns once the engine is ready. */
-    readonly wait: compute.VirtualMachineRunCommandByVirtualMachine;
+    /** Created once the engine answers on its endpoint over mutual TLS with what the bootstrap installs. */
+    readonly wait: HostReadiness;
+}
+
+/**
+ * The VM's security type as Azure reports it after create; an error (rules/azure
+ * createdSecurityType) when it is one that breaks Hyper-V. The bootstrap's inputs wait for it.
+ */
+export function checkCreatedSecurityType(vm: compute.VirtualMachine, owner: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return vm.securityProfile.apply((sp) => {
+        const problem = createdSecurityTypeProblem(sp?.securityType);
+        if (problem !== undefined) throw new pulumi.ResourceError(`${owner}: ${problem}`, parent);
+        return sp?.securityType ?? "Standard";
+    });
 }
 
 /** Creates the node's resources as children of `parent`, named from `name`. */
@@ -119,7 +133,10 @@ export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.
         userData,
     }, opts);
 
-    const fingerprint = material.apply(bootstrapFingerprint);
+    // What Azure created, read back: a Trusted Launch or confidential VM (a new default for Gen2
+    // images, or a policy) cannot run Hyper-V; the bootstrap waits for this check and never starts there.
+    const securityChecked = checkCreatedSecurityType(vm, args.owner, parent);
+    const fingerprint = pulumi.all([material.apply(bootstrapFingerprint), securityChecked]).apply(([f]) => f);
     const commandToExecute = pulumi.secret(server.serverKeyPem.apply(customScriptCommand));
     const extension = new compute.VirtualMachineExtension(`${name}-bootstrap`, {
         resourceGroupName, location, tags,
@@ -133,19 +150,21 @@ export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.
         protectedSettings: { commandToExecute },
     }, { parent, dependsOn: [vm] });
 
-    const wait = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-wait-ready`, {
-        resourceGroupName, location, tags,
-        vmName: vm.name,
-        source: { script: bootstrapScript("wait-ready.ps1") },
-        parameters: [
-            { name: "TimeoutSeconds", value: String(r.bootstrapTimeoutSeconds) },
-            { name: "BootstrapFingerprint", value: fingerprint },
-        ],
-        asyncExecution: false,
-        timeoutInSeconds: r.bootstrapTimeoutSeconds + 120,
-        treatFailureAsDeploymentFailure: true,
+    // Ready is judged from the outside: the endpoint over mutual TLS with the stack's client
+    // certificate, the pinned version, the image's build, Hyper-V by default and (except a pool
+    // node that waits to be joined) an active swarm. Phase 1's restart cannot cut this short.
+    const address = publicIp ?? privateIp;
+    const wait = new HostReadiness(`${name}-ready`, {
+        host: address,
+        port: DOCKER_TLS_PORT,
+        caPem: args.ca.caCertPem,
+        clientCertPem: args.ca.clientCertPem,
+        clientKeyPem: args.ca.clientKeyPem,
+        expected: { serverVersion: r.docker.version, osBuild: r.osBuild, defaultIsolation: "hyperv", swarmActive: args.swarm?.role !== "join" },
+        timeoutSeconds: r.bootstrapTimeoutSeconds,
+        guestLogs: pulumi.all([resourceGroupName, vm.name]).apply(([rg, vmName]) => guestLogsHint(rg, vmName)),
+        bootstrapFingerprint: fingerprint,
     }, { parent, dependsOn: [extension] });
 
-    const address = publicIp ?? privateIp;
     return { vm, privateIp, publicIp, dockerEndpoint: pulumi.interpolate`tcp://${address}:${DOCKER_TLS_PORT}`, adminPassword, wait };
 }

@@ -5,15 +5,17 @@
  * Hyper-V capability, so WindowsContainer's placement constraints keep every workload on nodes
  * able to run it. The pool satisfies WindowsDockerHost: WindowsContainer works on it unchanged.
  *
- * Order of events: pool NSG, subnet and CA -> every node (VM, bootstrap, wait) -> the leader's
- * join tokens (a Run Command's output, read back as a secret) -> managers join one by one ->
- * workers join -> the leader labels every node (and promotes a node that should be a manager)
- * -> docker provider -> workloads.
+ * Order of events: pool NSG, subnet and CA -> every node (VM, bootstrap, readiness) -> the
+ * leader's join tokens (a Run Command's output, encrypted to the pool's token key and decrypted
+ * here as a secret) -> managers join one by one -> workers join; meanwhile the leader waits for
+ * every node, labels it (and promotes a node that should be a manager) and rotates the tokens,
+ * also when a node never joins -> docker provider -> workloads.
  */
 import * as compute from "@pulumi/azure-native/compute";
 import * as network from "@pulumi/azure-native/network";
 import * as pulumi from "@pulumi/pulumi";
-import { base64Json, bootstrapScript, parseSwarmTokens, SwarmJoinTokens } from "./bootstrap";
+import * as tls from "@pulumi/tls";
+import { base64Json, bootstrapScript, parseSwarmTokens, SwarmJoinTokens, tokenRecipient } from "./bootstrap";
 import { CONTAINER_HOST_TAG_VALUE } from "./containerHost";
 import { poolSecurityRules } from "./containerHostNetwork";
 import { createHostNode, HostNode } from "./containerHostNode";
@@ -26,8 +28,20 @@ import { CONTAINER_HOST_POOL_TYPE, CONTAINER_HOST_TAG, ContainerHostPoolSummary,
 
 export * from "./containerHostPoolArgs";
 
-/** How long the leader waits for every node to appear before labelling, in seconds. */
-const LABEL_WAIT_SECONDS = 600;
+/** Bound of one node's swarm-join Run Command, in seconds. */
+const JOIN_TIMEOUT_SECONDS = 600;
+
+/** RSA size of the swarm token key (tokens leave the leader encrypted to it). */
+const TOKEN_KEY_BITS = 3072;
+
+/**
+ * How long the leader waits for every node to appear before labelling, in seconds: the joins run
+ * meanwhile (managers one after the other, then the workers together), each bounded by
+ * JOIN_TIMEOUT_SECONDS; at most three waves, so the Run Command stays far inside 90 minutes.
+ */
+export function labelWaitSeconds(managerJoins: number, workerJoins: number): number {
+    return JOIN_TIMEOUT_SECONDS * (managerJoins + (workerJoins > 0 ? 1 : 0)) + 60;
+}
 
 /** What a preview shows (as a secret) for tokens that only exist once the leader runs. */
 const PREVIEW_TOKENS: SwarmJoinTokens = { manager: "(read from the leader during the deployment)", worker: "(read from the leader during the deployment)" };
@@ -114,21 +128,25 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         }));
         const leader = built[0].node;
 
-        const joins = this.joinNodes(name, common, leader, built.slice(1));
+        const tokenCommand = this.joinNodes(name, common, leader, built.slice(1));
 
-        // Labels and roles of every node, set on the leader once every node has joined.
+        // Labels and roles of every node, set on the leader once every node has joined; then the
+        // tokens are rotated, also when a node never joins (a failed join), so the ones handed
+        // out admit nobody afterwards. Not after the joins: it must run when one of them fails.
+        const others = plans.slice(1);
+        const waitSeconds = labelWaitSeconds(others.filter((p) => p.role === "manager").length, others.filter((p) => p.role === "worker").length);
         const labels = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-swarm-nodes`, {
             ...common,
             vmName: leader.vm.name,
             source: { script: bootstrapScript("swarm-nodes.ps1") },
             parameters: [
                 { name: "Nodes", value: base64Json(plans.map((p) => ({ hostname: p.computerName, role: p.role === "worker" ? "worker" : "manager", labels: nodeLabels(p.node) }))) },
-                { name: "TimeoutSeconds", value: String(LABEL_WAIT_SECONDS) },
+                { name: "TimeoutSeconds", value: String(waitSeconds) },
             ],
             asyncExecution: false,
-            timeoutInSeconds: LABEL_WAIT_SECONDS + 120,
+            timeoutInSeconds: waitSeconds + 120,
             treatFailureAsDeploymentFailure: true,
-        }, { parent: this, dependsOn: [leader.wait, ...joins] });
+        }, { parent: this, dependsOn: [...built.map((b) => b.node.wait), ...(tokenCommand ? [tokenCommand] : [])] });
 
         this.dockerEndpoint = leader.dockerEndpoint;
         this.caCertPem = ca.caCertPem;
@@ -163,19 +181,27 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
     }
 
     /**
-     * Reads the join tokens from the leader (a Run Command's output, read back with
-     * $expand=instanceView and kept secret), then joins the managers one at a time (Raft grows
-     * by one member at a time) and the workers after them. Returns the join commands.
+     * Reads the join tokens from the leader (a Run Command's output, encrypted to the pool's token
+     * key, read back with $expand=instanceView and decrypted as a secret), then joins the managers
+     * one at a time (Raft grows by one member at a time) and the workers after them. Returns the
+     * token command (none for a pool of one).
      */
-    private joinNodes(name: string, common: { resourceGroupName: pulumi.Input<string>; location?: pulumi.Input<string>; tags: Record<string, string> }, leader: HostNode, others: { plan: PoolNodePlan; node: HostNode }[]): pulumi.Resource[] {
-        if (others.length === 0) return [];
+    private joinNodes(name: string, common: { resourceGroupName: pulumi.Input<string>; location?: pulumi.Input<string>; tags: Record<string, string> }, leader: HostNode, others: { plan: PoolNodePlan; node: HostNode }[]): pulumi.Resource | undefined {
+        if (others.length === 0) return undefined;
+        // Only the state holds the private half; the instance view, readable with Reader on the VM, holds ciphertext.
+        const tokenKey = new tls.PrivateKey(`${name}-swarm-token-key`, { algorithm: "RSA", rsaBits: TOKEN_KEY_BITS }, { parent: this });
+        const recipient = tokenKey.publicKeyPem.apply(tokenRecipient);
         const tokenCommand = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-swarm-tokens`, {
             ...common,
             vmName: leader.vm.name,
             source: { script: bootstrapScript("swarm-tokens.ps1") },
             // swarm-nodes rotates the tokens once every node has joined: a new set of joining
             // nodes changes this parameter, so Azure runs the command again for fresh tokens.
-            parameters: [{ name: "JoinSet", value: others.map((o) => o.plan.computerName).join(",") }],
+            parameters: [
+                { name: "JoinSet", value: others.map((o) => o.plan.computerName).join(",") },
+                { name: "RecipientModulus", value: recipient.apply((r) => r.modulus) },
+                { name: "RecipientExponent", value: recipient.apply((r) => r.exponent) },
+            ],
             asyncExecution: false,
             timeoutInSeconds: 300,
             treatFailureAsDeploymentFailure: true,
@@ -188,10 +214,9 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         }, { parent: this });
         // In a preview the leader may not exist yet, so there is nothing to read; a deployment
         // without the tokens fails (parseSwarmTokens) before any node tries to join.
-        const tokens: pulumi.Output<SwarmJoinTokens> = pulumi.secret(view.instanceView.apply((v) =>
-            v?.output === undefined && pulumi.runtime.isDryRun() ? PREVIEW_TOKENS : parseSwarmTokens(v?.output, `${name}-swarm-tokens`)));
+        const tokens: pulumi.Output<SwarmJoinTokens> = pulumi.secret(pulumi.all([view.instanceView, tokenKey.privateKeyPem]).apply(([v, key]) =>
+            v?.output === undefined && pulumi.runtime.isDryRun() ? PREVIEW_TOKENS : parseSwarmTokens(v?.output, key, `${name}-swarm-tokens`)));
 
-        const joins: pulumi.Resource[] = [];
         let lastManagerJoin: pulumi.Resource | undefined;
         for (const { plan, node } of others) {
             const role = plan.role === "manager" ? "manager" : "worker";
@@ -207,13 +232,12 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
                 ],
                 protectedParameters: [{ name: "JoinToken", value: tokens.apply((t) => t[role]) }],
                 asyncExecution: false,
-                timeoutInSeconds: 600,
+                timeoutInSeconds: JOIN_TIMEOUT_SECONDS,
                 treatFailureAsDeploymentFailure: true,
             }, { parent: this, dependsOn: [node.wait, tokenCommand, ...after], additionalSecretOutputs: ["protectedParameters"] });
             if (role === "manager") lastManagerJoin = join;
-            joins.push(join);
         }
-        return joins;
+        return tokenCommand;
     }
 }
 

@@ -1,4 +1,15 @@
+import { constants, generateKeyPairSync, publicEncrypt } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A real RSA key for the pool's swarm token key (tls.PrivateKey with algorithm RSA): the pool
+ * decrypts the token command's output with it, so the mock output must be real ciphertext.
+ */
+const TOKEN_KEY = generateKeyPairSync("rsa", { modulusLength: 3072 });
+export const MOCK_TOKEN_KEY = {
+    privateKeyPem: TOKEN_KEY.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: TOKEN_KEY.publicKey.export({ type: "spki", format: "pem" }).toString(),
+};
 
 /**
  * What Azure and the TLS/random providers would compute for a ContainerHost (an assigned private
@@ -15,7 +26,7 @@ export function azureMockOutputs(a: pulumi.runtime.MockResourceArgs): Record<str
         case "azure-native:resources:ResourceGroup":
             return { name: `${a.name}-azure` };
         case "tls:index/privateKey:PrivateKey":
-            return { privateKeyPem: `PRIVATE-KEY-OF-${a.name}` };
+            return a.inputs.algorithm === "RSA" ? { ...MOCK_TOKEN_KEY } : { privateKeyPem: `PRIVATE-KEY-OF-${a.name}` };
         case "tls:index/certRequest:CertRequest":
             return { certRequestPem: `CSR-OF-${a.name}` };
         case "tls:index/selfSignedCert:SelfSignedCert":
@@ -34,10 +45,13 @@ export const MOCK_SWARM_TOKENS = {
     worker: `SWMTKN-1-${"m".repeat(48)}01-${"b".repeat(25)}`,
 };
 
+/** The tokens as swarm-tokens.ps1 prints them: RSA-OAEP SHA-256 to the token key, base64, after the marker. */
+export const MOCK_TOKEN_OUTPUT = `WI-SWARM-TOKENS-RSA-OAEP-SHA256 ${publicEncrypt({ key: MOCK_TOKEN_KEY.publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(JSON.stringify(MOCK_SWARM_TOKENS))).toString("base64")}\n`;
+
 /** What Azure functions return: the token Run Command's instance view (read with $expand=instanceView). */
 export function azureMockCalls(a: pulumi.runtime.MockCallArgs): Record<string, unknown> | undefined {
     if (a.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine") {
-        return { instanceView: { output: `WI-SWARM-TOKENS ${JSON.stringify(MOCK_SWARM_TOKENS)}\n`, exitCode: 0 } };
+        return { instanceView: { output: MOCK_TOKEN_OUTPUT, exitCode: 0 } };
     }
     return undefined;
 }

@@ -276,8 +276,9 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         for (const script of ["phase1.ps1", "phase2.ps1"] as const) {
             expect(bundle).toContain(`'${script}' = @'\n${stripComments(bootstrapScript(script)).replace(/\r\n/g, "\n").replace(/\n$/, "")}\n'@`);
         }
-        const wait = all.find((r) => r.type === "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")!;
-        expect(wait.inputs.source.script).toBe(bootstrapScript("wait-ready.ps1"));
+        // The readiness wait's dynamic provider, serialized from the installed package.
+        const wait = all.find((r) => r.type === "pulumi-nodejs:dynamic/windows-isolation:HostReadiness")!;
+        expect(typeof wait.inputs.__provider).toBe("string");
         expect(fs.readdirSync(path.join(project, "node_modules", "windows-isolation", "build", "components", "azure", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort())
             .toEqual(fs.readdirSync(path.join(root, "components", "azure", "bootstrap")).filter((f) => f.endsWith(".ps1")).sort());
     });

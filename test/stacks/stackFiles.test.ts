@@ -76,7 +76,7 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
     for (const name of ["web", "customer-job", "legacy-app"]) {
         const service = engine.resources.find((r) => r.name === `${name}-service`)!;
         expect(service.provider).toMatch(/::winhost-docker::winhost-docker-id$/);
-        expect(service.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/::winhost-wait-ready$/)]));
+        expect(service.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/::winhost-ready$/)]));
     }
     const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
     expect(plain.filter((s) => s.includes("PRIVATE-KEY") || s.includes("GENERATED-PASSWORD"))).toEqual([]);
@@ -157,8 +157,8 @@ test("prod: a pool of three mixed hosts as one swarm; each workload gets its iso
         "pulumi:providers:docker winpool-docker",
         ...workloads,
     ]));
-    // Pool 11 + tokens 1 + joins 2 + 3 nodes x 8 + the leader's public IP, a resource group, 6 workload resources.
-    expect(names).toHaveLength(11 + 1 + 2 + 24 + 1 + 1 + 6);
+    // Pool 11 + tokens 1 + token key 1 + joins 2 + 3 nodes x 8 + the leader's public IP, a resource group, 6 workload resources.
+    expect(names).toHaveLength(11 + 1 + 1 + 2 + 24 + 1 + 1 + 6);
     const vms = engine.ofType("azure-native:compute:VirtualMachine").sort((a, b) => a.name.localeCompare(b.name));
     expect(vms.map((r) => `${r.name} ${r.inputs.storageProfile.imageReference.sku} zone ${r.inputs.zones}`)).toEqual([
         "winpool-0-vm 2022-datacenter-azure-edition zone 1",

@@ -9,12 +9,34 @@ import { gzipSync } from "zlib";
 import { DockerRelease, dockerStaticUrl } from "../dockerRelease";
 import { DOCKER_TLS_PORT, SWARM_DEFAULT_ADDR_POOL, SWARM_PORTS } from "../../../rules";
 
-export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
+export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
 export type BootstrapScript = (typeof BOOTSTRAP_SCRIPTS)[number];
 
-/** The text of one bootstrap script, as committed. */
-export function bootstrapScript(name: BootstrapScript): string {
+/** The line of each script that the shared prelude (prelude.ps1) replaces. */
+export const PRELUDE_MARKER = "# windows-isolation:prelude";
+
+/** A script's committed source: it holds the prelude marker, not the prelude. */
+export function bootstrapSource(name: BootstrapScript): string {
     return readFileSync(join(__dirname, name), "utf8");
+}
+
+/** The shared prelude, as committed. */
+export function bootstrapPrelude(): string {
+    return readFileSync(join(__dirname, "prelude.ps1"), "utf8");
+}
+
+/**
+ * One bootstrap script as it runs: its source with the prelude (Invoke-Native) in place of its
+ * one marker line. Self-contained, because the bundle and every Run Command run a script alone.
+ */
+export function bootstrapScript(name: BootstrapScript): string {
+    const source = bootstrapSource(name).replace(/\r\n/g, "\n");
+    const lines = source.split("\n");
+    const at = lines.flatMap((l, i) => (l.startsWith(PRELUDE_MARKER) ? [i] : []));
+    if (at.length !== 1) throw new Error(`bootstrap script ${name} must hold the line '${PRELUDE_MARKER}' exactly once (found ${at.length})`);
+    const prelude = bootstrapPrelude().replace(/\r\n/g, "\n").replace(/\n+$/, "");
+    lines.splice(at[0], 1, prelude);
+    return lines.join("\n");
 }
 
 /** Where the engine's TLS files live on the host (phase 1 writes them, daemon.json names them). */
@@ -180,17 +202,19 @@ export function bootstrapUserData(bundle: string): string {
 export const IMDS_USER_DATA_URL = "http://169.254.169.254/metadata/instance/compute/userData?api-version=2021-01-01&format=text";
 
 /**
- * The PowerShell inside the extension's -Command: it creates the locked-down bootstrap folder,
+ * The PowerShell inside the extension's -Command: it creates the locked-down windows-isolation
+ * and bootstrap folders,
  * writes the engine's private key there (the only secret, hence the protected settings), then
  * fetches the public bundle from the VM's user data and runs it.
  */
 export function loaderScript(serverKeyPemBase64: string): string {
     return [
         "$ErrorActionPreference='Stop'",
+        // windows-isolation first, then its bootstrap folder: each is SYSTEM and Administrators
+        // only before anything is written in it (ProgramData lets every user create files).
+        `$r=Join-Path $env:ProgramData '${HOST_BOOTSTRAP_DIR.split("\\")[0]}'`,
         `$d=Join-Path $env:ProgramData '${HOST_BOOTSTRAP_DIR}'`,
-        "New-Item -ItemType Directory -Force -Path $d|Out-Null",
-        "& icacls.exe $d /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'|Out-Null",
-        "if($LASTEXITCODE -ne 0){throw 'icacls failed on the bootstrap folder'}",
+        "foreach($x in $r,$d){New-Item -ItemType Directory -Force -Path $x|Out-Null;& icacls.exe $x /inheritance:r /grant:r '*S-1-5-18:(OI)(CI)F' '*S-1-5-32-544:(OI)(CI)F'|Out-Null;if($LASTEXITCODE -ne 0){throw ('icacls failed on '+$x)}}",
         `[IO.File]::WriteAllBytes((Join-Path $d 'server-key.pem'),[Convert]::FromBase64String('${serverKeyPemBase64}'))`,
         `$u=Invoke-RestMethod -UseBasicParsing -Headers @{Metadata='true'} -Uri '${IMDS_USER_DATA_URL}'`,
         "$z=New-Object IO.Compression.GZipStream((New-Object IO.MemoryStream(,[Convert]::FromBase64String($u))),([IO.Compression.CompressionMode]::Decompress))",
@@ -219,9 +243,19 @@ export function bootstrapFingerprint(m: PublicBootstrapMaterial): string {
     return h.digest("hex").slice(0, 16);
 }
 
+/** The bootstrap's log and failure marker on the host (phase 1 and 2 write them). */
+export const HOST_BOOTSTRAP_LOG = "C:\\ProgramData\\windows-isolation\\bootstrap.log";
+export const HOST_FAILED_MARKER = "C:\\ProgramData\\windows-isolation\\failed.json";
+
+/** Where a host's bootstrap logs are and the one command that prints them (readiness failures end with it). */
+export function guestLogsHint(resourceGroupName: string, vmName: string): string {
+    const script = `Get-Content -Tail 80 ${HOST_BOOTSTRAP_LOG}; Get-Content -ErrorAction SilentlyContinue ${HOST_FAILED_MARKER}`;
+    return `${HOST_BOOTSTRAP_LOG} and ${HOST_FAILED_MARKER} on VM ${vmName}; print them with: az vm run-command invoke -g ${resourceGroupName} -n ${vmName} --command-id RunPowerShellScript --scripts "${script}" (and the serial log: az vm boot-diagnostics get-boot-log -g ${resourceGroupName} -n ${vmName})`;
+}
+
 /** Base64 of the JSON Run Command parameters carry (no quoting trouble on the way to PowerShell). */
 export function base64Json(value: unknown): string {
     return Buffer.from(JSON.stringify(value), "utf8").toString("base64");
 }
-export { parseSwarmTokens, SWARM_TOKENS_MARKER } from "./swarmTokens";
-export type { SwarmJoinTokens } from "./swarmTokens";
+export { MIN_TOKEN_KEY_BITS, parseSwarmTokens, SWARM_TOKENS_MARKER, tokenRecipient } from "./swarmTokens";
+export type { SwarmJoinTokens, TokenRecipient } from "./swarmTokens";

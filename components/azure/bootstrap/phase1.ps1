@@ -19,7 +19,8 @@ $ProgressPreference = 'SilentlyContinue'
 
 $Root = Join-Path $env:ProgramData 'windows-isolation'
 $Log = Join-Path $Root 'bootstrap.log'
-$CertDir = Join-Path $env:ProgramData 'docker\certs.d'
+$DockerRoot = Join-Path $env:ProgramData 'docker'
+$CertDir = Join-Path $DockerRoot 'certs.d'
 $TaskName = 'windows-isolation-phase2'
 
 function Write-Log {
@@ -29,28 +30,28 @@ function Write-Log {
     Write-Output $line
 }
 
-function Invoke-Native {
-    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
-    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
-    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
-    $ErrorActionPreference = 'Continue'
-    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
-    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
-}
+# windows-isolation:prelude (Invoke-Native; bootstrap/index.ts inserts prelude.ps1 here)
 
 function Protect-Directory {
-    # Only SYSTEM and Administrators may read the folder: it holds the engine's private key.
+    # Only SYSTEM and Administrators may read or write the folder, set BEFORE anything is written
+    # there: ProgramData lets any local user create files, and a file planted first (ready.json,
+    # daemon.json.tmp) would keep its owner's rights.
     param([Parameter(Mandatory = $true)][string]$Path)
     New-Item -ItemType Directory -Force -Path $Path | Out-Null
     $r = Invoke-Native icacls.exe $Path, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F'
     if ($r.ExitCode -ne 0) { throw ("icacls failed on {0} with exit code {1}: {2}" -f $Path, $r.ExitCode, ($r.Output -join ' ')) }
 }
 
-New-Item -ItemType Directory -Force -Path $Root | Out-Null
+try {
+    Protect-Directory -Path $Root
+} catch {
+    # Nothing is written into a folder whose protection failed, not even the log.
+    Write-Output ("FAILED: {0}" -f $_.Exception.Message)
+    exit 1
+}
 Write-Log "starting (bootstrap files in $BootstrapDir)"
 # A new bootstrap run: the host is not ready again until phase 2 says so.
-# wait-ready's count of phase 2 restarts starts again too.
-Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json'), (Join-Path $Root 'phase2-restarts') -Force -ErrorAction SilentlyContinue
+Remove-Item -LiteralPath (Join-Path $Root 'ready.json'), (Join-Path $Root 'failed.json') -Force -ErrorAction SilentlyContinue
 
 try {
     # 1. Roles. Hyper-V fails to install here when the VM size has no nested virtualization.
@@ -58,17 +59,34 @@ try {
     $missing = @(Get-WindowsFeature -Name $wanted | Where-Object { -not $_.Installed } | ForEach-Object { $_.Name })
     $restartNeeded = $false
     if ($missing.Count -gt 0) {
+        # Hyper-V needs the processor's virtualization extensions exposed to this VM (nested
+        # virtualization) or a hypervisor already running; checked before anything is installed.
+        $firmware = @(Get-CimInstance -ClassName Win32_Processor | Where-Object { $_.VirtualizationFirmwareEnabled -eq $true }).Count -gt 0
+        $hypervisor = (Get-CimInstance -ClassName Win32_ComputerSystem).HypervisorPresent -eq $true
+        Write-Log ("virtualization firmware enabled: {0}; hypervisor present: {1}" -f $firmware, $hypervisor)
+        if (-not $firmware -and -not $hypervisor) {
+            throw 'the processor reports no virtualization firmware (Win32_Processor.VirtualizationFirmwareEnabled) and no hypervisor is present (Win32_ComputerSystem.HypervisorPresent): Hyper-V cannot run here; use a VM size with nested virtualization and security type Standard'
+        }
         Write-Log ("installing Windows features: {0}" -f ($missing -join ', '))
-        $result = Install-WindowsFeature -Name $missing -IncludeManagementTools
+        # The cmdlet writes an error record when a prerequisite fails (terminating under 'Stop'):
+        # caught here so the hint goes with what Windows said.
+        $hint = 'Hyper-V needs a VM size with nested virtualization and security type Standard'
+        try {
+            $result = Install-WindowsFeature -Name $missing -IncludeManagementTools
+        } catch {
+            throw ("Install-WindowsFeature {0} failed: {1}; {2}" -f ($missing -join ', '), $_.Exception.Message, $hint)
+        }
         if (-not $result.Success) {
-            throw ("Install-WindowsFeature {0} failed (exit code {1}); Hyper-V needs a VM size with nested virtualization and security type Standard" -f ($missing -join ', '), $result.ExitCode)
+            throw ("Install-WindowsFeature {0} failed (exit code {1}); {2}" -f ($missing -join ', '), $result.ExitCode, $hint)
         }
         $restartNeeded = ([string]$result.RestartNeeded) -ne 'No'
     } else {
         Write-Log 'Hyper-V and Containers are already installed'
     }
 
-    # 2. TLS material for the engine, in a folder only SYSTEM and Administrators can read.
+    # 2. TLS material for the engine, in a folder only SYSTEM and Administrators can read; the
+    #    engine's folder (daemon.json goes under it) is protected first.
+    Protect-Directory -Path $DockerRoot
     Protect-Directory -Path $CertDir
     foreach ($pem in @('ca.pem', 'server-cert.pem', 'server-key.pem')) {
         $source = Join-Path $BootstrapDir $pem
@@ -89,7 +107,7 @@ try {
 
     # 3. Phase 2 runs at every startup as SYSTEM; it converges and exits when all is in place.
     #    The restart settings only retry a task that fails to start; phase 2 retries its own
-    #    failures, and wait-ready starts the task again (bounded) when it finds failed.json.
+    #    failures (bounded), and every later startup runs it again.
     $phase2 = Join-Path $BootstrapDir 'phase2.ps1'
     $action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}"' -f $phase2)
     $trigger = New-ScheduledTaskTrigger -AtStartup
@@ -105,10 +123,15 @@ try {
             # 1190: a shutdown is already scheduled (a re-run); anything else is an error.
             throw ("shutdown.exe failed with exit code {0}: {1}" -f $r.ExitCode, ($r.Output -join ' '))
         }
-        # wait-ready tells whoever reads its output that this restart may cut it short.
-        Set-Content -LiteralPath (Join-Path $Root 'restart-pending') -Value ((Get-Date).ToUniversalTime().AddSeconds(60).ToString('o')) -Encoding ASCII
+        # The deployment's readiness wait polls the engine from outside the VM: this restart does not cut it short.
         Write-Log 'restart scheduled in 60 seconds; phase 2 runs at startup'
     } else {
+        # Task Scheduler ignores a start while the task runs (IgnoreNew): a run that read the old
+        # settings is stopped first, so the one started now reads the new ones.
+        if ((Get-ScheduledTask -TaskName $TaskName).State -eq 'Running') {
+            Stop-ScheduledTask -TaskName $TaskName
+            Write-Log 'stopped the running phase 2, which had read the previous settings'
+        }
         Start-ScheduledTask -TaskName $TaskName
         Write-Log 'no restart needed; phase 2 started now'
     }

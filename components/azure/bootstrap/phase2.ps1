@@ -34,7 +34,8 @@ $Dockerd = Join-Path $InstallDir 'dockerd.exe'
 $Docker = Join-Path $InstallDir 'docker.exe'
 $StagingDir = Join-Path $env:ProgramFiles 'docker.new'
 $PreviousDir = Join-Path $env:ProgramFiles 'docker.old'
-$DaemonConfig = Join-Path $env:ProgramData 'docker\config\daemon.json'
+$DockerRoot = Join-Path $env:ProgramData 'docker'
+$DaemonConfig = Join-Path $DockerRoot 'config\daemon.json'
 $FirewallRule = 'windows-isolation-docker-tls'
 
 function Write-Log {
@@ -45,20 +46,24 @@ function Write-Log {
 }
 
 function Write-Utf8File {
-    # UTF-8 without a byte order mark, which dockerd's JSON reader needs; written then moved.
+    # UTF-8 without a byte order mark, which dockerd's JSON reader needs; written then moved. A
+    # .tmp left from before is removed first: written over, it would keep its owner and rights.
     param([string]$Path, [string]$Text)
     $tmp = "$Path.tmp"
+    Remove-Item -LiteralPath $tmp -Force -ErrorAction SilentlyContinue
     [System.IO.File]::WriteAllText($tmp, $Text, (New-Object System.Text.UTF8Encoding -ArgumentList $false))
     Move-Item -LiteralPath $tmp -Destination $Path -Force
 }
 
-function Invoke-Native {
-    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
-    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
-    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
-    $ErrorActionPreference = 'Continue'
-    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
-    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
+# windows-isolation:prelude (Invoke-Native; bootstrap/index.ts inserts prelude.ps1 here)
+
+function Protect-Directory {
+    # Only SYSTEM and Administrators: set before anything is written there (phase 1 did it too;
+    # done again here so a folder someone loosened since is closed before this run writes).
+    param([Parameter(Mandatory = $true)][string]$Path)
+    New-Item -ItemType Directory -Force -Path $Path | Out-Null
+    $r = Invoke-Native icacls.exe $Path, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F'
+    if ($r.ExitCode -ne 0) { throw ("icacls failed on {0} with exit code {1}: {2}" -f $Path, $r.ExitCode, ($r.Output -join ' ')) }
 }
 
 function Invoke-Docker {
@@ -241,9 +246,15 @@ function Invoke-Phase2 {
     Write-Log ("ready: Docker {0}, isolation {1}, swarm {2}" -f $info.ServerVersion, $info.Isolation, $info.Swarm.LocalNodeState)
 }
 
-New-Item -ItemType Directory -Force -Path $Root | Out-Null
-# Phase 2 runs at startup: the restart phase 1 scheduled is behind us.
-Remove-Item -LiteralPath $Failed, (Join-Path $Root 'restart-pending') -Force -ErrorAction SilentlyContinue
+try {
+    Protect-Directory -Path $Root
+    Protect-Directory -Path $DockerRoot
+} catch {
+    Write-Output ("FAILED: {0}" -f $_.Exception.Message)
+    exit 1
+}
+# A new run: an earlier failure is no longer the last word.
+Remove-Item -LiteralPath $Failed -Force -ErrorAction SilentlyContinue
 
 $attempt = 0
 while ($true) {

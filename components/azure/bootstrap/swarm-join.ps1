@@ -33,14 +33,7 @@ function Write-Log {
     Write-Output $line
 }
 
-function Invoke-Native {
-    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
-    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script (unredacted): here it is text.
-    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
-    $ErrorActionPreference = 'Continue'
-    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
-    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
-}
+# windows-isolation:prelude (Invoke-Native; bootstrap/index.ts inserts prelude.ps1 here)
 
 function Get-SwarmState {
     $r = Invoke-Native $Docker 'info', '--format', '{{.Swarm.LocalNodeState}}'

@@ -9,9 +9,9 @@
     --label-add is idempotent) and promotes a worker that should be a manager (a pool that grew
     to three hosts). It never demotes: a manager the pool no longer wants is reported, and left
     for a person to demote, because demoting the wrong manager can cost the swarm its quorum.
-    Last, it rotates both join tokens: every node has joined, and the old ones stay readable
-    in the swarm-tokens and swarm-join Run Commands' views to anyone with Reader on the VMs.
-    Exits 1 naming the nodes that never appeared.
+    Last, whatever happened before, it rotates both join tokens: after the pool converged, and
+    also when a node never joined (a failed join), so the tokens handed out for this deployment
+    admit nobody afterwards. Exits 1 naming the nodes that never appeared.
 #>
 [CmdletBinding()]
 param(
@@ -22,14 +22,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $Docker = Join-Path $env:ProgramFiles 'docker\docker.exe'
 
-function Invoke-Native {
-    # Windows PowerShell 5.1 turns each stderr line of a native program into an error record under
-    # 2>&1, and with $ErrorActionPreference 'Stop' the first one ends the script: here it is text.
-    param([Parameter(Mandatory = $true)][string]$FilePath, [string[]]$ArgumentList = @())
-    $ErrorActionPreference = 'Continue'
-    $output = @(& $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" })
-    return [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = $output }
-}
+# windows-isolation:prelude (Invoke-Native; bootstrap/index.ts inserts prelude.ps1 here)
 
 function Invoke-Docker {
     param([Parameter(ValueFromRemainingArguments = $true)][string[]]$Arguments)
@@ -48,6 +41,7 @@ function Get-NodeIds {
     return $ids
 }
 
+$failure = $null
 try {
     $wanted = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Nodes)) | ConvertFrom-Json
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
@@ -72,12 +66,19 @@ try {
         }
         Write-Output ("{0} ({1}): labelled, {2}" -f $node.hostname, $id, $role)
     }
+} catch {
+    $failure = $_.Exception.Message
+    Write-Output ("setting up the swarm nodes failed: {0}" -f $failure)
+}
+# Rotated on every path: the tokens handed out for this deployment must not outlive it, joined or not.
+try {
     # --quiet: the new tokens are printed by nobody.
     Invoke-Docker swarm join-token --rotate --quiet worker | Out-Null
     Invoke-Docker swarm join-token --rotate --quiet manager | Out-Null
-    Write-Output 'join tokens rotated: the ones the nodes joined with no longer admit anyone'
-    exit 0
+    Write-Output 'join tokens rotated: the ones handed out for this deployment no longer admit anyone'
 } catch {
-    Write-Output ("setting up the swarm nodes failed: {0}" -f $_.Exception.Message)
+    Write-Output ("rotating the join tokens failed: {0}" -f $_.Exception.Message)
     exit 1
 }
+if ($failure) { exit 1 }
+exit 0

@@ -8,7 +8,7 @@ const engine = installMocks({ outputs: azureMockOutputs });
 import { gunzipSync } from "zlib";
 import fc from "fast-check";
 import { ContainerHost, ContainerHostArgs, hostSecurityRules, validateContainerHostArgs, WindowsContainer } from "../../../components";
-import { bootstrapScript } from "../../../components/azure/bootstrap";
+import { DEFAULT_DOCKER_RELEASE } from "../../../components/azure/dockerRelease";
 import { CONTAINER_HOST_TAG, isInternetSource, MANAGEMENT_PORTS } from "../../../rules";
 
 const SECRETS = ["GENERATED-PASSWORD-1a!", "PRIVATE-KEY-OF-"];
@@ -46,11 +46,11 @@ describe("a private ContainerHost with defaults", () => {
         expect(engine.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
             "azure-native:compute:VirtualMachine ch-vm",
             "azure-native:compute:VirtualMachineExtension ch-bootstrap",
-            "azure-native:compute:VirtualMachineRunCommandByVirtualMachine ch-wait-ready",
-            "azure-native:network:NetworkInterface ch-nic",
+                        "azure-native:network:NetworkInterface ch-nic",
             "azure-native:network:NetworkSecurityGroup ch-nsg",
             "azure-native:network:Subnet ch-subnet",
             "azure-native:network:VirtualNetwork ch-vnet",
+            "pulumi-nodejs:dynamic/windows-isolation:HostReadiness ch-ready",
             "pulumi:providers:docker ch-docker",
             "random:index/randomPassword:RandomPassword ch-admin-password",
             "tls:index/certRequest:CertRequest ch-client-csr",
@@ -139,19 +139,22 @@ describe("a private ContainerHost with defaults", () => {
         expect(Buffer.from(key, "base64").toString("utf8")).toBe("PRIVATE-KEY-OF-ch-server-key");
     });
 
-    test("the wait: a bounded Run Command with the committed wait-ready.ps1 that fails the deployment", () => {
-        const wait = byName("ch-wait-ready").inputs;
+    test("the wait: HostReadiness polls the endpoint over mutual TLS for the pinned engine, Hyper-V by default, an active swarm", () => {
+        const wait = byName("ch-ready").inputs;
         expect(wait).toMatchObject({
-            vmName: "ch-vm-azure",
-            source: { script: bootstrapScript("wait-ready.ps1") },
-            asyncExecution: false,
-            timeoutInSeconds: 1920,
-            treatFailureAsDeploymentFailure: true,
+            host: "10.40.0.4",
+            port: 2376,
+            caPem: "CERT-OF-ch-ca",
+            clientCertPem: "CERT-OF-ch-client-cert",
+            clientKeyPem: secretWire("PRIVATE-KEY-OF-ch-client-key"),
+            expected: { serverVersion: DEFAULT_DOCKER_RELEASE.version, osBuild: 20348, defaultIsolation: "hyperv", swarmActive: true },
+            timeoutSeconds: 1800,
+            bootstrapFingerprint: byName("ch-bootstrap").inputs.forceUpdateTag,
         });
-        expect(wait.parameters).toEqual([
-            { name: "TimeoutSeconds", value: "1800" },
-            { name: "BootstrapFingerprint", value: byName("ch-bootstrap").inputs.forceUpdateTag },
-        ]);
+        expect(wait.guestLogs).toContain("az vm run-command invoke -g rg-hosts -n ch-vm-azure --command-id RunPowerShellScript");
+        // The serialized provider is code, not data: it holds no secret of this stack.
+        expect(typeof wait.__provider).toBe("string");
+        for (const secret of SECRETS) expect(wait.__provider).not.toContain(secret);
     });
 
     test("the docker provider: mutual TLS to the private IP, key as a secret", async () => {
@@ -168,9 +171,9 @@ describe("a private ContainerHost with defaults", () => {
 
     test("dependency order: VM -> extension -> wait -> provider", () => {
         expect(byName("ch-bootstrap").dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("ch-vm"))]));
-        expect(byName("ch-wait-ready").dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("ch-bootstrap"))]));
-        expect(byName("ch-docker").dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("ch-wait-ready"))]));
-        const order = ["ch-vm", "ch-bootstrap", "ch-wait-ready", "ch-docker"].map((n) => engine.resources.indexOf(byName(n)));
+        expect(byName("ch-ready").dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("ch-bootstrap"))]));
+        expect(byName("ch-docker").dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("ch-ready"))]));
+        const order = ["ch-vm", "ch-bootstrap", "ch-ready", "ch-docker"].map((n) => engine.resources.indexOf(byName(n)));
         expect([...order].sort((a, b) => a - b)).toEqual(order);
     });
 
@@ -188,7 +191,7 @@ test("a workload on a ContainerHost waits for the bootstrap and uses the host's 
     await engine.settle();
     const service = byName("job-service");
     expect(service.provider).toMatch(/::wh-docker::wh-docker-id$/);
-    expect(service.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("wh-wait-ready"))]));
+    expect(service.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(urnOf("wh-ready"))]));
     expect(engine.resources.indexOf(service)).toBeGreaterThan(engine.resources.indexOf(byName("wh-docker")));
     expect(service.inputs.taskSpec.containerSpec.isolation).toBe("hyperv");
 });

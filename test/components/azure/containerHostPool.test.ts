@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, plainStrings, RecordedResource, unwrap } from "../../helpers/pulumiMocks";
-import { azureMockCalls, azureMockOutputs, MOCK_SWARM_TOKENS } from "../../helpers/azureMockOutputs";
+import { azureMockCalls, azureMockOutputs, MOCK_SWARM_TOKENS, MOCK_TOKEN_KEY } from "../../helpers/azureMockOutputs";
 
 // The test checks these never appear plain.
 const MANAGER_TOKEN = MOCK_SWARM_TOKENS.manager;
@@ -27,11 +27,11 @@ const engine = installMocks({
 import fc from "fast-check";
 import { gunzipSync } from "zlib";
 import { ContainerHostPool, ContainerHostPoolArgs, poolComputerName, poolSecurityRules, validateContainerHostPoolArgs, WindowsContainer } from "../../../components";
-import { bootstrapScript } from "../../../components/azure/bootstrap";
+import { bootstrapScript, tokenRecipient } from "../../../components/azure/bootstrap";
 import { CONTAINER_HOST_TAG, exposedManagementPorts, isInternetSource, SWARM_PORTS } from "../../../rules";
 
 const base: ContainerHostPoolArgs = { resourceGroupName: "rg-pool", location: "westeurope", count: 3, windowsVersion: "ltsc2022" };
-const SECRETS = [MANAGER_TOKEN, WORKER_TOKEN, "GENERATED-PASSWORD-1a!", "PRIVATE-KEY-OF-"];
+const SECRETS = [MANAGER_TOKEN, WORKER_TOKEN, "GENERATED-PASSWORD-1a!", "PRIVATE-KEY-OF-", "PRIVATE KEY"];
 const RC = "azure-native:compute:VirtualMachineRunCommandByVirtualMachine";
 
 beforeEach(async () => {
@@ -56,7 +56,7 @@ const settingsOf = (vm: RecordedResource) => {
 const nodeResources = (pool: string, i: number) => [
     `azure-native:compute:VirtualMachine ${pool}-${i}-vm`,
     `azure-native:compute:VirtualMachineExtension ${pool}-${i}-bootstrap`,
-    `${RC} ${pool}-${i}-wait-ready`,
+    `pulumi-nodejs:dynamic/windows-isolation:HostReadiness ${pool}-${i}-ready`,
     `azure-native:network:NetworkInterface ${pool}-${i}-nic`,
     `random:index/randomPassword:RandomPassword ${pool}-${i}-admin-password`,
     `tls:index/certRequest:CertRequest ${pool}-${i}-server-csr`,
@@ -99,10 +99,10 @@ describe.each([
 
     test("declares exactly these resources", () => {
         const joins = Array.from({ length: count - 1 }, (_, i) => `${RC} ${name}-${i + 1}-swarm-join`);
-        const tokens = count > 1 ? [`${RC} ${name}-swarm-tokens`] : [];
+        const tokens = count > 1 ? [`${RC} ${name}-swarm-tokens`, `tls:index/privateKey:PrivateKey ${name}-swarm-token-key`] : [];
         const expected = [...poolResources(name), ...tokens, ...joins, ...Array.from({ length: count }, (_, i) => nodeResources(name, i)).flat()];
         expect(engine.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual(expected.sort());
-        expect(engine.resources).toHaveLength(11 + 8 * count + (count > 1 ? count : 0));
+        expect(engine.resources).toHaveLength(11 + 8 * count + (count > 1 ? count + 1 : 0));
     });
 
     test("managers 1 or 3, the first node inits, the rest join with the right token kind", () => {
@@ -134,14 +134,19 @@ describe.each([
         expect(Array.from({ length: count }, (_, i) => byName(`${name}-${i}-vm`).inputs.zones)).toEqual(zones.map((z) => [z]));
     });
 
-    test("the leader labels every node with its build and Hyper-V capability and gives it its role, after every join", () => {
+    test("the leader labels every node with its build and Hyper-V capability, gives it its role and rotates the tokens: beside the joins, so it also runs when a join fails", () => {
         const labels = byName(`${name}-swarm-nodes`);
         expect(labels.inputs.vmName).toBe(`${name}-0-vm-azure`);
         expect(labels.inputs.source).toEqual({ script: bootstrapScript("swarm-nodes.ps1") });
         expect(JSON.parse(Buffer.from(param(labels, "Nodes"), "base64").toString("utf8"))).toEqual(
             Array.from({ length: count }, (_, i) => ({ hostname: `${name}-${i}`, role: managers.includes(`${name}-${i}`) ? "manager" : "worker", labels: { "windows-isolation.os-build": "20348", "windows-isolation.hyperv": "true" } })));
-        const joinUrns = Array.from({ length: count - 1 }, (_, i) => urnOf(`${name}-${i + 1}-swarm-join`));
-        expect(labels.dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-0-wait-ready`), ...joinUrns]));
+        const readyUrns = Array.from({ length: count }, (_, i) => urnOf(`${name}-${i}-ready`));
+        expect(labels.dependencies).toEqual(expect.arrayContaining([...readyUrns, ...(count > 1 ? [urnOf(`${name}-swarm-tokens`)] : [])]));
+        expect(labels.dependencies.some((d) => /swarm-join$/.test(d))).toBe(false);
+        // Long enough for every wave of joins (managers one by one, then the workers), inside Run Command's 90 minutes.
+        const waves = managers.length - 1 + (workers.length > 0 ? 1 : 0);
+        expect(param(labels, "TimeoutSeconds")).toBe(String(600 * waves + 60));
+        expect(labels.inputs.timeoutInSeconds).toBeLessThanOrEqual(5400);
         expect(byName(`${name}-docker`).dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-swarm-nodes`)]));
         expect(pool.readyResources).toHaveLength(1);
     });
@@ -175,9 +180,15 @@ describe("the join tokens", () => {
         expect(invoke[0].inputs).toEqual({ resourceGroupName: "rg-pool", vmName: "tk-0-vm-azure", runCommandName: "tk-swarm-tokens-azure", expand: "instanceView" });
         const tokens = byName("tk-swarm-tokens");
         expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
-        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-wait-ready")]));
+        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-ready")]));
         // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
-        expect(tokens.inputs.parameters).toEqual([{ name: "JoinSet", value: "tk-1,tk-2,tk-3" }]);
+        // The tokens come back encrypted to the pool's token key: its public half is a plain parameter.
+        expect(tokens.inputs.parameters).toEqual([
+            { name: "JoinSet", value: "tk-1,tk-2,tk-3" },
+            { name: "RecipientModulus", value: tokenRecipient(MOCK_TOKEN_KEY.publicKeyPem).modulus },
+            { name: "RecipientExponent", value: "AQAB" },
+        ]);
+        expect(byName("tk-swarm-token-key").inputs).toEqual({ algorithm: "RSA", rsaBits: 3072 });
         const wire = (token: string) => [{ name: "JoinToken", value: token }];
         const { secretValue } = await import("../../helpers/pulumiMocks");
         expect(byName("tk-1-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(MANAGER_TOKEN)));
@@ -189,7 +200,7 @@ describe("the join tokens", () => {
         new ContainerHostPool("seq", { ...base, count: 5 });
         await engine.settle();
         const deps = (n: number) => byName(`seq-${n}-swarm-join`).dependencies;
-        expect(deps(1)).toEqual(expect.arrayContaining([urnOf("seq-1-wait-ready"), urnOf("seq-swarm-tokens")]));
+        expect(deps(1)).toEqual(expect.arrayContaining([urnOf("seq-1-ready"), urnOf("seq-swarm-tokens")]));
         expect(deps(1).some((d) => /swarm-join$/.test(d))).toBe(false);
         expect(deps(2)).toEqual(expect.arrayContaining([urnOf("seq-1-swarm-join")]));
         expect(deps(3)).toEqual(expect.arrayContaining([urnOf("seq-2-swarm-join")]));

@@ -24,3 +24,16 @@ test("a pool with count but no windowsVersion reports that once, not once more p
     const problems = checkContainerHostPoolArgs({ ...pool, windowsVersion: undefined });
     expect(problems).toEqual([{ field: "windowsVersion", message: expect.stringMatching(/^windowsVersion is required with count/) }]);
 });
+
+test.each([5401, 5520, 299, 1800.5])("bootstrapTimeoutSeconds %j is refused, naming the 90-minute cap", (bootstrapTimeoutSeconds) => {
+    expect(checkContainerHostArgs({ resourceGroupName: "rg", windowsVersion: "ltsc2022", bootstrapTimeoutSeconds })).toEqual([{
+        field: "bootstrapTimeoutSeconds",
+        message: `bootstrapTimeoutSeconds ${bootstrapTimeoutSeconds} must be a whole number from 300 to 5400: the cap is 90 minutes (Run Command's documented maximum); a bootstrap that needs longer is stuck, see the host's bootstrap log`,
+    }]);
+});
+
+test("the cap itself is accepted, for a host and for every host of a pool", () => {
+    expect(checkContainerHostArgs({ resourceGroupName: "rg", windowsVersion: "ltsc2022", bootstrapTimeoutSeconds: 5400 })).toEqual([]);
+    expect(checkContainerHostPoolArgs({ ...pool, bootstrapTimeoutSeconds: 5400 })).toEqual([]);
+    expect(checkContainerHostPoolArgs({ ...pool, bootstrapTimeoutSeconds: 5401 }).map((p) => p.field)).toEqual(["bootstrapTimeoutSeconds"]);
+});

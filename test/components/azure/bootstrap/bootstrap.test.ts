@@ -1,9 +1,9 @@
-import { generateKeyPairSync, randomBytes } from "crypto";
+import { constants, generateKeyPairSync, publicEncrypt, randomBytes } from "crypto";
 import fc from "fast-check";
 import { gunzipSync } from "zlib";
 import {
-    BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapScript, bootstrapUserData, bundleFiles, customScriptCommand,
-    daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, parseSwarmTokens, phase2Settings, stripComments, WINDOWS_DAEMON_CONFIG_KEYS,
+    BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapFingerprint, bootstrapPrelude, bootstrapScript, bootstrapSource, PRELUDE_MARKER, bootstrapUserData, bundleFiles, customScriptCommand,
+    daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, parseSwarmTokens, phase2Settings, stripComments, SWARM_TOKENS_MARKER, tokenRecipient, WINDOWS_DAEMON_CONFIG_KEYS,
 } from "../../../../components/azure/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../../../components/azure/dockerRelease";
 
@@ -23,7 +23,21 @@ const material = {
 // the real parser there. Here: the TypeScript side that ships them.
 describe("the scripts the components ship", () => {
     test("the bootstrap folder has exactly the scripts the components use", () => {
-        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "wait-ready.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"]);
+        expect([...BOOTSTRAP_SCRIPTS]).toEqual(["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"]);
+    });
+
+    test("one prelude: Invoke-Native is written once (prelude.ps1) and each generated script holds it once, in place of its marker", () => {
+        expect(bootstrapPrelude()).toMatch(/^function Invoke-Native \{$/m);
+        for (const name of BOOTSTRAP_SCRIPTS) {
+            const source = bootstrapSource(name);
+            expect(source).not.toMatch(/^function Invoke-Native/m);
+            expect(source.split("\n").filter((l) => l.startsWith(PRELUDE_MARKER))).toHaveLength(1);
+            const generated = bootstrapScript(name);
+            expect(generated.match(/^function Invoke-Native \{$/gm)).toHaveLength(1);
+            expect(generated).not.toContain(`\n${PRELUDE_MARKER}`);
+            // Everything else is the source, line for line.
+            expect(generated.replace(bootstrapPrelude().replace(/\n+$/, ""), PRELUDE_MARKER)).toBe(source.replace(/^# windows-isolation:prelude.*$/m, PRELUDE_MARKER));
+        }
     });
 
     test("comment stripping keeps every code line, in order, and drops every comment line", () => {
@@ -141,6 +155,9 @@ describe("what the extension and the user data carry", () => {
         expect(Buffer.from(key, "base64").toString("utf8")).toBe(serverKeyPem);
         expect(command.length).toBeLessThan(2000);
         expect(command.indexOf("icacls.exe")).toBeLessThan(command.indexOf("server-key.pem"));
+        // windows-isolation itself is locked, then its bootstrap folder, before the first write.
+        expect(command).toContain("$r=Join-Path $env:ProgramData 'windows-isolation';$d=Join-Path $env:ProgramData 'windows-isolation\\bootstrap';foreach($x in $r,$d){New-Item -ItemType Directory -Force -Path $x|Out-Null;& icacls.exe $x /inheritance:r");
+        expect(command.indexOf("foreach($x in $r,$d)")).toBeLessThan(command.indexOf("WriteAllBytes"));
         expect(command).toContain(IMDS_USER_DATA_URL);
         expect(command).not.toContain("BEGIN CERTIFICATE");
     });
@@ -165,27 +182,42 @@ describe("what the extension and the user data carry", () => {
 });
 
 describe("the swarm join tokens from the leader's output", () => {
+    const key = generateKeyPairSync("rsa", { modulusLength: 3072 });
+    const privatePem = key.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const publicPem = key.publicKey.export({ type: "spki", format: "pem" }).toString();
+    /** What swarm-tokens.ps1 prints: the marker and the text encrypted to the token key. */
+    const sealed = (text: string) => `${SWARM_TOKENS_MARKER}${publicEncrypt({ key: publicPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(text)).toString("base64")}`;
     const v1 = (c: string) => `SWMTKN-1-${c.repeat(50)}-${"x".repeat(25)}`;
-    const ok = `log line\r\nWI-SWARM-TOKENS {"manager":"${v1("a")}","worker":"${v1("b")}"}\r\n`;
+    const ok = `log line\r\n${sealed(`{"manager":"${v1("a")}","worker":"${v1("b")}"}`)}\r\n`;
 
-    test("parses the marked line (CRLF as Run Command returns it) and accepts v2 (FIPS) tokens", () => {
-        expect(parseSwarmTokens(ok, "rc")).toEqual({ manager: v1("a"), worker: v1("b") });
+    test("decrypts the marked line (CRLF as Run Command returns it) and accepts v2 (FIPS) tokens", () => {
+        expect(parseSwarmTokens(ok, privatePem, "rc")).toEqual({ manager: v1("a"), worker: v1("b") });
         const v2 = `SWMTKN-2-1-${"c".repeat(50)}-${"d".repeat(25)}`;
-        expect(parseSwarmTokens(`WI-SWARM-TOKENS {"manager":"${v2}","worker":"${v2}"}`, "rc").worker).toBe(v2);
+        expect(parseSwarmTokens(sealed(`{"manager":"${v2}","worker":"${v2}"}`), privatePem, "rc").worker).toBe(v2);
+    });
+
+    test("the recipient parameters are the public key's modulus and exponent; small keys are refused", () => {
+        const jwk = key.publicKey.export({ format: "jwk" });
+        expect(tokenRecipient(publicPem)).toEqual({ modulus: Buffer.from(jwk.n!, "base64url").toString("base64"), exponent: "AQAB" });
+        const small = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+        expect(() => tokenRecipient(small)).toThrow("the swarm token key has 2048 bits; at least 3072 are needed");
+        expect(() => tokenRecipient(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString())).toThrow("must be an RSA key");
     });
 
     test.each([
         ["no output", undefined, /the Run Command rc returned no output \(Azure returns it with \$expand=instanceView\)/],
         ["empty output", "  \n", /returned no output/],
-        ["no marker", `this node is not an active swarm manager ${v1("a")}`, /printed no 'WI-SWARM-TOKENS' line/],
-        ["not JSON", `WI-SWARM-TOKENS {manager: ${v1("a")}`, /printed a 'WI-SWARM-TOKENS' line that is not JSON/],
-        ["missing worker", `WI-SWARM-TOKENS {"manager":"${v1("a")}"}`, /printed no valid worker join token/],
-        ["short token", `WI-SWARM-TOKENS {"manager":"SWMTKN-1-abc-def","worker":"${v1("b")}"}`, /printed no valid manager join token/],
-        ["upper case", `WI-SWARM-TOKENS {"manager":"${v1("A")}","worker":"${v1("b")}"}`, /printed no valid manager join token/],
+        ["no marker", `this node is not an active swarm manager ${v1("a")}`, /printed no 'WI-SWARM-TOKENS-RSA-OAEP-SHA256' line/],
+        ["plain tokens (the old, readable form)", `WI-SWARM-TOKENS {"manager":"${v1("a")}","worker":"${v1("b")}"}`, /printed no 'WI-SWARM-TOKENS-RSA-OAEP-SHA256' line/],
+        ["not ciphertext", `${SWARM_TOKENS_MARKER}${v1("a")}`, /cannot decrypt/],
+        ["not JSON", () => sealed(`{manager: ${v1("a")}`), /decrypt to something that is not JSON/],
+        ["missing worker", () => sealed(`{"manager":"${v1("a")}"}`), /printed no valid worker join token/],
+        ["short token", () => sealed(`{"manager":"SWMTKN-1-abc-def","worker":"${v1("b")}"}`), /printed no valid manager join token/],
+        ["upper case", () => sealed(`{"manager":"${v1("A")}","worker":"${v1("b")}"}`), /printed no valid manager join token/],
     ])("%s is an error that never repeats the output", (_label, output, message) => {
         let error: Error | undefined;
         try {
-            parseSwarmTokens(output as string | undefined, "rc");
+            parseSwarmTokens(typeof output === "function" ? output() : (output as string | undefined), privatePem, "rc");
         } catch (e) {
             error = e as Error;
         }

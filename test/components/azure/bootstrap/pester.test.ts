@@ -9,7 +9,7 @@ import { generateKeyPairSync } from "crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapScript, daemonJson, loaderScript, phase2Settings, stripComments } from "../../../../components/azure/bootstrap";
+import { BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapScript, daemonJson, loaderScript, parseSwarmTokens, phase2Settings, stripComments, SwarmJoinTokens, tokenRecipient } from "../../../../components/azure/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../../../components/azure/dockerRelease";
 import { PESTER_VERSION, powerShellTools, PWSH_VERSION } from "../../../helpers/pwsh";
 
@@ -26,7 +26,11 @@ interface PesterSummary {
 
 const HERE = __dirname;
 
+// The pool's swarm token key (what tls.PrivateKey makes for it: RSA 3072); swarm-tokens.ps1 gets the public half.
+const tokenKey = generateKeyPairSync("rsa", { modulusLength: 3072 });
+
 function generatedFiles(dir: string): void {
+    writeFileSync(join(dir, "token-recipient.json"), JSON.stringify(tokenRecipient(tokenKey.publicKey.export({ type: "spki", format: "pem" }).toString())));
     const release = DEFAULT_DOCKER_RELEASE;
     writeFileSync(join(dir, "settings-host.json"), phase2Settings(release));
     writeFileSync(join(dir, "settings-pool-init.json"), phase2Settings(release, { role: "init", subnetCidr: "10.40.0.0/24" }));
@@ -35,11 +39,15 @@ function generatedFiles(dir: string): void {
     writeFileSync(join(dir, "bundle.ps1"), bootstrapBundle({ caPem: "ca", serverCertPem: "cert", docker: release }));
     const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
     writeFileSync(join(dir, "loader.ps1"), loaderScript(Buffer.from(key).toString("base64")));
+    // The scripts as generated (prelude in place): what every suite runs.
+    for (const name of BOOTSTRAP_SCRIPTS) writeFileSync(join(dir, name), bootstrapScript(name));
     // What the bundle really runs: the scripts without their comments.
     for (const name of ["phase1.ps1", "phase2.ps1"] as const) writeFileSync(join(dir, name.replace(/\.ps1$/, ".stripped.ps1")), stripComments(bootstrapScript(name)));
 }
 
 let summary: PesterSummary;
+/** What swarm-tokens.ps1 printed in its Pester suite (real pwsh, .NET's RSA-OAEP SHA-256). */
+let tokensOutput: string | undefined;
 
 beforeAll(() => {
     const { pwsh, pesterManifest, env } = powerShellTools();
@@ -61,6 +69,11 @@ beforeAll(() => {
             throw new Error(`Pester wrote no result (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
         }
         summary = JSON.parse(text) as PesterSummary;
+        try {
+            tokensOutput = readFileSync(join(dir, "swarm-tokens.output.txt"), "utf8");
+        } catch {
+            tokensOutput = undefined;
+        }
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
@@ -82,4 +95,14 @@ test("every Pester test passed; none was skipped or left unrun", () => {
     expect(failures).toEqual([]);
     expect([summary.failed, summary.skipped, summary.notRun]).toEqual([0, 0, 0]);
     expect(summary.passed).toBe(summary.tests.length);
+});
+
+test("what swarm-tokens.ps1 printed (encrypted by .NET under real pwsh) decrypts with Node's crypto and the private key to the leader's tokens", () => {
+    expect(tokensOutput).toBeDefined();
+    const privatePem = tokenKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const expected: SwarmJoinTokens = { manager: `SWMTKN-1-${"a".repeat(50)}-${"m".repeat(25)}`, worker: `SWMTKN-1-${"a".repeat(50)}-${"w".repeat(25)}` };
+    expect(parseSwarmTokens(tokensOutput, privatePem, "test")).toEqual(expected);
+    // Another key cannot read them.
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(() => parseSwarmTokens(tokensOutput, other, "test")).toThrow(/cannot decrypt/);
 });

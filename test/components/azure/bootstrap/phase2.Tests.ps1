@@ -23,8 +23,11 @@ BeforeAll {
         $after = if ($SwarmState -eq 'inactive') { 'active' } else { $SwarmState }
         Add-FakeAnswer -Program 'docker.exe' -Match 'info --format {{.Swarm.LocalNodeState}}' -Stdout $after
         Add-FakeAnswer -Program 'docker.exe' -Match 'swarm init *' -Stdout 'Swarm initialized: current node (abc) is now a manager.'
-        $info = @{ ServerVersion = $s.dockerVersion; OSVersion = '10.0 20348'; KernelVersion = '10.0 20348'; OperatingSystem = 'Microsoft Windows Server Version 21H2'; Isolation = 'hyperv'; NCPU = 4; Swarm = @{ LocalNodeState = $after; NodeID = 'abc' } } | ConvertTo-Json -Compress
-        Add-FakeAnswer -Program 'docker.exe' -Match 'info --format {{json .}}' -Stdout $info
+        # The engine's default isolation is what the daemon.json phase 2 wrote gives: hyperv only with
+        # exec-opts isolation=hyperv, else Windows Server's default, process.
+        $info = @{ ServerVersion = $s.dockerVersion; OSVersion = '10.0 20348'; KernelVersion = '10.0 20348'; OperatingSystem = 'Microsoft Windows Server Version 21H2'; Isolation = 'ISOLATION'; NCPU = 4; Swarm = @{ LocalNodeState = $after; NodeID = 'abc' } } | ConvertTo-Json -Compress
+        $command = 'iso=process; grep -q ''"isolation=hyperv"'' "$ProgramData/docker/config/daemon.json" 2>/dev/null && iso=hyperv; printf ''%s\n'' ''' + $info + ''' | sed "s/ISOLATION/$iso/"'
+        Add-FakeAnswer -Program 'docker.exe' -Match 'info --format {{json .}}' -StdoutCommand $command
     }
 
     function Get-Ready { Get-Content -Raw -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/ready.json') | ConvertFrom-Json }
@@ -33,7 +36,10 @@ BeforeAll {
 }
 
 Describe 'phase2.ps1' {
-    BeforeEach { $paths = New-FakeHost }
+    BeforeEach {
+        $paths = New-FakeHost
+        Add-FakeAnswer -Program 'icacls.exe' -Stdout 'processed file: x'
+    }
     AfterEach { Remove-FakeHost }
 
     Context 'a ContainerHost' {
@@ -42,7 +48,7 @@ Describe 'phase2.ps1' {
         It 'installs the verified engine, writes daemon.json, opens 2376, registers and starts dockerd, inits the swarm outside 10/8 and writes the ready marker' {
             [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::SystemDefault
             New-Item -ItemType Directory -Force -Path (Join-Path $env:ProgramData 'windows-isolation') | Out-Null
-            Set-Content -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/restart-pending') -Value 'x'
+            Set-Content -LiteralPath (Join-Path $env:ProgramData 'windows-isolation/failed.json') -Value 'x'
             $r = Invoke-BootstrapScript $phase2 $fast
             $r.ExitCode | Should -Be 0 -Because $r.Text
             $WiHost.Downloads | Should -Be @($settings.dockerUrl)
@@ -60,7 +66,16 @@ Describe 'phase2.ps1' {
             $ready.isolation | Should -Be 'hyperv'
             $ready.swarm | Should -Be 'active'
             $ready.swarmRole | Should -Be 'init'
-            Join-Path $env:ProgramData 'windows-isolation/restart-pending' | Should -Not -Exist -Because 'phase 2 runs after the restart'
+            Join-Path $env:ProgramData 'windows-isolation/failed.json' | Should -Not -Exist -Because 'a run that succeeds leaves no earlier failure behind'
+        }
+
+        It 'the engine reports the isolation daemon.json gives: without exec-opts isolation=hyperv the ready marker says process' {
+            $daemon = Get-Content -Raw -LiteralPath (Join-Path $paths.Bootstrap 'daemon.json') | ConvertFrom-Json
+            $daemon.PSObject.Properties.Remove('exec-opts')
+            [System.IO.File]::WriteAllText((Join-Path $paths.Bootstrap 'daemon.json'), ($daemon | ConvertTo-Json -Depth 5))
+            $r = Invoke-BootstrapScript $phase2 $fast
+            $r.ExitCode | Should -Be 0 -Because $r.Text
+            (Get-Ready).isolation | Should -Be 'process' -Because 'a daemon.json without exec-opts leaves Windows Server on process isolation'
         }
 
         It 'run twice converges: no second download, registration, swarm init, firewall change or engine restart' {

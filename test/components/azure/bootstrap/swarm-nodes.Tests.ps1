@@ -46,12 +46,24 @@ Describe 'swarm-nodes.ps1' {
         $r.Text | Should -Match 'join tokens rotated'
     }
 
-    It 'exits 1 naming the nodes that never joined, bounded, and rotates nothing' {
+    It 'exits 1 naming the nodes that never joined, bounded, and still rotates both tokens (a failed join must not leave them valid)' {
         Add-FakeAnswer -Program 'docker.exe' -Match 'node ls *' -Stdout 'id0 pool-0'
         $r = Invoke-BootstrapScript $nodes @{ Nodes = $wanted; TimeoutSeconds = 30 }
         $r.ExitCode | Should -Be 1
         $r.Text | Should -Match 'nodes never joined the swarm: POOL-1, pool-2'
-        @(Get-FakeCalls 'docker.exe' | Where-Object { $_.Line -like 'swarm join-token*' }).Count | Should -Be 0
+        @(Get-FakeCalls 'docker.exe' | Where-Object { $_.Line -like 'swarm join-token*' }).Line | Should -Be @('swarm join-token --rotate --quiet worker', 'swarm join-token --rotate --quiet manager')
+        $r.Text | Should -Match 'join tokens rotated'
+        $r.Text | Should -Not -Match 'SWMTKN'
+    }
+
+    It 'a rotation that fails is an error of its own, saying so without the token' {
+        Remove-FakeAnswer -Program 'docker.exe' -Match 'swarm join-token --rotate --quiet *'
+        Add-FakeAnswer -Program 'docker.exe' -Match 'swarm join-token --rotate --quiet *' -ExitCode 1 -Stderr ('Error response from daemon: rpc error near SWMTKN-1-' + ('c' * 50) + '-' + ('n' * 25))
+        Add-FakeAnswer -Program 'docker.exe' -Match 'node ls *' -Stdout "id0 pool-0`nid1 pool-1`nid2 pool-2"
+        $r = Invoke-BootstrapScript $nodes @{ Nodes = $wanted; TimeoutSeconds = 30 }
+        $r.ExitCode | Should -Be 1
+        $r.Text | Should -Match 'rotating the join tokens failed: docker swarm join-token --rotate --quiet worker failed: .*<token>'
+        $r.Text | Should -Not -Match 'SWMTKN'
     }
 
     It 'a failing docker stops it with exit 1 and what docker said' {

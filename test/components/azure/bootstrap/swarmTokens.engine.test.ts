@@ -4,6 +4,7 @@
  * printed the way it prints them: the pool's parser must accept exactly what swarmkit generates.
  */
 import { execFileSync } from "node:child_process";
+import { constants, generateKeyPairSync, publicEncrypt } from "node:crypto";
 import * as fs from "node:fs";
 import Docker from "dockerode";
 import { parseSwarmTokens, SWARM_TOKENS_MARKER } from "../../../../components/azure/bootstrap";
@@ -19,8 +20,11 @@ test("the tokens of a real swarm, as the leader's Run Command prints them, parse
     // The engine API agrees with the CLI.
     const swarm = await new Docker({ socketPath: state.unixEndpoint.replace("unix://", "") }).swarmInspect();
     expect([manager, worker]).toEqual([swarm.JoinTokens.Manager, swarm.JoinTokens.Worker]);
-    // swarm-tokens.ps1: 'WI-SWARM-TOKENS ' + ([ordered]@{ manager; worker } | ConvertTo-Json -Compress), in a CRLF output.
-    const output = `${SWARM_TOKENS_MARKER}${JSON.stringify({ manager, worker })}\r\n`;
-    expect(parseSwarmTokens(output, "test")).toEqual({ manager, worker });
+    // swarm-tokens.ps1: the marker + ([ordered]@{ manager; worker } | ConvertTo-Json -Compress) encrypted
+    // with RSA-OAEP SHA-256 to the token key, in a CRLF output.
+    const key = generateKeyPairSync("rsa", { modulusLength: 3072 });
+    const cipher = publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(JSON.stringify({ manager, worker })));
+    const output = `${SWARM_TOKENS_MARKER}${cipher.toString("base64")}\r\n`;
+    expect(parseSwarmTokens(output, key.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), "test")).toEqual({ manager, worker });
     expect(manager).not.toBe(worker);
 });

@@ -9,7 +9,7 @@ BeforeAll {
 }
 
 Describe 'the bootstrap under Windows PowerShell 5.1' {
-    It 'six scripts are checked' {
+    It 'six files are checked: five scripts and their shared prelude' {
         $scripts.Count | Should -Be 6
     }
 

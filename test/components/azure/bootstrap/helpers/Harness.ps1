@@ -44,8 +44,12 @@ function New-FakeHost {
         Paths            = $paths
         Features         = @{ 'Hyper-V' = $false; 'Containers' = $false }
         InstallFails     = $false
+        # An Azure VM with nested virtualization, before Hyper-V: the extensions show, and Azure's hypervisor is present.
+        Virtualization   = @{ FirmwareEnabled = $true; HypervisorPresent = $true }
         Tasks            = @{}
         TaskStarts       = @()
+        TaskStartsIgnored = @()
+        TaskRunning      = @{}
         Services         = @{}
         Firewall         = @{}
         Routes           = @([pscustomobject]@{ DestinationPrefix = '0.0.0.0/0'; InterfaceIndex = 7; RouteMetric = 0 })
@@ -91,6 +95,8 @@ function Add-FakeAnswer {
         [int]$Times = -1,
         [string]$PathMatch,
         [string]$Creates,
+        # A bash command whose output is the answer, run at call time (an answer that depends on state).
+        [string]$StdoutCommand,
         [switch]$First
     )
     $rules = Join-Path $global:WiHost.Paths.Fake 'rules'
@@ -105,6 +111,7 @@ function Add-FakeAnswer {
     if ($Times -ge 0) { [System.IO.File]::WriteAllText((Join-Path $dir 'times'), [string]$Times) }
     if ($PathMatch) { [System.IO.File]::WriteAllText((Join-Path $dir 'path'), $PathMatch) }
     if ($Creates) { [System.IO.File]::WriteAllText((Join-Path $dir 'creates'), $Creates) }
+    if ($StdoutCommand) { [System.IO.File]::WriteAllText((Join-Path $dir 'stdout-cmd'), $StdoutCommand) }
 }
 
 function Remove-FakeAnswer {
@@ -129,6 +136,16 @@ function Get-FakeCalls {
     return @($calls | Where-Object { -not $Program -or $_.Program -eq $Program })
 }
 
+function Get-AclSnapshots {
+    # Each icacls call on a folder, in order, with what the folder held then (paths relative to it).
+    $file = Join-Path $global:WiHost.Paths.Fake 'acl-snapshots.tsv'
+    if (-not (Test-Path -LiteralPath $file)) { return @() }
+    return @(foreach ($line in [System.IO.File]::ReadAllLines($file)) {
+        $parts = $line -split "`t", 2
+        [pscustomobject]@{ Path = $parts[0]; Entries = @($parts[1].Trim() -split ' ' | Where-Object { $_ } | ForEach-Object { $_.Substring(2) }) }
+    })
+}
+
 function Get-StubCalls {
     param([string]$Name)
     return @($global:WiHost.Calls | Where-Object { -not $Name -or $_.Name -eq $Name })
@@ -148,10 +165,11 @@ function Invoke-BootstrapScript {
 }
 
 function Copy-BootstrapScript {
-    # The script into the host's bootstrap folder, where the bundle writes it.
+    # The script as generated (bootstrapScript in bootstrap/index.ts: the source with the prelude
+    # in place, the bytes Azure receives) into the host's bootstrap folder, where the bundle writes it.
     param([Parameter(Mandatory = $true)][string]$Name)
     $target = Join-Path $global:WiHost.Paths.Bootstrap $Name
-    Copy-Item -LiteralPath (Join-Path $script:BootstrapSource $Name) -Destination $target -Force
+    Copy-Item -LiteralPath (Get-GeneratedPath $Name) -Destination $target -Force
     return $target
 }
 
@@ -215,10 +233,33 @@ function Install-WindowsFeature {
     )
     Add-StubCall 'Install-WindowsFeature' $PSBoundParameters
     if ($global:WiHost.InstallFails) {
+        # What the real cmdlet does on a VM without nested virtualization: a (non-terminating)
+        # error record, terminating under the caller's 'Stop', then the failed result.
+        Write-Error -Message 'Install-WindowsFeature : A prerequisite check for the Hyper-V feature failed. 1. Hyper-V cannot be installed: The processor does not have required virtualization capabilities.' -Category InvalidOperation -ErrorId 'Alteration_PrerequisiteCheck_Failed,Microsoft.Windows.ServerManager.Commands.AddWindowsFeatureCommand'
         return [pscustomobject]@{ Success = $false; RestartNeeded = 'No'; ExitCode = 'Failed'; FeatureResult = @() }
     }
     foreach ($n in $Name) { $global:WiHost.Features[$n] = $true }
     return [pscustomobject]@{ Success = $true; RestartNeeded = 'Yes'; ExitCode = 'SuccessRestartRequired'; FeatureResult = @($Name) }
+}
+
+# ---- CIM (the processor's and the computer's virtualization facts) ---------------------------
+
+function Get-CimInstance {
+    # Only the classes the bootstrap reads; anything else fails here, which a test would notice.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)][string]$ClassName,
+        [string]$Namespace,
+        [string]$Filter,
+        [string[]]$Property,
+        [string[]]$ComputerName
+    )
+    Add-StubCall 'Get-CimInstance' $PSBoundParameters
+    switch ($ClassName) {
+        'Win32_Processor' { foreach ($i in 1..2) { [pscustomobject]@{ DeviceID = "CPU$i"; VirtualizationFirmwareEnabled = $global:WiHost.Virtualization.FirmwareEnabled } } }
+        'Win32_ComputerSystem' { [pscustomobject]@{ Name = 'wihost'; HypervisorPresent = $global:WiHost.Virtualization.HypervisorPresent } }
+        default { throw "Get-CimInstance: class $ClassName is not faked" }
+    }
 }
 
 # ---- ScheduledTasks --------------------------------------------------------------------------
@@ -306,7 +347,7 @@ function New-ScheduledTaskSettingsSet {
         [string]$NetworkName
     )
     Add-StubCall 'New-ScheduledTaskSettingsSet' $PSBoundParameters
-    $o = [pscustomobject]@{ RestartCount = $RestartCount; ExecutionTimeLimit = $ExecutionTimeLimit }
+    $o = [pscustomobject]@{ RestartCount = $RestartCount; ExecutionTimeLimit = $ExecutionTimeLimit; MultipleInstances = $MultipleInstances }
     $o.PSObject.TypeNames.Insert(0, 'MSFT_TaskSettings')
     return $o
 }
@@ -340,7 +381,30 @@ function Start-ScheduledTask {
     )
     Add-StubCall 'Start-ScheduledTask' $PSBoundParameters
     if (-not $global:WiHost.Tasks.ContainsKey($TaskName)) { throw "The system cannot find the file specified. (task $TaskName)" }
+    # Task Scheduler's default MultipleInstances is IgnoreNew: a start while the task runs is dropped, silently.
+    $policy = $global:WiHost.Tasks[$TaskName].Settings.MultipleInstances
+    if ($global:WiHost.TaskRunning[$TaskName] -and (-not $policy -or $policy -eq 'IgnoreNew')) {
+        $global:WiHost.TaskStartsIgnored += $TaskName
+        return
+    }
     $global:WiHost.TaskStarts += $TaskName
+}
+
+function Get-ScheduledTask {
+    [CmdletBinding()]
+    param([Parameter(Position = 0)][string[]]$TaskName, [Parameter(Position = 1)][string[]]$TaskPath)
+    foreach ($n in $TaskName) {
+        if ($global:WiHost.Tasks.ContainsKey($n)) { [pscustomobject]@{ TaskName = $n; State = $(if ($global:WiHost.TaskRunning[$n]) { 'Running' } else { 'Ready' }) } }
+        else { Write-Error -Message "No MSFT_ScheduledTask objects found with property 'TaskName' equal to '$n'." -Category ObjectNotFound }
+    }
+}
+
+function Stop-ScheduledTask {
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true, Position = 0)][string]$TaskName, [Parameter(Position = 1)][string]$TaskPath)
+    Add-StubCall 'Stop-ScheduledTask' $PSBoundParameters
+    if (-not $global:WiHost.Tasks.ContainsKey($TaskName)) { throw "The system cannot find the file specified. (task $TaskName)" }
+    $global:WiHost.TaskRunning[$TaskName] = $false
 }
 
 # ---- services (the Windows PowerShell 5.1 parameter sets) ------------------------------------
