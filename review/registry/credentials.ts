@@ -43,7 +43,8 @@ function keysFor(registry: string): string[] {
 
 function fromHelper(helper: string, server: string): Credentials | undefined {
     if (!/^[A-Za-z0-9._-]+$/.test(helper)) return undefined;
-    const out = spawnSync(`docker-credential-${helper}`, ["get"], { input: server, encoding: "utf8", timeout: 10_000, maxBuffer: 64 * 1024 });
+    // The environment is passed as a plain copy: the helper is found on this process's PATH as it is now.
+    const out = spawnSync(`docker-credential-${helper}`, ["get"], { input: server, encoding: "utf8", timeout: 10_000, maxBuffer: 64 * 1024, env: { ...process.env } });
     if (out.status !== 0 || typeof out.stdout !== "string") return undefined;
     try {
         const parsed = JSON.parse(out.stdout) as { Username?: unknown; Secret?: unknown };

@@ -18,6 +18,8 @@ export interface HttpOptions {
     readonly timeoutMs: number;
     /** Largest body read; a longer one is an error. */
     readonly maxBytes: number;
+    /** Keep-alive agents (the reader's own); without them each request has a connection of its own. */
+    readonly agents?: { readonly http: http.Agent; readonly https: https.Agent };
 }
 
 export interface HttpResponse {
@@ -43,7 +45,7 @@ function once(url: URL, method: "GET" | "HEAD", headers: Record<string, string>,
                 method,
                 headers: { "user-agent": "windows-isolation-registry-reader", ...headers },
                 ...(secure ? { ca: opts.ca ? [...tls.rootCertificates, opts.ca] : undefined } : {}),
-                agent: false,
+                agent: opts.agents ? (secure ? opts.agents.https : opts.agents.http) : false,
             },
             (res) => {
                 const declared = Number(res.headers["content-length"]);

@@ -15,6 +15,8 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
 import * as path from "node:path";
 import { parseImageReference } from "../../rules/os/imageReference";
 import { ImageResolution, ResolvedImage, ResolvedPlatform } from "../../rules/os/resolvedImage";
@@ -92,6 +94,8 @@ export class RegistryReader {
     private readonly plainHttp = new Set<string>();
     private readonly byDigest = new Map<string, Parsed>();
     private readonly inFlight = new Map<string, Promise<ImageResolution>>();
+    private readonly gates = new Map<string, Promise<void>>();
+    private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
     /** Requests sent, per host (the tests and the bench read it). */
     readonly requests = new Map<string, number>();
 
@@ -107,6 +111,12 @@ export class RegistryReader {
             ca: options.ca,
             cacheDir: options.cacheDir,
         };
+    }
+
+    /** Closes the kept-alive connections (a reader is done once its caller is). */
+    close(): void {
+        this.agents.http.destroy();
+        this.agents.https.destroy();
     }
 
     /** The most requests that were ever in flight at once to `host`. */
@@ -138,16 +148,22 @@ export class RegistryReader {
 
     private async read(t: RegistryTarget): Promise<{ digest: string; platforms: ResolvedPlatform[] }> {
         const manifestUrl = (ref: string) => this.url(t.host, `/v2/${t.repository}/manifests/${ref}`);
-        // HEAD names the digest; the content is fetched only when the digest is not cached.
-        const head = await this.ask(t, await manifestUrl(t.ref), "HEAD", this.opts.maxManifestBytes, "manifest");
-        const named = headerDigest(head);
-        if (t.ref.includes(":") && named && named !== t.ref) throw new Failure(`the registry names digest ${named} for ${t.ref}`);
-        const known = t.ref.includes(":") ? t.ref : named;
-        const cached = known ? this.cached(known) : undefined;
-        if (known && cached) return { digest: known, platforms: cached.platforms };
+        const byDigest = t.ref.includes(":");
+        // With a cache, a HEAD names the digest and the content is fetched only when it is not cached.
+        let known: string | undefined = byDigest ? t.ref : undefined;
+        if (this.opts.cacheDir !== undefined || this.byDigest.size > 0) {
+            const head = await this.ask(t, await manifestUrl(t.ref), "HEAD", this.opts.maxManifestBytes, "manifest");
+            const named = headerDigest(head);
+            if (byDigest && named && named !== t.ref) throw new Failure(`the registry names digest ${named} for ${t.ref}`);
+            known ??= named;
+            const cached = known ? this.cached(known) : undefined;
+            if (known && cached) return { digest: known, platforms: cached.platforms };
+        }
         const res = await this.ask(t, await manifestUrl(known ?? t.ref), "GET", this.opts.maxManifestBytes, "manifest");
         const digest = sha256(res.body);
         if (known && known.startsWith("sha256:") && digest !== known) throw new Failure(`the manifest's sha256 is ${digest}, not the digest ${known} it was asked by`);
+        const named = headerDigest(res);
+        if (named && named !== digest) throw new Failure(`the manifest's sha256 is ${digest}, but the registry names it ${named}`);
         const parsed = await this.parseManifest(t, res, digest);
         this.remember(digest, parsed, res.body);
         return { digest, platforms: parsed.platforms };
@@ -184,6 +200,24 @@ export class RegistryReader {
 
     /** One registry request with auth, retries and the per-host limit; non-2xx answers become Failures. */
     private async ask(t: RegistryTarget, url: URL, method: "GET" | "HEAD", maxBytes: number, what: string): Promise<HttpResponse> {
+        // The first request to a repository goes alone: it earns the token the others then use
+        // (otherwise 40 images at once would be 40 anonymous 401s and 40 token requests).
+        const key = `${t.host} ${t.repository}`;
+        const gate = this.gates.get(key);
+        if (gate) await gate;
+        else {
+            let open!: () => void;
+            this.gates.set(key, new Promise<void>((r) => (open = r)));
+            try {
+                return await this.askAuthorized(t, url, method, maxBytes, what);
+            } finally {
+                open();
+            }
+        }
+        return this.askAuthorized(t, url, method, maxBytes, what);
+    }
+
+    private async askAuthorized(t: RegistryTarget, url: URL, method: "GET" | "HEAD", maxBytes: number, what: string): Promise<HttpResponse> {
         let res = await this.send(url, method, maxBytes, t);
         if (res.status === 401) {
             const authorized = await this.authorize(t, res);
@@ -200,7 +234,7 @@ export class RegistryReader {
             let error: HttpError | undefined;
             try {
                 res = await this.limited(url.host, () =>
-                    request(url, method, { accept: ACCEPT }, { ca: this.opts.ca, timeoutMs: this.opts.timeoutMs, maxBytes }, (u) => (u.host === url.host ? auth : undefined)),
+                    request(url, method, { accept: ACCEPT }, { ca: this.opts.ca, timeoutMs: this.opts.timeoutMs, maxBytes, agents: this.agents }, (u) => (u.host === url.host ? auth : undefined)),
                 );
             } catch (e) {
                 if (!(e instanceof HttpError)) throw e;

@@ -33,6 +33,8 @@ export interface TestRegistry {
     readonly dockerConfig: string;
     readonly faults: Map<string, Fault>;
     push(repository: string, tag: string, image: PushImage): Promise<string>;
+    /** Many tags at little cost: one platform manifest, then one index per tag whose entry names `osVersion`. */
+    pushIndexes(repository: string, tags: readonly { tag: string; osVersion: string }[]): Promise<string[]>;
     stop(): Promise<void>;
 }
 
@@ -240,12 +242,14 @@ export async function startRegistry(): Promise<TestRegistry> {
     const faults = new Map<string, Fault>();
     const proxy = faultProxy(host, pki.ca, faults);
     let proxyPort = 0;
+    const pusher = new Pusher(host, pki.ca, `https://127.0.0.1:${tokenPort}/token`);
     const stop = async () => {
         if (child.exitCode === null && child.signalCode === null) {
             const gone = new Promise<void>((r) => child.once("exit", () => r()));
             child.kill("SIGKILL");
             await gone;
         }
+        pusher.agent.destroy();
         await Promise.all([close(token), proxy.listening ? close(proxy) : Promise.resolve()]);
         fs.rmSync(dir, { recursive: true, force: true });
     };
@@ -260,13 +264,13 @@ export async function startRegistry(): Promise<TestRegistry> {
     const auth = Buffer.from("alice:alice-pw").toString("base64");
     const dockerConfig = path.join(dir, "docker-config.json");
     fs.writeFileSync(dockerConfig, JSON.stringify({ auths: { [host]: { auth }, [proxyHost]: { auth } } }));
-    const pusher = new Pusher(host, pki.ca, `https://127.0.0.1:${tokenPort}/token`);
-    return { host, proxyHost, ca: pki.ca, caFile: pki.caFile, dir, dockerConfig, faults, push: (r, t, i) => pusher.push(r, t, i), stop };
+    return { host, proxyHost, ca: pki.ca, caFile: pki.caFile, dir, dockerConfig, faults, push: (r, t, i) => pusher.push(r, t, i), pushIndexes: (r, t) => pusher.pushIndexes(r, t), stop };
 }
 
 /** Pushes through the Registry API: blobs by monolithic upload, then manifests, then the index. */
 class Pusher {
     private readonly tokens = new Map<string, string>();
+    readonly agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
     constructor(
         private readonly host: string,
         private readonly ca: string,
@@ -285,7 +289,7 @@ class Pusher {
 
     private call(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
         return new Promise((resolve, reject) => {
-            const req = https.request(url, { method, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) }, ca: this.ca, agent: false }, (res) => {
+            const req = https.request(url, { method, headers: { ...headers, ...(body ? { "content-length": String(body.length) } : {}) }, ca: this.ca, agent: this.agent }, (res) => {
                 const chunks: Buffer[] = [];
                 res.on("data", (c) => chunks.push(c));
                 res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -315,6 +319,21 @@ class Pusher {
         });
         if (res.status !== 201) throw new Error(`manifest put ${repository}:${ref} ${res.status}: ${res.body}`);
         return { digest: `sha256:${createHash("sha256").update(body).digest("hex")}`, size: body.length };
+    }
+
+    async pushIndexes(repository: string, tags: readonly { tag: string; osVersion: string }[]): Promise<string[]> {
+        const base = await this.push(repository, "base", { platforms: [{ os: "windows", osVersion: "10.0.20348.1" }] });
+        const size = (await this.call("HEAD", `https://${this.host}/v2/${repository}/manifests/${base}`, undefined, {
+            authorization: `Bearer ${await this.token(repository)}`,
+            accept: "application/vnd.docker.distribution.manifest.v2+json",
+        })).headers["content-length"];
+        const mediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
+        return Promise.all(
+            tags.map(async ({ tag, osVersion }) => {
+                const entry = { mediaType: "application/vnd.docker.distribution.manifest.v2+json", size: Number(size), digest: base, platform: { architecture: "amd64", os: "windows", "os.version": osVersion } };
+                return (await this.manifest(repository, tag, mediaType, { schemaVersion: 2, mediaType, manifests: [entry] })).digest;
+            }),
+        );
     }
 
     /** Pushes the image under `tag`; returns the digest the tag now names. */
