@@ -43,6 +43,7 @@ describe("the policy pack built into build/policy", () => {
             ["hyperv-host-nested-virtualization", "mandatory"],
             ["image-host-compatibility", "mandatory"],
             ["pinned-image", "advisory"],
+        ["trusted-images", "mandatory"],
             ["untrusted-no-host-access", "mandatory"],
             ["untrusted-requires-hyperv", "mandatory"],
             ["workload-matches-component", "mandatory"],
