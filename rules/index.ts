@@ -15,6 +15,7 @@ export * from "./azure/vmSizes";
 export * from "./azure/networkSources";
 export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
+export * from "./attestation/imageBuild";
 export * from "./attestation/witness";
 export * from "./attestation/witnessFindings";
 export * from "./azure/network";
