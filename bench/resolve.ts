@@ -10,7 +10,7 @@
  * warm/offline and cold/offline (target: warm adds under 10 %), writes bench/results/resolve.json.
  * Reported, not asserted. BENCH_RUNS (default 3).
  */
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -23,18 +23,21 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WORKLOADS = 200;
 const IMAGES = 40;
 
-function timedPlan(env: NodeJS.ProcessEnv, extra: string[]): number {
+/** One plan as a whole process, timed. Spawned asynchronously: the registry's token service runs in this process. */
+async function timedPlan(env: NodeJS.ProcessEnv, extra: string[]): Promise<number> {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-resolve-out-"));
     try {
         const started = process.hrtime.bigint();
-        const r = spawnSync(process.execPath, [path.join(ROOT, "build", "bin", "windows-isolation.js"), "plan", "--program", PROGRAM, "--stack", "bench", "--out", out, ...extra], {
+        const child = spawn(process.execPath, [path.join(ROOT, "build", "bin", "windows-isolation.js"), "plan", "--program", PROGRAM, "--stack", "bench", "--out", out, ...extra], {
             cwd: ROOT,
             env: { ...process.env, ...env, INIT_CWD: ROOT },
-            stdio: ["ignore", "pipe", "pipe"],
-            maxBuffer: 64 << 20,
+            stdio: ["ignore", "ignore", "pipe"],
         });
+        let stderr = "";
+        child.stderr!.on("data", (d) => (stderr = (stderr + String(d)).slice(-2000)));
+        const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (r.status !== 0) throw new Error(`plan ${extra.join(" ")} exited ${r.status}: ${String(r.stderr).trim().split("\n").slice(-3).join(" | ")}`);
+        if (code !== 0) throw new Error(`plan ${extra.join(" ")} exited ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
         return seconds;
     } finally {
         fs.rmSync(out, { recursive: true, force: true });
@@ -60,9 +63,9 @@ async function main(): Promise<void> {
         console.log(`plan of bench/programs/resolve (${WORKLOADS} workloads over ${IMAGES} images at a local docker-registry), ${RUNS} alternating rounds`);
         for (let i = 0; i < RUNS; i++) {
             const cache = path.join(work, `cache-${i}`);
-            runs.offline.push(timedPlan(env, []));
-            runs.cold.push(timedPlan({ ...env, XDG_CACHE_HOME: cache }, resolve));
-            runs.warm.push(timedPlan({ ...env, XDG_CACHE_HOME: cache }, resolve));
+            runs.offline.push(await timedPlan(env, []));
+            runs.cold.push(await timedPlan({ ...env, XDG_CACHE_HOME: cache }, resolve));
+            runs.warm.push(await timedPlan({ ...env, XDG_CACHE_HOME: cache }, resolve));
         }
         const m = { offline: median(runs.offline), cold: median(runs.cold), warm: median(runs.warm) };
         const ratios = { warmOverOffline: m.warm / m.offline, coldOverOffline: m.cold / m.offline };
