@@ -10,6 +10,8 @@
  * A fault proxy (plain http on 127.0.0.1, which the reader allows for loopback only) forwards to
  * the registry and injects faults per repository: 500s before success, a slow answer, a huge
  * body, a redirect loop. One registry per test file; `stop()` ends the process and both servers.
+ * The token service and the proxy run in the calling process: start child processes that talk
+ * to the registry asynchronously (spawn, not spawnSync), or nobody answers their token requests.
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createHash, createSign, randomUUID } from "node:crypto";
