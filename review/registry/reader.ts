@@ -267,6 +267,7 @@ export class RegistryReader {
         const basic = creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}` : undefined;
         if (challenge?.scheme === "basic") {
             if (!basic) throw new Failure(`401 unauthorized: the registry asks for a login and ${this.opts.dockerConfig} has none for ${t.registry}; run docker login ${t.registry}`);
+            this.tokens.set(`${t.host} ${t.repository}`, basic);
             return basic;
         }
         if (challenge?.scheme !== "bearer") throw new Failure(`401 unauthorized with no Bearer or Basic challenge (WWW-Authenticate: ${JSON.stringify(String(res.headers["www-authenticate"] ?? ""))})`);
