@@ -5,10 +5,27 @@
  * host build can be found the service is skipped (the plan report shows it as unknown). On a
  * host that declares swarm nodes, a service is judged on every node its placement constraints
  * admit (swarm may schedule it on any of them), not on the endpoint's own node. Each resource is
- * read with factsOf, so a value unknown during preview fails that resource only.
+ * read with factsOf, so a value unknown during preview fails that resource only. With
+ * `resolvedImages` in its config (plan --resolve-images) each image is judged on the exact build
+ * its registry says the host pulls; an untrusted workload whose image did not resolve fails.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { factAt, HostSummary, hostOfWorkload, imageHostVerdict, PoolNode, SERVICE_INPUTS, serviceHostVerdict, UNKNOWN_UNTIL_DEPLOY, WindowsContainerSummary } from "../rules";
+import {
+    DockerLabel,
+    factAt,
+    HostSummary,
+    hostOfWorkload,
+    imageHostVerdict,
+    PoolNode,
+    resolutionFor,
+    ResolvedImagesConfig,
+    resolvedImagesSchema,
+    SERVICE_INPUTS,
+    serviceHostVerdict,
+    trustFromLabels,
+    UNKNOWN_UNTIL_DEPLOY,
+    WindowsContainerSummary,
+} from "../rules";
 import { exemptionFor, ExemptionConfig, exemptionSchema } from "./exceptions";
 import { factsOf, summaryOf } from "./known";
 import { DOCKER_SERVICE_TYPE, WINDOWS_CONTAINER_TYPE } from "./types";
@@ -47,11 +64,11 @@ export const imageHostCompatibility: StackValidationPolicy = {
     name: "image-host-compatibility",
     description: "Each workload's isolation mode can run its image's Windows build on its host's build.",
     enforcementLevel: "mandatory",
-    configSchema: exemptionSchema(),
+    configSchema: exemptionSchema({ resolvedImages: resolvedImagesSchema }),
     validateStack: (args, report) => {
         const workloads = args.resources.filter((r) => r.type === WINDOWS_CONTAINER_TYPE || r.type === DOCKER_SERVICE_TYPE);
         if (workloads.length === 0) return args.notApplicable(`no resources of type ${WINDOWS_CONTAINER_TYPE} or docker.Service`);
-        const config = args.getConfig<ExemptionConfig>();
+        const config = args.getConfig<ExemptionConfig & ResolvedImagesConfig>();
         const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
         for (const r of workloads) {
             if (exemptionFor(config, r.name, r.urn)) continue;
@@ -61,6 +78,8 @@ export const imageHostCompatibility: StackValidationPolicy = {
                 const build = (v: unknown) => (typeof v === "number" ? v : v === UNKNOWN_UNTIL_DEPLOY ? UNKNOWN_UNTIL_DEPLOY : undefined);
                 verdict = imageHostVerdict({
                     image: props.image,
+                    resolution: resolutionFor(config, props.image),
+                    trusted: props.trust === "trusted",
                     imageBuild: typeof props.imageOsBuild === "number" ? props.imageOsBuild : undefined,
                     hostBuild: build(props.hostOsBuild),
                     isolation: props.isolation,
@@ -68,9 +87,13 @@ export const imageHostCompatibility: StackValidationPolicy = {
                 });
             } else {
                 const props = factsOf(r.props);
+                const image = factAt(props, ...SERVICE_INPUTS.image);
+                const trust = trustFromLabels(factAt(props, ...SERVICE_INPUTS.containerLabels) as readonly DockerLabel[] | undefined, factAt(props, ...SERVICE_INPUTS.labels) as readonly DockerLabel[] | undefined);
                 verdict = serviceHostVerdict(
                     {
-                        image: factAt(props, ...SERVICE_INPUTS.image),
+                        image,
+                        resolution: resolutionFor(config, image),
+                        trusted: trust.ok && trust.trust === "trusted",
                         isolation: factAt(props, ...SERVICE_INPUTS.isolation),
                         constraints: factAt(props, ...SERVICE_INPUTS.constraints),
                     },

@@ -4,8 +4,9 @@ import { dockerApiTlsOnly } from "./dockerApiTlsOnly";
 import { hypervHostNestedVirtualization } from "./hypervHostNestedVirtualization";
 import { imageHostCompatibility } from "./imageHostCompatibility";
 import { pinnedImage } from "./pinnedImage";
+import { trustedImages } from "./trustedImages";
 import { untrustedNoHostAccess } from "./untrustedNoHostAccess";
 import { untrustedRequiresHyperv } from "./untrustedRequiresHyperv";
 import { workloadMatchesComponent } from "./workloadMatchesComponent";
 
-export const policies: Policies = [untrustedRequiresHyperv, untrustedNoHostAccess, workloadMatchesComponent, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage];
+export const policies: Policies = [untrustedRequiresHyperv, untrustedNoHostAccess, workloadMatchesComponent, imageHostCompatibility, hypervHostNestedVirtualization, dockerApiTlsOnly, pinnedImage, trustedImages];

@@ -23,6 +23,8 @@ import { writeAtomic } from "./writeAtomic";
 import { describeArgProblem, scanArgs } from "../cli/args";
 import { ExitCode } from "../cli/exitCode";
 import { packageVersion } from "../cli/version";
+import { imageLines, renderImagesMarkdown, renderImagesText, renderPins, resolvedRows, resolveImages, withResolvedImages, workloadImages } from "./resolveImages";
+import { ResolvedImages } from "../../rules/policies/resolvedImages";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--policy-pack <dir>]
                     [--timeout <seconds>] [--source-root <dir>] [--allow-weakened-policies]
@@ -34,7 +36,10 @@ const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <d
   --timeout        stop a program that runs longer than this many seconds (default: 300)
   --source-root    repository root SARIF and plan.md paths are relative to (default: the program's git root)
   --allow-weakened-policies
-                   run although the policy config lowers a mandatory policy; every report lists each one`;
+                   run although the policy config lowers a mandatory policy; every report lists each one
+  --resolve-images read each workload image at its registry (digest, exact Windows build) and judge on that (default: offline, from tags)
+  --registry-ca    a PEM file of CA certificates to trust for registries, besides the system's (with --resolve-images)
+  --pin            print each image's digest-pinned reference (implies --resolve-images)`;
 
 export interface PlanArgs {
     stack?: string;
@@ -45,9 +50,12 @@ export interface PlanArgs {
     timeout: string;
     sourceRoot?: string;
     allowWeakenedPolicies: boolean;
+    resolveImages?: boolean;
+    registryCa?: string;
+    pin?: boolean;
 }
 
-const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot"> = {
+const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot" | "registryCa"> = {
     "--stack": "stack",
     "--program": "program",
     "--out": "out",
@@ -55,10 +63,11 @@ const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" |
     "--policy-pack": "policyPack",
     "--timeout": "timeout",
     "--source-root": "sourceRoot",
+    "--registry-ca": "registryCa",
 };
 
 export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
-    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies"] });
+    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies", "--resolve-images", "--pin"] });
     if (scanned.help) return "help";
     if (scanned.problem) throw new PlanInputError(describeArgProblem(scanned.problem));
     const args: PlanArgs = {
@@ -68,6 +77,9 @@ export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
         allowWeakenedPolicies: scanned.switches.includes("--allow-weakened-policies"),
     };
     for (const [flag, value] of scanned.values) args[VALUE_FLAGS[flag]] = value;
+    args.pin = scanned.switches.includes("--pin");
+    args.resolveImages = args.pin || scanned.switches.includes("--resolve-images");
+    if (args.registryCa !== undefined && !args.resolveImages) throw new PlanInputError("--registry-ca is used only to resolve images; add --resolve-images");
     timeoutSeconds(args.timeout);
     return args;
 }
@@ -89,6 +101,17 @@ function readPolicyConfig(file: string | undefined): PolicyPackConfig {
     }
 }
 
+function readRegistryCa(file: string | undefined): string | undefined {
+    if (!file) return undefined;
+    try {
+        const pem = fs.readFileSync(file, "utf8");
+        if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new Error("has no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        return pem;
+    } catch (e) {
+        throw new PlanInputError(`--registry-ca ${file}: ${(e as Error).message}`);
+    }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
     // Also when `windows-isolation plan` calls this main: no child outlives the plan.
     endChildrenOnExit("plan");
@@ -97,6 +120,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     let target;
     let policyConfig: PolicyPackConfig;
     let srcRoot: string;
+    let registryCa: string | undefined;
     try {
         args = parseArgs(argv);
         if (args === "help") {
@@ -105,6 +129,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         target = resolveTarget({ program: args.program === undefined ? undefined : path.resolve(userCwd, args.program), stack: args.stack, cwd: process.cwd() });
         policyConfig = readPolicyConfig(args.policyConfig && path.resolve(userCwd, args.policyConfig));
+        registryCa = readRegistryCa(args.registryCa && path.resolve(userCwd, args.registryCa));
         srcRoot = sourceRoot(args.sourceRoot === undefined ? undefined : path.resolve(userCwd, args.sourceRoot), target.programDir, target.projectDir);
     } catch (e) {
         if (!(e instanceof PlanInputError)) throw e;
@@ -132,22 +157,33 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         registered = result.resources.length;
         phase = "starting the policy pack";
+        // With --resolve-images the registries' answers reach the pack's verdicts through its config.
+        let resolved: ResolvedImages | undefined;
+        if (args.resolveImages) {
+            phase = "resolving images at their registries";
+            resolved = await resolveImages(workloadImages(result.resources), { ca: registryCa });
+            policyConfig = withResolvedImages(policyConfig, resolved);
+        }
         const server = await pack;
         phase = "evaluating policies";
         const client = new AnalyzerClient(server.port);
         try {
             const evaluation = await evaluate(client, result.resources, policyConfig, { allowWeakened: args.allowWeakenedPolicies });
             // buildReport cuts the recorded secrets; these also include what the program passed to pulumi.secret.
-            const report = redact(buildReport(target, result.resources, evaluation), secrets);
+            const built = buildReport(target, result.resources, evaluation);
+            const images = resolved && imageLines(resolved);
+            const report = redact(resolved ? { ...built, workloads: resolvedRows(built.workloads, resolved), images } : built, secrets);
             clearInterval(ticker);
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
             const version = packageVersion();
             // Only now, with the program and all it started gone (executeProgram), and each whole or not at all.
             writeAtomic(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-            writeAtomic(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
+            writeAtomic(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot) + (images ? renderImagesMarkdown(images) : ""));
             writeAtomic(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
             console.log(renderText(report, process.cwd()));
+            if (images) console.log(renderImagesText(images));
+            if (images && args.pin) console.log(`Pinned references:\n${renderPins(images)}`);
             console.log(`Wrote ${["plan.md", "plan.json", "plan.sarif"].map((f) => path.relative(userCwd, path.join(outDir, f))).join(", ")}`);
             return report.exitCode;
         } finally {

@@ -3,7 +3,7 @@
  * requests are bounded by the client (connect.ts) and the deadline (errors.ts).
  */
 import Docker from "dockerode";
-import { ACTIVE_TASK_STATES, ContainerFacts, EngineFacts, HostFacts, TaskFacts } from "../../rules";
+import { ACTIVE_TASK_STATES, ContainerFacts, EngineFacts, HostFacts, ImageFacts, TaskFacts } from "../../rules";
 import { EngineError } from "./errors";
 import { parseTop } from "./top";
 
@@ -172,6 +172,8 @@ export async function engineAndContainers(docker: Docker, withProcesses = false)
             }
         }),
     );
+    // A Windows engine also says what each image is (Os, OsVersion, RepoDigests): verify judges the exact build it pulled.
+    const images = engine.osType === "windows" ? await imageFactsOf(docker, inspected.flatMap((c) => (c?.Image ? [c.Image] : []))) : new Map<string, ImageFacts>();
     const processes = withProcesses ? await Promise.all(inspected.map((c) => (c ? topOf(docker, c.Id) : undefined))) : [];
     const containers: ContainerFacts[] = inspected.flatMap((c, i) =>
         c === undefined
@@ -186,7 +188,27 @@ export async function engineAndContainers(docker: Docker, withProcesses = false)
                   isolation: str((c.HostConfig as { Isolation?: unknown } | undefined)?.Isolation),
                   startedAtMs: millis(c.State?.StartedAt),
                   ...(withProcesses ? { processes: processes[i] } : {}),
+                  ...(c.Image && images.has(c.Image) ? { imageFacts: images.get(c.Image) } : {}),
               }],
     );
     return { engine, containers };
+}
+
+/** `GET /images/{id}/json` of each distinct image; an image the engine cannot describe (404) is left unjudged. */
+async function imageFactsOf(docker: Docker, ids: readonly string[]): Promise<Map<string, ImageFacts>> {
+    const out = new Map<string, ImageFacts>();
+    for (const id of [...new Set(ids)].sort()) {
+        try {
+            const i = (await docker.getImage(id).inspect()) as { Os?: unknown; OsVersion?: unknown; RepoDigests?: unknown };
+            out.set(id, {
+                os: str(i.Os),
+                osVersion: str(i.OsVersion),
+                repoDigests: Array.isArray(i.RepoDigests) ? i.RepoDigests.filter((d): d is string => typeof d === "string") : undefined,
+            });
+        } catch (err) {
+            if ((err as { statusCode?: number }).statusCode === 404) continue;
+            throw err;
+        }
+    }
+    return out;
 }

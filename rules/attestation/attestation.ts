@@ -11,6 +11,7 @@
  * the mode it runs under; `default` or empty still resolves through the engine default here.
  */
 import { GUARD_PLUGIN_NAME } from "../guard/plugin";
+import { engineImageProblem, engineOsVersion, ImageFacts } from "./imageBuild";
 import { describeBuild } from "../os/builds";
 import { IsolationMode } from "../os/compatibility";
 import { parseTrust, Trust } from "../os/isolation";
@@ -62,6 +63,8 @@ export interface ContainerFacts {
     readonly startedAtMs?: number;
     /** `GET /containers/{id}/top`, read only when a host process list is given; undefined when the engine gave none. */
     readonly processes?: readonly ContainerProcess[];
+    /** `GET /images/{id}/json` of its image, read from Windows engines; undefined when not read. */
+    readonly imageFacts?: ImageFacts;
 }
 
 /** A current swarm task (`GET /tasks`), with its service's declared labels. */
@@ -161,6 +164,9 @@ export interface ContainerVerdict {
     readonly via: "container" | "engine-default" | "not-windows" | "unreadable";
     /** The host process list's verdict, when one was given. */
     readonly witness?: Witness;
+    /** The image's exact Windows version and digests as the engine reports them, when read. */
+    readonly imageOsVersion?: string;
+    readonly imageDigests?: readonly string[];
     readonly proven: boolean;
 }
 
@@ -289,6 +295,10 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
     if (declared.trust === "untrusted" && effective !== "hyperv") {
         add("untrusted-requires-hyperv", `${declared.labelled ? "untrusted" : "unlabelled (so untrusted)"} container ${c.name} is not Hyper-V isolated: it ${runs}`);
     }
+    if (engine.osType === "windows" && c.imageFacts) {
+        const problem = engineImageProblem(engineOsVersion(parseWindowsKernelBuild(engine.kernelVersion), engine.operatingSystem), c.imageFacts, effective, c.name);
+        if (problem) add("image-host-compatibility", problem);
+    }
     const witness = hostProcesses ? witnessContainer(c.processes, c.startedAtMs, hostProcesses) : undefined;
     if (witness) {
         for (const f of witnessFindings({ name: c.name, labelled: declared.labelled, trust: declared.trust, reported, effective }, witness)) add(f.ruleId, f.message);
@@ -307,6 +317,8 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
         effective,
         via,
         ...(witness ? { witness } : {}),
+        ...(c.imageFacts?.osVersion !== undefined ? { imageOsVersion: c.imageFacts.osVersion } : {}),
+        ...(c.imageFacts?.repoDigests !== undefined ? { imageDigests: c.imageFacts.repoDigests } : {}),
         proven: findings.every((f) => f.level !== "error"),
     };
     return { verdict, findings };

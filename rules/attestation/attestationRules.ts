@@ -13,7 +13,8 @@ export type VerifyRuleId =
     | "service-isolation-mismatch"
     | "witness-contradicts-engine"
     | "witness-untrusted-shares-kernel"
-    | "witness-inconclusive";
+    | "witness-inconclusive"
+    | "image-host-compatibility";
 
 export type FindingLevel = "error" | "warning";
 
@@ -105,5 +106,12 @@ export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
         securitySeverity: 3.0,
         summary: "The host's process list neither proves nor refutes the container's isolation.",
         help: "No processes to compare, PIDs reused (a host process with the container's PID and name started before the container), only some processes found, or no VM worker process on a host that should run a utility VM. Take a fresh host process list right after verify reads the engine, from the container's own host.",
+    },
+    "image-host-compatibility": {
+        id: "image-host-compatibility",
+        level: "error",
+        securitySeverity: 6.0,
+        summary: "A container's image (its exact Windows build, as the engine pulled it) cannot run in its isolation on this host.",
+        help: "The engine reports the image's OsVersion; Windows' version-compatibility rule says this mode cannot run it here (or its version is unreadable). Rebuild the image on the host's base image, or run it under Hyper-V isolation.",
     },
 };

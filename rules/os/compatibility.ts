@@ -5,12 +5,13 @@
  * enforce) plus Microsoft's version-compatibility page:
  * - an image newer than the host never runs;
  * - Hyper-V isolation runs any image whose build is <= the host build;
- * - process isolation on a host below 20348 needs the exact build (and, on 14393, the same
- *   revision); from 20348 on the host accepts images from the latest stable-ABI LTSC strictly
+ * - process isolation on a host below 20348 needs the exact build, and below 17763 also the same
+ *   revision (Microsoft: revisions must match for Windows Server 2016-based containers; "for hosts
+ *   or images using Windows Server version 1809 and later, this rule doesn't apply"); from 20348 on the host accepts images from the latest stable-ABI LTSC strictly
  *   below the host build (20348 when there is none) up to its own build;
  * - current Docker engines refuse to start on hosts below 17763, so nothing runs there.
  */
-import { describeBuild, hostBuildProblem, knownBuild, MIN_DOCKERD_HOST_BUILD, RS1, STABLE_ABI_LTSC_BUILDS, V21H2Server } from "./builds";
+import { describeBuild, hostBuildProblem, knownBuild, MIN_DOCKERD_HOST_BUILD, RS5, STABLE_ABI_LTSC_BUILDS, V21H2Server } from "./builds";
 
 export interface OsVersion {
     readonly build: number;
@@ -55,19 +56,21 @@ function processSupport(host: OsVersion, image: OsVersion): ModeSupport {
         if (host.build !== image.build) {
             return { supported: false, reason: `process isolation on host ${h} needs an image of the same build; image is ${i}` };
         }
-        if (host.build === RS1) {
+        // Before 1809 the revision must match too: judged exactly when both are known (a resolved image), never guessed.
+        if (host.build < RS5) {
             if (host.revision === undefined || image.revision === undefined) {
                 return {
                     supported: false,
-                    reason: `process isolation on ${RS1} needs the image revision to equal the host revision, and one of them is not known`,
+                    reason: `process isolation on ${host.build} needs the image revision to equal the host revision, and ${host.revision === undefined ? "the host's" : "the image's"} is not known`,
                 };
             }
             if (host.revision !== image.revision) {
                 return {
                     supported: false,
-                    reason: `process isolation on ${RS1} needs the same revision: host ${RS1}.${host.revision}, image ${RS1}.${image.revision}`,
+                    reason: `process isolation on ${host.build} needs the same revision: host ${host.build}.${host.revision}, image ${image.build}.${image.revision}`,
                 };
             }
+            return { supported: true, reason: `image build and revision equal the host's (${host.build}.${host.revision})` };
         }
         return { supported: true, reason: `image build equals host build ${h}` };
     }

@@ -13,6 +13,8 @@ export interface EngineRecording {
     readonly tasks: readonly unknown[];
     /** `GET /containers/{id}/top` answers, by container id. */
     readonly top?: Readonly<Record<string, unknown>>;
+    /** `GET /images/{id}/json` answers, by image id. */
+    readonly images?: Readonly<Record<string, unknown>>;
 }
 
 export interface FakeEngine {
@@ -32,6 +34,11 @@ function answer(rec: EngineRecording, path: string): [number, unknown] {
     if (m) return rec.inspect[m[1]] ? [200, rec.inspect[m[1]]] : [404, { message: `No such container: ${m[1]}` }];
     const t = /^\/containers\/([^/]+)\/top$/.exec(path);
     if (t) return rec.top?.[t[1]] ? [200, rec.top[t[1]]] : [404, { message: `No such container: ${t[1]}` }];
+    const i = /^\/images\/([^/]+)\/json$/.exec(path);
+    if (i) {
+        const id = decodeURIComponent(i[1]);
+        return rec.images?.[id] ? [200, rec.images[id]] : [404, { message: `No such image: ${id}` }];
+    }
     return [404, { message: "page not found" }];
 }
 

@@ -35,7 +35,7 @@ describe("the policy pack built into build/policy", () => {
         expect(JSON.parse(fs.readFileSync(path.join(repositoryRoot, "policy", "package.json"), "utf8")).version).toBe(version);
     });
 
-    test("GetAnalyzerInfo lists the seven policies of the public contract with their levels", async () => {
+    test("GetAnalyzerInfo lists the eight policies of the public contract with their levels", async () => {
         const info = await client!.getAnalyzerInfo();
         expect(info.version).toBe(version);
         expect(info.policies.map((p) => [p.name, p.enforcementLevel]).sort()).toEqual([
@@ -43,6 +43,7 @@ describe("the policy pack built into build/policy", () => {
             ["hyperv-host-nested-virtualization", "mandatory"],
             ["image-host-compatibility", "mandatory"],
             ["pinned-image", "advisory"],
+        ["trusted-images", "mandatory"],
             ["untrusted-no-host-access", "mandatory"],
             ["untrusted-requires-hyperv", "mandatory"],
             ["workload-matches-component", "mandatory"],

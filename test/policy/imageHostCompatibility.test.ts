@@ -9,6 +9,7 @@ const P = "image-host-compatibility";
 const ltsc2019 = "mcr.microsoft.com/windows/servercore:ltsc2019";
 const ltsc2025OnWc = windowsContainer("wc", { image: "mcr.microsoft.com/windows/servercore:ltsc2025", imageOsBuild: 26100 });
 const ltsc2025 = "mcr.microsoft.com/windows/servercore:ltsc2025";
+const servercore = "mcr.microsoft.com/windows/servercore:ltsc2022";
 /** A swarm of one 2022 and one 2025 node behind the host's endpoint (as a pool or swarmNodes declare it). */
 const mixedSwarm = host({ swarmNodes: [{ name: "win-2022", osBuild: 20348, hypervCapable: true }, { name: "win-2025", osBuild: 26100, hypervCapable: true }] });
 /** The service with swarm placement constraints. */
@@ -72,4 +73,27 @@ policyTable(P, [
         findings: [],
         also: (e) => expect(e.suppressed.map((d) => [d.policyName, d.urn])).toEqual([[P, windowsContainer("wc").urn]]),
     },
+    {
+        name: "resolved (plan --resolve-images): a private tag is judged on the build its registry names",
+        stack: replaced(service("svc", { image: "reg.example/app:1.4", isolation: "process" }, trustLabels("trusted"))),
+        config: { [P]: { resolvedImages: { "reg.example/app:1.4": resolvedAt("reg.example/app:1.4", "10.0.17763.6054"), [servercore]: resolvedAt(servercore, "10.0.20348.2340") } } },
+        findings: [["svc", expect.stringMatching(/^isolation 'process' cannot run image 'reg\.example\/app:1\.4' at 10\.0\.17763\.6054 \(sha256:0+1\) on host build 20348/)]],
+    },
+    {
+        name: "resolved: a tag whose build the registry contradicts is a finding on every workload that runs it",
+        stack: replaced(windowsContainer("wc")),
+        config: { [P]: { resolvedImages: { [servercore]: resolvedAt(servercore, "10.0.17763.5576") } } },
+        findings: ["svc", "wc", "wc-service"].map((w) => [w, `image '${servercore}' is tagged 'ltsc2022' (20348 (ltsc2022)) but reg.example says sha256:${"0".repeat(64)} is 17763 (ltsc2019); fix the tag or pin the digest`]),
+    },
+    {
+        name: "resolved: an untrusted workload whose image is missing from the answers fails closed",
+        stack: replaced(service("svc")),
+        config: { [P]: { resolvedImages: {} } },
+        findings: ["svc", "wc", "wc-service"].map((w) => [w, `image '${servercore}' was not resolved at its registry; an untrusted workload is judged only on what its registry says, never on a guess`]),
+    },
 ]);
+
+function resolvedAt(reference: string, osVersion: string) {
+    const d = (n: number) => `sha256:${String(n).padStart(64, "0")}`;
+    return { reference, registry: "reg.example", digest: d(0), platforms: [{ digest: d(1), os: "windows", architecture: "amd64", osVersion }] };
+}

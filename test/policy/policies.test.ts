@@ -8,9 +8,9 @@ import { container, happyStack, replace, service } from "../helpers/policyFactor
 
 const pack = usePack();
 
-const POLICIES = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image"];
+const POLICIES = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "pinned-image", "trusted-images"];
 
-test("the pack describes its seven policies with their levels", async () => {
+test("the pack describes its eight policies with their levels", async () => {
     const info = await pack().client.getAnalyzerInfo();
     expect(info.name).toBe("windows-isolation");
     expect(info.policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
@@ -21,6 +21,7 @@ test("the pack describes its seven policies with their levels", async () => {
         ["hyperv-host-nested-virtualization", "mandatory"],
         ["docker-api-tls-only", "mandatory"],
         ["pinned-image", "advisory"],
+        ["trusted-images", "mandatory"],
     ]);
 });
 

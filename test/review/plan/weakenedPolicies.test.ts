@@ -13,7 +13,7 @@ import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
 import { Pack, startPack } from "../../helpers/policyPack";
 import { validateSarif } from "../../helpers/sarifValidator";
 
-const MANDATORY = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only"];
+const MANDATORY = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "hyperv-host-nested-virtualization", "docker-api-tls-only", "trusted-images"];
 
 describe("which configs weaken the pack's mandatory policies", () => {
     let pack: Pack;

@@ -32,6 +32,15 @@ describe("edge cases", () => {
         expect(osIsolationSupport({ build: 14393, revision: 1 }, 14393).process.supported).toBe(false);
     });
 
+    test("1709 and 1803 (before 1809) need the same revision too, judged exactly when both are known", () => {
+        for (const build of [16299, 17134]) {
+            expect(osIsolationSupport({ build, revision: 2 }, { build, revision: 2 }).process).toEqual({ supported: true, reason: `image build and revision equal the host's (${build}.2)` });
+            expect(osIsolationSupport({ build, revision: 2 }, { build, revision: 3 }).process.reason).toBe(`process isolation on ${build} needs the same revision: host ${build}.2, image ${build}.3`);
+            expect(osIsolationSupport({ build, revision: 2 }, build).process.reason).toBe(`process isolation on ${build} needs the image revision to equal the host revision, and the image's is not known`);
+            expect(osIsolationSupport(build, { build, revision: 2 }).process.reason).toBe(`process isolation on ${build} needs the image revision to equal the host revision, and the host's is not known`);
+        }
+    });
+
     test("17763 and later need no revision match", () => {
         expect(osIsolationSupport({ build: 17763, revision: 100 }, { build: 17763, revision: 5 }).process.supported).toBe(true);
     });
