@@ -22,9 +22,12 @@ import { sourceRoot } from "./sourceRoot";
 import { describeArgProblem, scanArgs } from "../cli/args";
 import { ExitCode } from "../cli/exitCode";
 import { packageVersion } from "../cli/version";
+import { BasePlanError, ComparablePlan, readBasePlan } from "./basePlan";
+import { comparedExitCode, comparePlans } from "./compare";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--policy-pack <dir>]
                     [--timeout <seconds>] [--source-root <dir>] [--allow-weakened-policies]
+                    [--compare <base plan.json> [--fail-on-new-only]]
   --stack          stack whose Pulumi.<stack>.yaml config the program runs with (optional when there is only one)
   --program        Pulumi project or program directory (default: the current project)
   --out            where plan.md, plan.json and plan.sarif go (default: out/)
@@ -33,7 +36,11 @@ const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <d
   --timeout        stop a program that runs longer than this many seconds (default: 300)
   --source-root    repository root SARIF and plan.md paths are relative to (default: the program's git root)
   --allow-weakened-policies
-                   run although the policy config lowers a mandatory policy; every report lists each one`;
+                   run although the policy config lowers a mandatory policy; every report lists each one
+  --compare        the plan.json of the base (e.g. the target branch): the reports lead with what the change does
+                   to each workload's isolation, trust, image, host and verdicts, and to the findings
+  --fail-on-new-only
+                   with --compare: exit 1 only for mandatory findings the base plan did not have`;
 
 export interface PlanArgs {
     stack?: string;
@@ -44,9 +51,11 @@ export interface PlanArgs {
     timeout: string;
     sourceRoot?: string;
     allowWeakenedPolicies: boolean;
+    compare?: string;
+    failOnNewOnly: boolean;
 }
 
-const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot"> = {
+const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot" | "compare"> = {
     "--stack": "stack",
     "--program": "program",
     "--out": "out",
@@ -54,10 +63,11 @@ const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" |
     "--policy-pack": "policyPack",
     "--timeout": "timeout",
     "--source-root": "sourceRoot",
+    "--compare": "compare",
 };
 
 export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
-    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies"] });
+    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies", "--fail-on-new-only"] });
     if (scanned.help) return "help";
     if (scanned.problem) throw new PlanInputError(describeArgProblem(scanned.problem));
     const args: PlanArgs = {
@@ -65,8 +75,10 @@ export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
         policyPack: path.resolve(__dirname, "..", "..", "policy"),
         timeout: "300",
         allowWeakenedPolicies: scanned.switches.includes("--allow-weakened-policies"),
+        failOnNewOnly: scanned.switches.includes("--fail-on-new-only"),
     };
     for (const [flag, value] of scanned.values) args[VALUE_FLAGS[flag]] = value;
+    if (args.failOnNewOnly && args.compare === undefined) throw new PlanInputError("--fail-on-new-only: needs --compare <base plan.json>, the plan whose findings count as known");
     timeoutSeconds(args.timeout);
     return args;
 }
@@ -96,6 +108,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     let target;
     let policyConfig: PolicyPackConfig;
     let srcRoot: string;
+    let basePlan: ComparablePlan | undefined;
     try {
         args = parseArgs(argv);
         if (args === "help") {
@@ -105,7 +118,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         target = resolveTarget({ program: args.program === undefined ? undefined : path.resolve(userCwd, args.program), stack: args.stack, cwd: process.cwd() });
         policyConfig = readPolicyConfig(args.policyConfig && path.resolve(userCwd, args.policyConfig));
         srcRoot = sourceRoot(args.sourceRoot === undefined ? undefined : path.resolve(userCwd, args.sourceRoot), target.programDir, target.projectDir);
+        // Read and checked before the program runs: a base that cannot be compared is an error, never an empty diff.
+        if (args.compare !== undefined) basePlan = readBasePlan(path.resolve(userCwd, args.compare), args.compare, target.config);
     } catch (e) {
+        if (e instanceof BasePlanError) {
+            console.error(`plan: ${e.message}`);
+            return ExitCode.Error;
+        }
         if (!(e instanceof PlanInputError)) throw e;
         console.error(`plan: ${e.message}\n${USAGE}`);
         return ExitCode.Error;
@@ -138,16 +157,17 @@ export async function main(argv: readonly string[]): Promise<number> {
             const evaluation = await evaluate(client, result.resources, policyConfig, { allowWeakened: args.allowWeakenedPolicies });
             // buildReport cuts the recorded secrets; these also include what the program passed to pulumi.secret.
             const report = redact(buildReport(target, result.resources, evaluation), secrets);
+            const compared = basePlan && args.compare !== undefined ? { comparison: redact(comparePlans(basePlan, report), secrets), base: args.compare } : undefined;
             clearInterval(ticker);
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
             const version = packageVersion();
             fs.writeFileSync(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-            fs.writeFileSync(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot));
+            fs.writeFileSync(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot, compared));
             fs.writeFileSync(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
-            console.log(renderText(report, process.cwd()));
+            console.log(renderText(report, process.cwd(), compared));
             console.log(`Wrote ${["plan.md", "plan.json", "plan.sarif"].map((f) => path.relative(userCwd, path.join(outDir, f))).join(", ")}`);
-            return report.exitCode;
+            return compared ? comparedExitCode(report.exitCode, compared.comparison, args.failOnNewOnly) : report.exitCode;
         } finally {
             client.close();
             await server.stop();
