@@ -16,6 +16,7 @@ import { describeWeakened, WeakenedPolicy } from "./weakened";
 import { POLICIES_JUDGING, workloadRows, WorkloadRow } from "./workloads";
 import type { PlanComparison } from "./compare";
 import { changeCell, leadMarkdown, leadText } from "./compareReport";
+import { mermaidSection } from "./mermaid";
 
 /** With `plan --compare`: the comparison with the base plan, and how the base's file is named in the report. */
 export interface Compared {
@@ -277,6 +278,7 @@ export function renderMarkdown(report: PlanReport, base: string, compared?: Comp
         `| ${COLUMNS.map(() => "---").join(" | ")} |`,
         ...report.workloads.map((r) => `| ${COLUMNS.map(([, get]) => mdText(get(r))).join(" | ")} |`),
         "",
+        ...mermaidSection(report, compared?.comparison),
     ];
     if (report.findings.length > 0) {
         out.push("### Findings", "");
