@@ -5,11 +5,16 @@
  * process for every diagram of this file.
  */
 import fc from "fast-check";
+import * as fs from "fs";
+import * as path from "path";
 import { comparePlans } from "../../../review/plan/compare";
 import { textLine } from "../../../review/plan/escape";
 import { MAX_HOSTS, MAX_PER_HOST, renderMermaid } from "../../../review/plan/mermaid";
 import { PLAN_SCHEMA_VERSION, PlanReport } from "../../../review/plan/report";
-import { ParsedDiagram, parseMermaid } from "../../helpers/mermaid";
+import { mermaidBlock, ParsedDiagram, parseMermaid } from "../../helpers/mermaid";
+
+/** docs/plan.md's example diagram (written by scripts/docExamples.js from the tool's output). */
+const DOC_DIAGRAM = mermaidBlock(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "docs", "plan.md"), "utf8"));
 
 type Row = PlanReport["workloads"][number];
 
@@ -82,7 +87,10 @@ const arbitrary = fc.sample(fc.string({ unit: "binary", minLength: 1 }), { numRu
 
 let parsed: ParsedDiagram[];
 beforeAll(() => {
-    parsed = parseMermaid([hostile, head, large, report(arbitrary.map((n, i) => row(n, { host: arbitrary[i - (i % 10)] })))].map((r, i) => renderMermaid(r, i === 1 ? comparePlans(base, head) : undefined)));
+    parsed = parseMermaid([
+        ...[hostile, head, large, report(arbitrary.map((n, i) => row(n, { host: arbitrary[i - (i % 10)] })))].map((r, i) => renderMermaid(r, i === 1 ? comparePlans(base, head) : undefined)),
+        DOC_DIAGRAM,
+    ]);
 }, 120_000);
 
 const ok = (i: number) => {
@@ -131,4 +139,10 @@ test("any text as a workload or host name parses, and its label reads back as th
     expect(d.subgraphs.map((s) => s.title)).toEqual(arbitrary.filter((_, i) => i % 10 === 0).map((host) => `${textLine(host)} (build 20348)`));
     expect(d.vertices.map((v) => v.id)).toEqual(arbitrary.map((_, i) => `w${i}`));
     expect(d.vertices.map((v) => v.lines)).toEqual(arbitrary.map((name) => [textLine(name), "untrusted, hyperv"]));
+});
+
+test("the diagram docs/plan.md shows parses: the example stack's host and its three workloads", () => {
+    const d = ok(4);
+    expect(d.subgraphs.map((s) => [s.title, s.nodes.length])).toEqual([["winhost (build 26100)", 3]]);
+    expect(d.vertices.map((v) => v.lines[0])).toEqual(["changed: web", "changed: customer-job", "changed: legacy-app"]);
 });
