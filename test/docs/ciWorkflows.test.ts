@@ -202,7 +202,7 @@ describe("docs/ci/azure-pipelines.yml", () => {
 
     test("the summary page gets plan.md, the SARIF tasks get plan.sarif", () => {
         expect(summaries).toEqual([path.join(dir, "out", "plan.md")]);
-        expect(fs.readFileSync(summaries[0], "utf8")).toContain("- 1 workload renamed: `web` → `frontend`");
+        expect(fs.readFileSync(summaries[0], "utf8")).toContain("- 2 workloads renamed: `reports` → `reports-v2`, `web` → `frontend`");
         const artifact = steps.find((s) => s.task === "PublishBuildArtifacts@1");
         expect(artifact.inputs.ArtifactName).toBe("CodeAnalysisLogs");
         expect(JSON.parse(fs.readFileSync(path.join(dir, artifact.inputs.PathtoPublish), "utf8")).version).toBe("2.1.0");

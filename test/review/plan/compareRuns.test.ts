@@ -1,7 +1,8 @@
 /**
  * plan --compare end to end on a pair of programs of one stack (test/fixtures/programs/compare-base
  * and compare-head): an isolation downgrade, a finding fixed, a trust relabel, a new workload, a
- * removed one, a rename through an alias and an image build change, in one change. Four plan runs
+ * removed one, renames through aliases (in the options and from a transform) and an image build
+ * change, in one change. Four plan runs
  * in all; the diff's logic on its own is test/review/plan/compare.test.ts.
  */
 import * as fs from "fs";
@@ -29,10 +30,10 @@ test("the change leads the console output, then the table with a change column p
     const lead = out.slice(out.indexOf(out.find((l) => l.startsWith("Change against the base plan "))!) + 1, out.findIndex((l) => l.startsWith("change ")) - 1);
     expect(lead).toEqual([
         "  2 workloads change isolation: `job` hyperv → process (VIOLATION), `legacy` process → hyperv",
-        "  1 workload changes trust: `reports` untrusted → trusted",
+        "  1 workload changes trust: `reports-v2` untrusted → trusted",
         "  1 new workload: `new-api` (untrusted, hyperv, on winhost)",
         "  1 workload removed: `old-batch` (trusted, process, on winhost)",
-        "  1 workload renamed: `web` → `frontend`",
+        "  2 workloads renamed: `reports` → `reports-v2`, `web` → `frontend`",
         "  1 workload changes image: `builder` mcr.microsoft.com/windows/servercore:ltsc2019 → mcr.microsoft.com/windows/servercore:ltsc2022",
         "  1 workload changes image build: `builder` 17763 → 20348",
         "  2 workloads change verdicts: `job` ok → FAIL untrusted-requires-hyperv (VIOLATION), `legacy` FAIL untrusted-requires-hyperv → ok",
@@ -42,7 +43,7 @@ test("the change leads the console output, then the table with a change column p
     ]);
     const rows = out.filter((l) => /^\S.*\s{2}winhost\s/.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 2));
     expect(rows).toEqual([
-        ["trust", "reports"],
+        ["renamed from reports, trust", "reports-v2"],
         ["new", "new-api"],
         ["image, image build", "builder"],
         ["renamed from web", "frontend"],
@@ -53,8 +54,12 @@ test("the change leads the console output, then the table with a change column p
     expect(md.indexOf("### Change against the base plan")).toBeGreaterThan(0);
     expect(md.indexOf("### Change against the base plan")).toBeLessThan(md.indexOf("| change | workload |"));
     expect(md).toContain("- 2 workloads change isolation: `job` hyperv → process (VIOLATION), `legacy` process → hyperv");
-    // The rename is in the plan through the alias the program gives (RegisterResourceRequest.aliases).
-    expect(Object.values(readJson(path.join(head.out, "plan.json")).aliases)).toEqual([["urn:pulumi:test::compare::pulumi:pulumi:Stack$windows-isolation:index:WindowsContainer::web"]]);
+    // The renames are in the plan through the aliases the program gives: one in the resource's options
+    // (RegisterResourceRequest.aliases), one added by a stack transform (the engine's transform result).
+    expect(Object.values(readJson(path.join(head.out, "plan.json")).aliases)).toEqual([
+        ["urn:pulumi:test::compare::pulumi:pulumi:Stack$windows-isolation:index:WindowsContainer::reports"],
+        ["urn:pulumi:test::compare::pulumi:pulumi:Stack$windows-isolation:index:WindowsContainer::web"],
+    ]);
 });
 
 test("--fail-on-new-only: exit 1 for the change's new violation; exit 0 against a base that already had it", async () => {
