@@ -5,6 +5,7 @@
 const fs = require("fs");
 const path = require("path");
 const { execFileSync } = require("child_process");
+const { sourcesFingerprint, stampFile } = require("./ensureBuilt");
 
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "build");
@@ -15,6 +16,9 @@ const ASSETS = [
     ["policy", /^PulumiPolicy\.yaml$/],    // the policy pack's manifest (--policy-pack <dir>)
 ];
 
+// Taken before the build, as ensureBuilt takes it: a source edited during the build makes the next
+// run build again.
+const fingerprint = sourcesFingerprint();
 fs.rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.build.json")], { stdio: "inherit" });
 
@@ -46,3 +50,8 @@ if (fs.existsSync(policySource)) {
     fs.writeFileSync(path.join(out, "policy", "package.json"), JSON.stringify(packManifest, null, 2) + "\n");
 }
 
+
+// The fingerprint ensureBuilt checks: without it the first `npm run plan` after `npm ci` (whose
+// `prepare` ran this build) would distrust build/ and make it a second time. Written last, so a
+// build that failed part-way leaves none.
+fs.writeFileSync(stampFile, `${fingerprint}\n`);

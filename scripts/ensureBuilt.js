@@ -106,4 +106,4 @@ function ensureBuilt() {
     });
 }
 
-module.exports = { ensureBuilt, sourcesFingerprint };
+module.exports = { ensureBuilt, sourcesFingerprint, stampFile };

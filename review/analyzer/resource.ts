@@ -25,6 +25,8 @@ export interface RecordedResource {
     /** Inputs as the engine received them; secrets as Pulumi's secret envelope, unknowns as its sentinel. */
     readonly inputs: Record<string, unknown>;
     readonly location?: SourceLocation;
+    /** The URNs the resource's `aliases` name (its former names), as the engine collapses them; absent when it has none. */
+    readonly aliases?: string[];
     /** A default provider the engine would register from stack config (the program declares none). */
     readonly defaultProvider?: true;
 }

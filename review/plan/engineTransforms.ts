@@ -67,6 +67,7 @@ export class EngineTransforms {
             req.setDependenciesList(opts.getDependsOnList());
             // A transform may add ignoreChanges, which hides judged inputs on deploy (see ignoredChanges.ts).
             req.setIgnorechangesList(opts.getIgnoreChangesList());
+            req.setAliasesList(opts.getAliasesList());
             req.getProvidersMap().clear();
             opts.getProvidersMap().forEach((v: string, k: string) => req.getProvidersMap().set(k, v));
         }

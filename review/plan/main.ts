@@ -25,9 +25,12 @@ import { ExitCode } from "../cli/exitCode";
 import { packageVersion } from "../cli/version";
 import { imageLines, renderImagesMarkdown, renderImagesText, renderPins, resolvedRows, resolveImages, withResolvedImages, workloadImages } from "./resolveImages";
 import { ResolvedImages } from "../../rules/policies/resolvedImages";
+import { BasePlanError, ComparablePlan, readBasePlan } from "./basePlan";
+import { comparedExitCode, comparePlans } from "./compare";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <dir>] [--policy-config <file.json>] [--policy-pack <dir>]
                     [--timeout <seconds>] [--source-root <dir>] [--allow-weakened-policies]
+                    [--resolve-images [--registry-ca <pem>] [--pin]] [--compare <base plan.json> [--fail-on-new-only]]
   --stack          stack whose Pulumi.<stack>.yaml config the program runs with (optional when there is only one)
   --program        Pulumi project or program directory (default: the current project)
   --out            where plan.md, plan.json and plan.sarif go (default: out/)
@@ -39,7 +42,11 @@ const USAGE = `usage: npm run plan -- --stack <name> [--program <dir>] [--out <d
                    run although the policy config lowers a mandatory policy; every report lists each one
   --resolve-images read each workload image at its registry (digest, exact Windows build) and judge on that (default: offline, from tags)
   --registry-ca    a PEM file of CA certificates to trust for registries, besides the system's (with --resolve-images)
-  --pin            print each image's digest-pinned reference (implies --resolve-images)`;
+  --pin            print each image's digest-pinned reference (implies --resolve-images)
+  --compare        the plan.json of the base (e.g. the target branch): the reports lead with what the change does
+                   to each workload's isolation, trust, image, host and verdicts, and to the findings
+  --fail-on-new-only
+                   with --compare: exit 1 only for mandatory findings the base plan did not have`;
 
 export interface PlanArgs {
     stack?: string;
@@ -53,9 +60,11 @@ export interface PlanArgs {
     resolveImages?: boolean;
     registryCa?: string;
     pin?: boolean;
+    compare?: string;
+    failOnNewOnly: boolean;
 }
 
-const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot" | "registryCa"> = {
+const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" | "policyPack" | "timeout" | "sourceRoot" | "registryCa" | "compare"> = {
     "--stack": "stack",
     "--program": "program",
     "--out": "out",
@@ -64,10 +73,11 @@ const VALUE_FLAGS: Record<string, "stack" | "program" | "out" | "policyConfig" |
     "--timeout": "timeout",
     "--source-root": "sourceRoot",
     "--registry-ca": "registryCa",
+    "--compare": "compare",
 };
 
 export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
-    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies", "--resolve-images", "--pin"] });
+    const scanned = scanArgs(argv, { values: Object.keys(VALUE_FLAGS), switches: ["--allow-weakened-policies", "--resolve-images", "--pin", "--fail-on-new-only"] });
     if (scanned.help) return "help";
     if (scanned.problem) throw new PlanInputError(describeArgProblem(scanned.problem));
     const args: PlanArgs = {
@@ -75,11 +85,13 @@ export function parseArgs(argv: readonly string[]): PlanArgs | "help" {
         policyPack: path.resolve(__dirname, "..", "..", "policy"),
         timeout: "300",
         allowWeakenedPolicies: scanned.switches.includes("--allow-weakened-policies"),
+        failOnNewOnly: scanned.switches.includes("--fail-on-new-only"),
     };
     for (const [flag, value] of scanned.values) args[VALUE_FLAGS[flag]] = value;
     args.pin = scanned.switches.includes("--pin");
     args.resolveImages = args.pin || scanned.switches.includes("--resolve-images");
     if (args.registryCa !== undefined && !args.resolveImages) throw new PlanInputError("--registry-ca is used only to resolve images; add --resolve-images");
+    if (args.failOnNewOnly && args.compare === undefined) throw new PlanInputError("--fail-on-new-only: needs --compare <base plan.json>, the plan whose findings count as known");
     timeoutSeconds(args.timeout);
     return args;
 }
@@ -121,6 +133,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     let policyConfig: PolicyPackConfig;
     let srcRoot: string;
     let registryCa: string | undefined;
+    let basePlan: ComparablePlan | undefined;
     try {
         args = parseArgs(argv);
         if (args === "help") {
@@ -131,7 +144,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         policyConfig = readPolicyConfig(args.policyConfig && path.resolve(userCwd, args.policyConfig));
         registryCa = readRegistryCa(args.registryCa && path.resolve(userCwd, args.registryCa));
         srcRoot = sourceRoot(args.sourceRoot === undefined ? undefined : path.resolve(userCwd, args.sourceRoot), target.programDir, target.projectDir);
+        // Read and checked before the program runs: a base that cannot be compared is an error, never an empty diff.
+        if (args.compare !== undefined) basePlan = readBasePlan(path.resolve(userCwd, args.compare), args.compare, target.config);
     } catch (e) {
+        if (e instanceof BasePlanError) {
+            console.error(`plan: ${e.message}`);
+            return ExitCode.Error;
+        }
         if (!(e instanceof PlanInputError)) throw e;
         console.error(`plan: ${e.message}\n${USAGE}`);
         return ExitCode.Error;
@@ -173,19 +192,20 @@ export async function main(argv: readonly string[]): Promise<number> {
             const built = buildReport(target, result.resources, evaluation);
             const images = resolved && imageLines(resolved);
             const report = redact(resolved ? { ...built, workloads: resolvedRows(built.workloads, resolved), images } : built, secrets);
+            const compared = basePlan && args.compare !== undefined ? { comparison: redact(comparePlans(basePlan, report), secrets), base: args.compare } : undefined;
             clearInterval(ticker);
             const outDir = path.resolve(userCwd, args.out);
             fs.mkdirSync(outDir, { recursive: true });
             const version = packageVersion();
             // Only now, with the program and all it started gone (executeProgram), and each whole or not at all.
             writeAtomic(path.join(outDir, "plan.json"), JSON.stringify(report, null, 2) + "\n");
-            writeAtomic(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot) + (images ? renderImagesMarkdown(images) : ""));
+            writeAtomic(path.join(outDir, "plan.md"), renderMarkdown(report, srcRoot, compared) + (images ? renderImagesMarkdown(images) : ""));
             writeAtomic(path.join(outDir, "plan.sarif"), JSON.stringify(renderSarif(report, srcRoot, version), null, 2) + "\n");
-            console.log(renderText(report, process.cwd()));
+            console.log(renderText(report, process.cwd(), compared));
             if (images) console.log(renderImagesText(images));
             if (images && args.pin) console.log(`Pinned references:\n${renderPins(images)}`);
             console.log(`Wrote ${["plan.md", "plan.json", "plan.sarif"].map((f) => path.relative(userCwd, path.join(outDir, f))).join(", ")}`);
-            return report.exitCode;
+            return compared ? comparedExitCode(report.exitCode, compared.comparison, args.failOnNewOnly) : report.exitCode;
         } finally {
             client.close();
             await server.stop();

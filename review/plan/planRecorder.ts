@@ -10,6 +10,7 @@
  */
 import { RecordedResource } from "../analyzer/resource";
 import { declaringLine } from "./declaringLine";
+import { aliasUrns, planUrn } from "./aliases";
 import { defaultProvider, defaultProviderDisabled, defaultProviderName, disabledDefaultProviderMessage } from "./defaultProvider";
 import { EngineTransforms } from "./engineTransforms";
 import { ignoredJudgedChanges } from "./ignoredChanges";
@@ -42,6 +43,8 @@ export class PlanRecorder {
     /** URN to state, for the SDK's `pulumi:pulumi:getResource` invoke. */
     private readonly states = new Map<string, { urn: string; id: string; state: Record<string, unknown> }>();
     private rootUrn: string | undefined;
+    /** URN to the URNs its aliases name (children inherit them). */
+    private readonly aliases = new Map<string, string[]>();
 
     constructor(
         private readonly config: ProgramConfig,
@@ -55,11 +58,7 @@ export class PlanRecorder {
 
     /** As mocks.js `newUrn`: a child's type is qualified by its parent's. */
     newUrn(parent: string, type: string, name: string): string {
-        if (parent) {
-            const qualifiedType = parent.split("::")[2] ?? "";
-            type = `${qualifiedType.split("$").pop()}$${type}`;
-        }
-        return `urn:pulumi:${[this.config.stack, this.config.project, type, name].join("::")}`;
+        return planUrn(this.config.stack, this.config.project, parent, type, name);
     }
 
     async register(req: any): Promise<Registered> {
@@ -93,6 +92,9 @@ export class PlanRecorder {
         // The engine records a provider's plugin source in its inputs (source_eval.go SetProviderURL), where the policies read it.
         if (type.startsWith("pulumi:providers:") && req.getPlugindownloadurl()) inputs.pluginDownloadURL = req.getPlugindownloadurl();
         const location = declaringLine(req, this.programDir);
+        // After the transforms, which may rename through aliases too: what plan --compare matches old rows by.
+        const aliases = aliasUrns(req.getAliasesList(), { urn, type, name, parent }, { stack: this.config.stack, project: this.config.project, rootUrn: this.rootUrn, aliasesOf: (u) => this.aliases.get(u) ?? [] });
+        if (aliases.length > 0) this.aliases.set(urn, aliases);
         this.record({
             urn,
             type,
@@ -102,6 +104,7 @@ export class PlanRecorder {
             provider: providerRef ? providerRef.split("::").slice(0, -1).join("::") : undefined,
             inputs,
             ...(location ? { location } : {}),
+            ...(aliases.length > 0 ? { aliases } : {}),
         });
         const id = type.startsWith("pulumi:providers:") ? `${name}-provider-id` : `${name}-id`;
         this.states.set(urn, { urn, id, state: inputs });

@@ -14,6 +14,15 @@ import { PlanTarget } from "./project";
 import { redact, secretValues } from "./secrets";
 import { describeWeakened, WeakenedPolicy } from "./weakened";
 import { POLICIES_JUDGING, workloadRows, WorkloadRow } from "./workloads";
+import type { PlanComparison } from "./compare";
+import { changeCell, leadMarkdown, leadText } from "./compareReport";
+import { mermaidSection } from "./mermaid";
+
+/** With `plan --compare`: the comparison with the base plan, and how the base's file is named in the report. */
+export interface Compared {
+    readonly comparison: PlanComparison;
+    readonly base: string;
+}
 
 /** Policies whose verdict belongs on a workload's row; the others are host and network findings. */
 export const WORKLOAD_POLICIES = ["untrusted-requires-hyperv", "untrusted-no-host-access", "workload-matches-component", "image-host-compatibility", "pinned-image"];
@@ -55,7 +64,14 @@ export function configuredExceptions(config: Record<string, unknown>): Configure
     return out;
 }
 
+/**
+ * The version of plan.json's shape. `plan --compare` reads a base plan.json only of this version:
+ * raise it whenever a field the comparison reads changes its meaning or its place.
+ */
+export const PLAN_SCHEMA_VERSION = 1;
+
 export interface PlanReport {
+    readonly schemaVersion: typeof PLAN_SCHEMA_VERSION;
     readonly project: string;
     readonly stack: string;
     readonly program: string;
@@ -74,6 +90,8 @@ export interface PlanReport {
     /** Mandatory policies the config lowers (run with --allow-weakened-policies), each with what it finds at full strength. */
     readonly weakenedPolicies: (WeakenedPolicy & { wouldFind: Finding[] })[];
     readonly summary: { mandatory: number; advisory: number; exempted: number };
+    /** URN to the URNs its `aliases` name (former names), for each resource that has any: how plan --compare follows a rename. */
+    readonly aliases: Record<string, string[]>;
     readonly exitCode: typeof ExitCode.Ok | typeof ExitCode.Violation;
 }
 
@@ -154,6 +172,7 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
     });
     const mandatory = findings.filter((f) => f.level === "mandatory").length;
     const report: PlanReport = {
+        schemaVersion: PLAN_SCHEMA_VERSION,
         project: target.config.project,
         stack: target.config.stack,
         program: target.programDir,
@@ -173,12 +192,13 @@ export function buildReport(target: PlanTarget, resources: readonly RecordedReso
         notApplicable: evaluation.notApplicable.map((n) => ({ policy: n.policyName, resource: n.urn ? byUrn.get(n.urn)?.name : undefined, reason: n.reason })),
         weakenedPolicies: evaluation.weakened.map((w) => ({ policy: w.policy, level: w.level, setBy: w.setBy, wouldFind: w.wouldFind.map(toFinding) })),
         summary: { mandatory, advisory: findings.length - mandatory, exempted: exceptions.length },
+        aliases: Object.fromEntries(resources.filter((r) => r.aliases && r.aliases.length > 0).map((r) => [r.urn, r.aliases as string[]])),
         exitCode: mandatory > 0 ? ExitCode.Violation : ExitCode.Ok,
     };
     return redact(report, secretValues(resources));
 }
 
-function verdictText(v: Record<string, Verdict>): string {
+export function verdictText(v: Record<string, Verdict>): string {
     const notable = Object.entries(v).filter(([, x]) => x !== "pass" && x !== "n/a");
     return notable.length === 0 ? "ok" : notable.map(([p, x]) => `${x} ${p}`).join("; ");
 }
@@ -207,14 +227,17 @@ function weakenedSummary(report: PlanReport): string {
     return `, ${n} mandatory polic${n === 1 ? "y" : "ies"} WEAKENED by config (${would} finding(s) at full strength)`;
 }
 
-/** The placement column only when some host declares swarm nodes; one host needs none. */
-function columnsFor(report: PlanReport): typeof ALL_COLUMNS {
+/** The placement column only when some host declares swarm nodes; one host needs none. With --compare, a change column first. */
+function columnsFor(report: PlanReport, compared?: Compared): typeof ALL_COLUMNS {
     const swarm = report.workloads.some((r) => !r.placement.startsWith("("));
-    return swarm ? ALL_COLUMNS : ALL_COLUMNS.filter(([h]) => h !== "placement");
+    const columns = swarm ? ALL_COLUMNS : ALL_COLUMNS.filter(([h]) => h !== "placement");
+    if (!compared) return columns;
+    const change = changeCell(compared.comparison);
+    return [["change", (r) => change(r.urn)], ...columns];
 }
 
-export function renderText(report: PlanReport, base: string): string {
-    const COLUMNS = columnsFor(report);
+export function renderText(report: PlanReport, base: string, compared?: Compared): string {
+    const COLUMNS = columnsFor(report, compared);
     const cells = report.workloads.map((r) => COLUMNS.map(([, get]) => textLine(get(r))));
     const widths = COLUMNS.map(([h], i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
     const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
@@ -227,6 +250,7 @@ export function renderText(report: PlanReport, base: string): string {
         "",
     ];
     if (report.workloads.length === 0) out.splice(2, 2, "(no workloads)");
+    if (compared) out.splice(2, 0, ...leadText(compared.comparison, compared.base));
     const t = textLine;
     for (const f of report.findings) out.push(`${f.level === "mandatory" ? "VIOLATION" : "advisory "} ${f.policy} on ${t(f.resource)} (${t(f.type)}) at ${t(where(f, base))}: ${t(f.message)}`);
     for (const c of report.configuredExceptions) out.push(`Configured exception: ${t(c.policy)} ${c.kind} ${t(c.value)}${c.reason ? ` (reason: ${t(c.reason)})` : ""}`);
@@ -240,11 +264,12 @@ export function renderText(report: PlanReport, base: string): string {
     return out.join("\n");
 }
 
-export function renderMarkdown(report: PlanReport, base: string): string {
-    const COLUMNS = columnsFor(report);
+export function renderMarkdown(report: PlanReport, base: string, compared?: Compared): string {
+    const COLUMNS = columnsFor(report, compared);
     const out = [
         `## Isolation plan: stack ${mdCode(report.stack)} of ${mdCode(report.project)}`,
         "",
+        ...(compared ? leadMarkdown(compared.comparison, compared.base) : []),
         (report.summary.mandatory > 0
             ? `**${report.summary.mandatory} mandatory violation(s)**, ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config`
             : `No mandatory violations; ${report.summary.advisory} advisory, ${report.summary.exempted} exempted by config`) + `${weakenedSummary(report).replace("WEAKENED", "**weakened**")}.`,
@@ -253,6 +278,7 @@ export function renderMarkdown(report: PlanReport, base: string): string {
         `| ${COLUMNS.map(() => "---").join(" | ")} |`,
         ...report.workloads.map((r) => `| ${COLUMNS.map(([, get]) => mdText(get(r))).join(" | ")} |`),
         "",
+        ...mermaidSection(report, compared?.comparison),
     ];
     if (report.findings.length > 0) {
         out.push("### Findings", "");

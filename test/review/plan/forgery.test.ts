@@ -7,6 +7,7 @@ import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import { mdCode, mdText, textLine } from "../../../review/plan/escape";
+import { mermaidBlock, parseMermaid } from "../../helpers/mermaid";
 import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
 
 /** The cells a GFM table row splits into: pipes not escaped by a backslash. */
@@ -45,12 +46,22 @@ describe("hostile-names: five process-isolated untrusted services whose names tr
         for (const r of rows) expect(liveCells(r)).toBe(9);
         expect(md).not.toMatch(UNSAFE);
         for (const r of rows) expect(r.replace(/\\./g, "")).not.toMatch(/[<>`*[\]]/); // only escaped syntax characters
-        // Every line is the tool's: a heading, a table row, a list item, or a sentence it writes.
-        for (const l of md.split("\n").filter((x) => x !== "")) expect(l).toMatch(/^(## |### |\| |- \*\*|\*\*\d+ mandatory|The policy config|Policy pack )/);
+        // Every line is the tool's: a heading, a table row, a list item, a sentence it writes, or the diagram (parsed below).
+        const outsideDiagram = md.replace(mermaidBlock(md), "");
+        for (const l of outsideDiagram.split("\n").filter((x) => x !== "")) expect(l).toMatch(/^(## |### |\| |- \*\*|\*\*\d+ mandatory|The policy config|Policy pack |```mermaid$|```$|Box in a box: )/);
         expect(md).toMatch(/^\| evil \\\| ok \\\| ok \\\| ok \| winhost \|/m);
         expect(md).toMatch(/^\| evil\\`\\` \\` \\<img src=x onerror=alert\(1\)\\> \\\*\\\*bold\\\*\\\* \\\[link\\\]\(https:\/\/attacker\.example\) \|/m);
         // In a list item the name is one code span whose fence is longer than any backtick run in it.
         expect(md).toContain("on ```evil`` ` <img src=x onerror=alert(1)> **bold** [link](https://attacker.example)``` (");
+    });
+
+    test("plan.md's diagram: Mermaid's own parser finds one node per workload, each label the whole name, and nothing else", () => {
+        const [diagram] = parseMermaid([mermaidBlock(fs.readFileSync(path.join(run.out, "plan.md"), "utf8"))]);
+        if (!diagram.ok) throw new Error(`Mermaid refused the diagram: ${diagram.error}`);
+        const names: string[] = readJson(path.join(run.out, "plan.json")).workloads.map((w: { workload: string }) => w.workload);
+        expect(diagram.vertices.map((v) => v.lines[0]).sort()).toEqual(names.map(textLine).sort());
+        expect(diagram.subgraphs.map((s) => s.title)).toEqual(["winhost (build 20348)"]);
+        expect(diagram.edges).toBe(0);
     });
 
     test("plan.json keeps each name exactly as the program declared it", () => {
