@@ -8,7 +8,9 @@
  *
  * Dynamic providers are serialized into the state with their code: nothing secret may be
  * captured. The client key arrives as a (secret) input, stays secret in the state's inputs and
- * never appears in the outputs.
+ * never appears in the outputs. The serialized provider requires the probe module by the
+ * package's export `windows-isolation/host-readiness-probe` (package.json "exports"): Pulumi's
+ * closure serializer names a module of an installed package only by a path the package exports.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";

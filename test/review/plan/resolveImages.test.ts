@@ -66,7 +66,7 @@ test("unreachable registry: the untrusted workloads fail with the registry named
     const compat = report.findings.filter((f: any) => f.policy === "image-host-compatibility").map((f: any) => [f.resource, f.message]);
     // The component's own service is judged with it; the trusted private-app falls back to its tag, which names no build.
     expect(compat.map((c: any) => c[0]).sort()).toEqual(["liar", "private-app", "web", "web-service"]);
-    expect(compat.find((c: any) => c[0] === "private-app")[1]).toMatch(/tag '1\.4' does not name a Windows build/);
+    expect(compat.find((c: any) => c[0] === "private-app")[1]).toMatch(/^image '127\.0\.0\.1:9\/private\/app:1\.4': its tag does not name a Windows build/);
     expect(compat.find((c: any) => c[0] === "web")[1]).toMatch(
         /^image '127\.0\.0\.1:9\/windows\/servercore:ltsc2022' at 127\.0\.0\.1:9: unreachable after 4 attempts: ECONNREFUSED .*; an untrusted workload is judged only on what its registry says, never on a guess$/,
     );

@@ -65,5 +65,11 @@ test("a 2019 image in process isolation on the 2022 host, and an image without O
             "error",
             "container legacy-app.1.tsk0000000000000000000003 runs image 10.0.17763.6054 in 'process' isolation on host 20348 (ltsc2022) (20348.2700): process isolation on host 20348 (ltsc2022) runs images from 20348 (ltsc2022) to 20348 (ltsc2022); image is 17763 (ltsc2019)",
         ],
+        // The recording's service asks hyperv for legacy-app; the container was made to run 'process'.
+        [
+            "service-isolation-mismatch",
+            "error",
+            "task tsk0000000000000000000003 of service legacy-app (declared windows-isolation.isolation='hyperv'): the service spec asks TaskTemplate.ContainerSpec.Isolation 'hyperv' (hyperv) but its container legacy-app.1.tsk0000000000000000000003 on node w2022node01abcdefghijklm got HostConfig.Isolation 'process' (process)",
+        ],
     ]);
 });

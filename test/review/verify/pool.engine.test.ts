@@ -100,6 +100,9 @@ test("with the worker's endpoint too, each task is judged on its own node", asyn
     expect(sorted(report.findings.map((f) => [f.ruleId, f.subject.kind === "engine" ? f.subject.id : short(f.subject.name)]))).toEqual(sorted([
         ["engine-default-isolation", pair!.managerNodeId],
         ["engine-default-isolation", pair!.workerNodeId],
+        // Neither test engine has the guard as its authorization plugin.
+        ["engine-unguarded", pair!.managerNodeId],
+        ["engine-unguarded", pair!.workerNodeId],
         ["isolation-mismatch", JOB],
         ["unlabelled-container", HANDMADE],
         ["untrusted-requires-hyperv", HANDMADE],

@@ -118,7 +118,7 @@ describe("Windows Server 2022 host left at the process default", () => {
         expect(ruleIds).toEqual(Object.keys(VERIFY_RULES));
         expect(ruleIds).toEqual(expect.arrayContaining(["untrusted-requires-hyperv", "isolation-mismatch", "engine-default-isolation", "unlabelled-container"]));
         expect(run.invocations).toEqual([{ executionSuccessful: true, exitCode: 1 }]);
-        expect(run.results).toHaveLength(7);
+        expect(run.results).toHaveLength(8);
         for (const res of run.results) {
             expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
             expect(res.level).toBe(VERIFY_RULES[res.ruleId as keyof typeof VERIFY_RULES].level);
