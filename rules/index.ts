@@ -15,6 +15,7 @@ export * from "./azure/networkSources";
 export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
 export * from "./attestation/witness";
+export * from "./attestation/witnessHost";
 export * from "./attestation/witnessFindings";
 export * from "./azure/network";
 export * from "./policies/unknownValues";

@@ -16,6 +16,8 @@ export interface VerifyArgs {
     readonly hostProcesses?: string;
     /** An Azure VM resource id, or "stack" for the stack outputs' hostVmId / nodeVmIds.<node>. */
     readonly azureVm?: string;
+    /** --require-witness: an untrusted container whose witness is inconclusive is an error (exit 1). */
+    readonly requireWitness?: boolean;
     readonly format: OutputFormat;
     /** Whole-run deadline in milliseconds; every request is bounded by it too. */
     readonly timeoutMs: number;
@@ -28,7 +30,7 @@ export const DEFAULT_AZURE_TIMEOUT_SECONDS = 180;
 
 export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file> [--node <name>]]
                         [--host-processes <file> | --host-processes /proc | --azure-vm <resource id> | --azure-vm stack]
-                        [--json | --sarif] [--timeout <seconds>]
+                        [--require-witness] [--json | --sarif] [--timeout <seconds>]
 
 Asks a Docker engine which isolation each running container really got and compares it with
 the windows-isolation.* labels. Exit 0: all proven; 1: a mismatch or finding; 2: bad arguments
@@ -48,8 +50,10 @@ or the engine cannot be reached.
   --azure-vm <id>         the same witness from an Azure VM: one fixed, read-only Run Command through
                           Azure's SDK (default credential chain); 'stack' reads the stack output
                           hostVmId, or nodeVmIds.<node> with --node
+  --require-witness       with a witness: an untrusted container the host list does not prove is an
+                          error (exit 1), not a warning
   --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
-  --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
+  --timeout <seconds>     the whole run's deadline: reading every input, the engine and the witness (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
 
 Without --endpoint/--stack-outputs: DOCKER_HOST, with DOCKER_CERT_PATH for tcp (DOCKER_TLS_VERIFY
 is implied: verify never talks to a tcp engine without verifying its certificate); without
@@ -60,12 +64,13 @@ export type Parsed = { readonly ok: true; readonly args: VerifyArgs } | { readon
 const VALUE_FLAGS = ["--endpoint", "--tls-dir", "--stack-outputs", "--node", "--timeout", "--host-processes", "--azure-vm"] as const;
 
 export function parseArgs(argv: readonly string[]): Parsed {
-    const scanned = scanArgs(argv, { values: VALUE_FLAGS, switches: ["--json", "--sarif"], once: true });
+    const scanned = scanArgs(argv, { values: VALUE_FLAGS, switches: ["--json", "--sarif", "--require-witness"], once: true });
     if (scanned.problem) {
         return { ok: false, error: describeArgProblem(scanned.problem) + (scanned.problem.kind === "twice" ? "" : "; see --help") };
     }
     const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = Object.fromEntries(scanned.values);
-    const formats = scanned.switches.map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
+    const requireWitness = scanned.switches.includes("--require-witness");
+    const formats = scanned.switches.filter((s) => s !== "--require-witness").map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
     const help = scanned.help;
     if (formats.length > 1) return { ok: false, error: "--json and --sarif exclude each other; pick one" };
     if (values["--endpoint"] !== undefined && values["--stack-outputs"] !== undefined) {
@@ -82,6 +87,9 @@ export function parseArgs(argv: readonly string[]): Parsed {
     }
     if (values["--azure-vm"] === "stack" && values["--stack-outputs"] === undefined) {
         return { ok: false, error: "--azure-vm stack reads the stack output hostVmId (or nodeVmIds.<node>); give --stack-outputs <file> too, or the VM's resource id" };
+    }
+    if (requireWitness && values["--host-processes"] === undefined && values["--azure-vm"] === undefined) {
+        return { ok: false, error: "--require-witness asks the host's process list for proof; give --host-processes <file> or --azure-vm <id> too" };
     }
     let timeoutMs = (values["--azure-vm"] !== undefined ? DEFAULT_AZURE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS) * 1000;
     if (values["--timeout"] !== undefined) {
@@ -100,6 +108,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
             node: values["--node"],
             hostProcesses: values["--host-processes"],
             azureVm: values["--azure-vm"],
+            ...(requireWitness ? { requireWitness } : {}),
             format: formats[0] ?? "table",
             timeoutMs,
             help,

@@ -68,10 +68,10 @@ function readTlsDir(dir: string, from: string): TlsMaterial | string {
     return { ca: read.ca!, cert: read.cert!, key: read.key!, caSource: files.ca, certSource: files.cert };
 }
 
-function fromStackOutputs(file: string, node: string | undefined): Resolved {
+function fromStackOutputs(file: string, node: string | undefined, read: string | undefined): Resolved {
     let text: string;
     try {
-        text = fs.readFileSync(file, "utf8");
+        text = read ?? fs.readFileSync(file, "utf8");
     } catch (e) {
         return { ok: false, error: `--stack-outputs '${file}': cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
     }
@@ -129,9 +129,12 @@ function fromStackOutputs(file: string, node: string | undefined): Resolved {
     };
 }
 
-/** One target from the arguments, else the stack outputs, else the DOCKER_* environment. */
-export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv): Resolved {
-    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs, args.node);
+/**
+ * One target from the arguments, else the stack outputs, else the DOCKER_* environment.
+ * `stackOutputsText`: the --stack-outputs file as verify already read it (bounded, within the deadline).
+ */
+export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv, stackOutputsText?: string): Resolved {
+    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs, args.node, stackOutputsText);
     const fromFlag = args.endpoint !== undefined;
     const endpoint = args.endpoint ?? (env.DOCKER_HOST || DEFAULT_ENDPOINT);
     const from = fromFlag ? "--endpoint" : env.DOCKER_HOST ? "DOCKER_HOST" : "default endpoint";

@@ -15,7 +15,7 @@ import { IsolationMode } from "../os/compatibility";
 import { parseTrust, Trust } from "../os/isolation";
 import { FindingLevel, VERIFY_RULES, VerifyRuleId } from "./attestationRules";
 import { ISOLATION_LABEL, isReservedLabel, TRUST_LABEL, WORKLOAD_LABEL } from "../os/labels";
-import { ContainerProcess, HostProcessList, Witness, witnessContainer } from "./witness";
+import { ContainerProcess, HostProcessList, Witness, witnessContainers } from "./witness";
 import { witnessFindings } from "./witnessFindings";
 
 /** What `GET /info` says about the engine. */
@@ -36,6 +36,8 @@ export interface EngineFacts {
     readonly swarmNodeId?: string;
     /** `Swarm.ControlAvailable`: a manager, which can list services and tasks. */
     readonly swarmManager?: boolean;
+    /** `Name`: the host name of the engine's machine (the witness checks its host list against it). */
+    readonly name?: string;
 }
 
 /** What `GET /containers/{id}/json` says about one running container. */
@@ -230,7 +232,7 @@ function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: F
     return { verdict, findings };
 }
 
-function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: HostProcessList | undefined): { verdict: ContainerVerdict; findings: Finding[] } {
+function judgeContainer(c: ContainerFacts, engine: EngineFacts, witness: Witness | undefined, requireWitness: boolean): { verdict: ContainerVerdict; findings: Finding[] } {
     const declared = declaredIsolation(c.labels);
     const { effective, via } = effectiveIsolation(c.isolation, engine);
     const subject: Subject = { kind: "container", id: c.id, name: c.name };
@@ -247,9 +249,8 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
     if (declared.trust === "untrusted" && effective !== "hyperv") {
         add("untrusted-requires-hyperv", `${declared.labelled ? "untrusted" : "unlabelled (so untrusted)"} container ${c.name} is not Hyper-V isolated: it ${runs}`);
     }
-    const witness = hostProcesses ? witnessContainer(c.processes, c.startedAtMs, hostProcesses) : undefined;
     if (witness) {
-        for (const f of witnessFindings({ name: c.name, labelled: declared.labelled, trust: declared.trust, reported, effective }, witness)) add(f.ruleId, f.message);
+        for (const f of witnessFindings({ name: c.name, labelled: declared.labelled, trust: declared.trust, reported, effective }, witness, requireWitness)) add(f.ruleId, f.message);
     }
     const verdict: ContainerVerdict = {
         id: c.id,
@@ -283,10 +284,17 @@ function judgeTask(t: TaskFacts, engine: EngineFacts, running: ReadonlySet<strin
     };
 }
 
+/** How strictly to judge: `requireWitness` (--require-witness) makes an untrusted container's inconclusive witness an error. */
+export interface AttestOptions {
+    readonly requireWitness?: boolean;
+}
+
 /** The whole judgement: engine, every running container, every current labelled task. */
-export function attest(facts: HostFacts): Attestation {
+export function attest(facts: HostFacts, options: AttestOptions = {}): Attestation {
     const engine = judgeEngine(facts.engine);
-    const containers = facts.containers.map((c) => judgeContainer(c, facts.engine, facts.hostProcesses));
+    // The witness judges all containers at once: one index of the host list, one count of VM workers.
+    const witnesses = facts.hostProcesses ? witnessContainers(facts.containers, facts.hostProcesses, { osType: facts.engine.osType, machineName: facts.engine.name }) : [];
+    const containers = facts.containers.map((c, i) => judgeContainer(c, facts.engine, witnesses[i], options.requireWitness === true));
     const running = new Set(facts.containers.map((c) => c.id));
     const taskFindings = facts.tasks.flatMap((t) => judgeTask(t, facts.engine, running) ?? []);
     const findings = [...engine.findings, ...containers.flatMap((c) => c.findings), ...taskFindings];
