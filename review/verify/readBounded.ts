@@ -15,6 +15,8 @@ const CHUNK = 1 << 20;
 /** How long to wait before reading again when a non-blocking device has nothing yet. */
 const RETRY_MS = 20;
 
+const STDIN_PATHS = ["/dev/stdin", "/proc/self/fd/0", "/dev/fd/0"];
+
 const mib = (n: number) => `${Math.round(n / (1 << 20))} MiB`;
 
 function open(file: string): Promise<number> {
@@ -84,7 +86,9 @@ export async function readBounded(file: string, what: string, maxBytes: number, 
     try {
         fd = await open(file);
     } catch (e) {
-        return { ok: false, error: `${what}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+        // /dev/stdin on a socket (what a parent process's 'pipe' often is) cannot be opened again: read this process's own stdin.
+        if ((e as NodeJS.ErrnoException).code === "ENXIO" && STDIN_PATHS.includes(file)) fd = 0;
+        else return { ok: false, error: `${what}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
     }
     let stat: fs.Stats;
     try {
