@@ -146,7 +146,8 @@ export function parseHostProcesses(text: string, source: string): ParsedList {
     try {
         json = JSON.parse(text);
     } catch (e) {
-        return { ok: false, error: `${source} is not JSON (${String((e as Error).message).split("\n")[0]}); ${fix}` };
+        // V8 quotes the text it stopped at: keep the message to one line whatever that text holds.
+        return { ok: false, error: `${source} is not JSON (${String((e as Error).message).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ")}); ${fix}` };
     }
     if (typeof json === "object" && json !== null && !Array.isArray(json) && typeof (json as { error?: unknown }).error === "string") {
         return { ok: false, error: `${source}: the host reported ${JSON.stringify((json as { error: string }).error.slice(0, 300))}` };
