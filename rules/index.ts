@@ -21,6 +21,7 @@ export * from "./attestation/attestation";
 export * from "./attestation/attestationRules";
 export * from "./attestation/imageBuild";
 export * from "./attestation/witness";
+export * from "./attestation/witnessHost";
 export * from "./attestation/witnessFindings";
 export * from "./attestation/tasks";
 export * from "./attestation/statement";

@@ -26,6 +26,8 @@ export interface VerifyArgs {
     readonly key?: string;
     /** Check a signed attestation instead of asking an engine. */
     readonly checkAttestation?: string;
+    /** --require-witness: an untrusted container whose witness is inconclusive is an error (exit 1). */
+    readonly requireWitness?: boolean;
     readonly format: OutputFormat;
     /** Whole-run deadline in milliseconds; every request is bounded by it too. */
     readonly timeoutMs: number;
@@ -39,7 +41,7 @@ export const DEFAULT_AZURE_TIMEOUT_SECONDS = 180;
 export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file> [--node <name>]]
                         [--host-processes <file> | --host-processes /proc | --azure-vm <resource id> | --azure-vm stack]
                         [--node-endpoint <url> ... | --all-nodes] [--attest <file> --key <private key pem>]
-                        [--json | --sarif] [--timeout <seconds>]
+                        [--require-witness] [--json | --sarif] [--timeout <seconds>]
        npm run verify -- --check-attestation <file> --key <public key pem> [--json]
 
 Asks a Docker engine which isolation each running container really got and compares it with
@@ -70,8 +72,10 @@ or the engine cannot be reached.
   --check-attestation <file> --key <public key PEM>
                           check an attestation's signature and claims instead of asking an engine
                           (exit 0 signature good and every claim keeps the promise, 1 not, 2 bad input)
+  --require-witness       with a witness: an untrusted container the host list does not prove is an
+                          error (exit 1), not a warning
   --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
-  --timeout <seconds>     give up after this long (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
+  --timeout <seconds>     the whole run's deadline: reading every input, the engine and the witness (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
 
 Without --endpoint/--stack-outputs: DOCKER_HOST, with DOCKER_CERT_PATH for tcp (DOCKER_TLS_VERIFY
 is implied: verify never talks to a tcp engine without verifying its certificate); without
@@ -103,12 +107,13 @@ function takeNodeEndpoints(argv: readonly string[]): { rest: string[]; nodes: st
 export function parseArgs(argv: readonly string[]): Parsed {
     const taken = takeNodeEndpoints(argv);
     if ("error" in taken) return { ok: false, error: taken.error };
-    const scanned = scanArgs(taken.rest, { values: VALUE_FLAGS, switches: ["--json", "--sarif", "--all-nodes"], once: true });
+    const scanned = scanArgs(taken.rest, { values: VALUE_FLAGS, switches: ["--json", "--sarif", "--all-nodes", "--require-witness"], once: true });
     if (scanned.problem) {
         return { ok: false, error: describeArgProblem(scanned.problem) + (scanned.problem.kind === "twice" ? "" : "; see --help") };
     }
     const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = Object.fromEntries(scanned.values);
-    const formats = scanned.switches.filter((s) => s !== "--all-nodes").map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
+    const requireWitness = scanned.switches.includes("--require-witness");
+    const formats = scanned.switches.filter((s) => s === "--json" || s === "--sarif").map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
     const allNodes = scanned.switches.includes("--all-nodes");
     const pool = checkPoolAndAttestFlags(values, taken.nodes, allNodes, formats);
     if (pool) return { ok: false, error: pool };
@@ -128,6 +133,9 @@ export function parseArgs(argv: readonly string[]): Parsed {
     }
     if (values["--azure-vm"] === "stack" && values["--stack-outputs"] === undefined) {
         return { ok: false, error: "--azure-vm stack reads the stack output hostVmId (or nodeVmIds.<node>); give --stack-outputs <file> too, or the VM's resource id" };
+    }
+    if (requireWitness && values["--host-processes"] === undefined && values["--azure-vm"] === undefined) {
+        return { ok: false, error: "--require-witness asks the host's process list for proof; give --host-processes <file> or --azure-vm <id> too" };
     }
     let timeoutMs = (values["--azure-vm"] !== undefined ? DEFAULT_AZURE_TIMEOUT_SECONDS : DEFAULT_TIMEOUT_SECONDS) * 1000;
     if (values["--timeout"] !== undefined) {
@@ -151,6 +159,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
             ...(values["--attest"] !== undefined ? { attest: values["--attest"] } : {}),
             ...(values["--key"] !== undefined ? { key: values["--key"] } : {}),
             ...(values["--check-attestation"] !== undefined ? { checkAttestation: values["--check-attestation"] } : {}),
+            ...(requireWitness ? { requireWitness } : {}),
             format: formats[0] ?? "table",
             timeoutMs,
             help,

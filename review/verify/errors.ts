@@ -51,11 +51,11 @@ export function describeEngineError(err: unknown, target: Target, timeoutMs: num
     return `${at}: ${code ? `${code}: ` : ""}${text}`;
 }
 
-/** Resolves with the promise, or rejects after `ms` whatever the transport does. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** Resolves with the promise, or rejects after `ms` whatever the transport does; `shownMs` is the deadline the message names (the whole run's). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string, shownMs = ms): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new EngineError(`no answer within ${ms / 1000}s (${what})`)), ms);
+        timer = setTimeout(() => reject(new EngineError(`no answer within ${shownMs / 1000}s (${what})`)), ms);
     });
     return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -5,7 +5,7 @@
 import Docker from "dockerode";
 import { ACTIVE_TASK_STATES, ContainerFacts, EngineFacts, HostFacts, ImageFacts, TaskFacts } from "../../rules";
 import { EngineError } from "./errors";
-import { parseTop } from "./top";
+import { containerTop } from "./top";
 
 function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
@@ -103,16 +103,6 @@ export function currentTasks(services: readonly Docker.Service[], allTasks: read
     });
 }
 
-/** `GET /containers/{id}/top`; undefined when the container is gone or the answer is unreadable. */
-async function topOf(docker: Docker, id: string) {
-    try {
-        return parseTop(await docker.getContainer(id).top());
-    } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404 || (err as { statusCode?: number }).statusCode === 409) return undefined;
-        throw err;
-    }
-}
-
 function millis(v: unknown): number | undefined {
     const t = typeof v === "string" ? Date.parse(v) : NaN;
     return Number.isFinite(t) && t > 0 ? t : undefined;
@@ -158,6 +148,7 @@ export async function engineAndContainers(docker: Docker, withProcesses = false)
         swarmState: str(swarm.LocalNodeState),
         swarmNodeId: str(swarm.NodeID) || undefined,
         swarmManager: swarm.ControlAvailable === true,
+        name: str(info.Name),
     };
 
     const listed = await docker.listContainers();
@@ -174,7 +165,7 @@ export async function engineAndContainers(docker: Docker, withProcesses = false)
     );
     // A Windows engine also says what each image is (Os, OsVersion, RepoDigests): verify judges the exact build it pulled.
     const images = engine.osType === "windows" ? await imageFactsOf(docker, inspected.flatMap((c) => (c?.Image ? [c.Image] : []))) : new Map<string, ImageFacts>();
-    const processes = withProcesses ? await Promise.all(inspected.map((c) => (c ? topOf(docker, c.Id) : undefined))) : [];
+    const processes = withProcesses ? await Promise.all(inspected.map((c) => (c ? containerTop(docker, c.Id, engine.osType) : undefined))) : [];
     const containers: ContainerFacts[] = inspected.flatMap((c, i) =>
         c === undefined
             ? []

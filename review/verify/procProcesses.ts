@@ -1,7 +1,9 @@
 /**
- * This machine's own process list from /proc, for a local Linux engine: Id, name (argv[0]'s base
- * name, like the CMD column `docker top` shows; comm when a kernel thread has no argv) and start
- * time (field 22 of /proc/<pid>/stat, clock ticks after boot; boot time from /proc/stat btime).
+ * This machine's own process list from /proc, for a local Linux engine: Id, name (the kernel's name
+ * of the executable, `comm` in /proc/<pid>/stat: what `ps -o comm` shows for `docker top`, and not
+ * argv[0], which a process writes itself) and start time (field 22 of /proc/<pid>/stat, clock ticks
+ * after boot; boot time from /proc/stat btime). The machine's name is the host name in
+ * /proc/sys/kernel/hostname, what the engine reports as GET /info Name.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -34,12 +36,10 @@ export function readProcProcesses(proc = "/proc"): HostProcessList {
         if (pstat === undefined) continue;
         // "pid (comm) state ...": comm may hold spaces and parentheses, so split at the last ')'.
         const close = pstat.lastIndexOf(")");
-        const comm = pstat.slice(pstat.indexOf("(") + 1, close);
-        const rest = pstat.slice(close + 2).split(" ");
-        const ticks = Number(rest[19]);
-        const argv0 = (readOrUndefined(path.join(proc, entry, "cmdline")) ?? "").split("\0")[0];
-        const name = argv0 ? path.basename(argv0) : comm;
+        const name = pstat.slice(pstat.indexOf("(") + 1, close);
+        const ticks = Number(pstat.slice(close + 2).split(" ")[19]);
         processes.push(bootMs !== undefined && Number.isFinite(ticks) ? { pid, name, startTimeMs: bootMs + (ticks * 1000) / CLOCK_TICKS_PER_SECOND } : { pid, name });
     }
-    return { source: PROC_SOURCE, processes };
+    const hostname = readOrUndefined(path.join(proc, "sys", "kernel", "hostname"))?.trim();
+    return { source: PROC_SOURCE, processes, ...(hostname ? { machineName: hostname } : {}), totalProcesses: processes.length };
 }

@@ -5,6 +5,15 @@
  */
 import { Attestation, Finding, VERIFY_RULES, VerifyRuleId } from "../../rules";
 import { sarifLog, SarifResult, SarifRule } from "../sarif/log";
+import { textLine } from "../escape";
+
+/** Every string of our own report structure through textLine: a viewer shows what the engine chose, never runs it. */
+function escaped<T>(v: T): T {
+    if (typeof v === "string") return textLine(v) as T;
+    if (Array.isArray(v)) return v.map(escaped) as T;
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [textLine(k), escaped(x)])) as T;
+    return v;
+}
 
 const RULE_IDS = Object.keys(VERIFY_RULES) as VerifyRuleId[];
 
@@ -24,10 +33,10 @@ function resultOf(f: Finding): SarifResult {
     return {
         ruleId: f.ruleId,
         level: f.level,
-        message: f.message,
-        locations: [{ logicalLocations: [{ name: f.subject.name, fullyQualifiedName: `${f.subject.kind}/${f.subject.id}`, kind: "resource" }] }],
-        fingerprints: { "windowsIsolationSubjectRule/v1": `${f.subject.kind}/${f.subject.id}|${f.ruleId}` },
-        properties: { subjectKind: f.subject.kind, subjectId: f.subject.id },
+        message: textLine(f.message),
+        locations: [{ logicalLocations: [{ name: textLine(f.subject.name), fullyQualifiedName: textLine(`${f.subject.kind}/${f.subject.id}`), kind: "resource" }] }],
+        fingerprints: { "windowsIsolationSubjectRule/v1": textLine(`${f.subject.kind}/${f.subject.id}|${f.ruleId}`) },
+        properties: { subjectKind: f.subject.kind, subjectId: textLine(f.subject.id) },
     };
 }
 
@@ -38,6 +47,6 @@ export function toSarif(endpoint: string, a: Attestation, exitCode: number, vers
         rules: RULE_IDS.map(ruleOf),
         results: a.findings.map(resultOf),
         exitCode,
-        properties: { endpoint, engine: a.engine, containers: a.containers, ...(a.witness ? { witness: a.witness } : {}), proven: a.proven },
+        properties: escaped({ endpoint, engine: a.engine, containers: a.containers, ...(a.witness ? { witness: a.witness } : {}), proven: a.proven }),
     });
 }

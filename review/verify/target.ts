@@ -70,10 +70,11 @@ function readTlsDir(dir: string, from: string): TlsMaterial | string {
 
 type StackOutputs = { readonly ok: true; readonly outputs: Record<string, unknown> } | { readonly ok: false; readonly error: string };
 
-function readStackOutputs(file: string): StackOutputs {
+/** `read`: the file as verify already read it (bounded, within the run's deadline). */
+function readStackOutputs(file: string, read: string | undefined): StackOutputs {
     let text: string;
     try {
-        text = fs.readFileSync(file, "utf8");
+        text = read ?? fs.readFileSync(file, "utf8");
     } catch (e) {
         return { ok: false, error: `--stack-outputs '${file}': cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
     }
@@ -89,8 +90,8 @@ function readStackOutputs(file: string): StackOutputs {
     return { ok: true, outputs: outputs as Record<string, unknown> };
 }
 
-function fromStackOutputs(file: string, node: string | undefined): Resolved {
-    const read = readStackOutputs(file);
+function fromStackOutputs(file: string, node: string | undefined, text: string | undefined): Resolved {
+    const read = readStackOutputs(file, text);
     if (!read.ok) return read;
     const o = read.outputs;
     const get = (key: string): string | { error: string } => {
@@ -137,9 +138,12 @@ function fromStackOutputs(file: string, node: string | undefined): Resolved {
     };
 }
 
-/** One target from the arguments, else the stack outputs, else the DOCKER_* environment. */
-export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv): Resolved {
-    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs, args.node);
+/**
+ * One target from the arguments, else the stack outputs, else the DOCKER_* environment.
+ * `stackOutputsText`: the --stack-outputs file as verify already read it (bounded, within the deadline).
+ */
+export function resolveTarget(args: VerifyArgs, env: NodeJS.ProcessEnv, stackOutputsText?: string): Resolved {
+    if (args.stackOutputs !== undefined) return fromStackOutputs(args.stackOutputs, args.node, stackOutputsText);
     const fromFlag = args.endpoint !== undefined;
     const endpoint = args.endpoint ?? (env.DOCKER_HOST || DEFAULT_ENDPOINT);
     const from = fromFlag ? "--endpoint" : env.DOCKER_HOST ? "DOCKER_HOST" : "default endpoint";
@@ -169,11 +173,11 @@ export type ResolvedNodes = { readonly ok: true; readonly targets: readonly Targ
  * pool's nodes trust one client certificate, docs/pool.md), or --tls-dir / DOCKER_CERT_PATH
  * when `home` is a local socket.
  */
-export function resolveNodeTargets(args: VerifyArgs, env: NodeJS.ProcessEnv, home: Target): ResolvedNodes {
+export function resolveNodeTargets(args: VerifyArgs, env: NodeJS.ProcessEnv, home: Target, stackOutputsText?: string): ResolvedNodes {
     const wanted: { endpoint: string; from: string }[] = (args.nodeEndpoints ?? []).map((endpoint) => ({ endpoint, from: "--node-endpoint" }));
     if (args.allNodes) {
         if (args.stackOutputs === undefined) return { ok: false, error: "--all-nodes reads the stack output nodeEndpoints; give --stack-outputs <file> too (or each node with --node-endpoint)" };
-        const read = readStackOutputs(args.stackOutputs);
+        const read = readStackOutputs(args.stackOutputs, stackOutputsText);
         if (!read.ok) return read;
         const nodes = read.outputs[STACK_OUTPUT_KEYS.nodes];
         if (typeof nodes !== "object" || nodes === null || Array.isArray(nodes)) {

@@ -17,7 +17,7 @@ import { IsolationMode } from "../os/compatibility";
 import { parseTrust, Trust } from "../os/isolation";
 import { FindingLevel, VERIFY_RULES, VerifyRuleId } from "./attestationRules";
 import { ISOLATION_LABEL, isReservedLabel, TRUST_LABEL, WORKLOAD_LABEL } from "../os/labels";
-import { ContainerProcess, HostProcessList, Witness, witnessContainer } from "./witness";
+import { ContainerProcess, HostProcessList, Witness, witnessContainers } from "./witness";
 import { witnessFindings } from "./witnessFindings";
 import { judgeTasks, ReachedEngine, TaskVerdict } from "./tasks";
 
@@ -44,6 +44,8 @@ export interface EngineFacts {
     readonly swarmNodeId?: string;
     /** `Swarm.ControlAvailable`: a manager, which can list services and tasks. */
     readonly swarmManager?: boolean;
+    /** `Name`: the host name of the engine's machine (the witness checks its host list against it). */
+    readonly name?: string;
 }
 
 /** What `GET /containers/{id}/json` says about one running container. */
@@ -278,7 +280,7 @@ function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: F
     return { verdict, findings };
 }
 
-function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: HostProcessList | undefined): { verdict: ContainerVerdict; findings: Finding[] } {
+function judgeContainer(c: ContainerFacts, engine: EngineFacts, witness: Witness | undefined, requireWitness: boolean): { verdict: ContainerVerdict; findings: Finding[] } {
     const declared = declaredIsolation(c.labels);
     const { effective, via } = effectiveIsolation(c.isolation, engine);
     const subject: Subject = { kind: "container", id: c.id, name: c.name };
@@ -299,9 +301,8 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
         const problem = engineImageProblem(engineOsVersion(parseWindowsKernelBuild(engine.kernelVersion), engine.operatingSystem), c.imageFacts, effective, c.name);
         if (problem) add("image-host-compatibility", problem);
     }
-    const witness = hostProcesses ? witnessContainer(c.processes, c.startedAtMs, hostProcesses) : undefined;
     if (witness) {
-        for (const f of witnessFindings({ name: c.name, labelled: declared.labelled, trust: declared.trust, reported, effective }, witness)) add(f.ruleId, f.message);
+        for (const f of witnessFindings({ name: c.name, labelled: declared.labelled, trust: declared.trust, reported, effective }, witness, requireWitness)) add(f.ruleId, f.message);
     }
     const verdict: ContainerVerdict = {
         id: c.id,
@@ -324,17 +325,35 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, hostProcesses: H
     return { verdict, findings };
 }
 
+/** How strictly to judge: `requireWitness` (--require-witness) makes an untrusted container's inconclusive witness an error. */
+export interface AttestOptions {
+    readonly requireWitness?: boolean;
+}
+
+/**
+ * The witness of a container on another node: verify's host list comes from the first engine's
+ * machine only, so it proves nothing there. Only asked for with a witness, so that
+ * --require-witness fails closed on every node it does not cover.
+ */
+function notWitnessed(source: string): Witness {
+    return { verdict: "inconclusive", source, reason: "the host process list comes from the first engine's machine, not from this container's node", matchedPids: [], vmWorkerPids: [] };
+}
+
 /**
  * The whole judgement: the engine, every running container, every current task of every service
  * (tasks.ts), and each other node verify reached (its engine and containers, judged on their own).
  */
-export function attest(facts: HostFacts): Attestation {
+export function attest(facts: HostFacts, options: AttestOptions = {}): Attestation {
+    const requireWitness = options.requireWitness === true;
     const engine = judgeEngine(facts.engine);
-    const containers = facts.containers.map((c) => judgeContainer(c, facts.engine, facts.hostProcesses));
+    // The witness judges all containers at once: one index of the host list, one count of VM workers.
+    const witnesses = facts.hostProcesses ? witnessContainers(facts.containers, facts.hostProcesses, { osType: facts.engine.osType, machineName: facts.engine.name }) : [];
+    const containers = facts.containers.map((c, i) => judgeContainer(c, facts.engine, witnesses[i], requireWitness));
+    const elsewhere = facts.hostProcesses ? notWitnessed(facts.hostProcesses.source) : undefined;
     const nodes = (facts.nodes ?? []).map((n) => ({
         node: n,
         engine: judgeEngine(n.engine),
-        containers: n.containers.map((c) => judgeContainer(c, n.engine, undefined)),
+        containers: n.containers.map((c) => judgeContainer(c, n.engine, elsewhere, requireWitness)),
     }));
     const reached: ReachedEngine[] = [{ engine: facts.engine, containers: facts.containers }, ...(facts.nodes ?? [])];
     const tasks = judgeTasks(facts.tasks, reached);

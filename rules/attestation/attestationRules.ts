@@ -14,6 +14,7 @@ export type VerifyRuleId =
     | "witness-contradicts-engine"
     | "witness-untrusted-shares-kernel"
     | "witness-inconclusive"
+    | "witness-required"
     | "image-host-compatibility";
 
 export type FindingLevel = "error" | "warning";
@@ -105,7 +106,14 @@ export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
         level: "warning",
         securitySeverity: 3.0,
         summary: "The host's process list neither proves nor refutes the container's isolation.",
-        help: "No processes to compare, PIDs reused (a host process with the container's PID and name started before the container), only some processes found, or no VM worker process on a host that should run a utility VM. Take a fresh host process list right after verify reads the engine, from the container's own host.",
+        help: "The host list is not proven complete and from the engine's machine (no System PID 4, no dockerd, another machine's name), no processes to compare, PIDs reused (a host process with the container's PID and name started before the container), only some processes found, or no VM worker process left for a container that should run in a utility VM. Take a fresh, whole host process list right after verify reads the engine, on the container's own host.",
+    },
+    "witness-required": {
+        id: "witness-required",
+        level: "error",
+        securitySeverity: 7.0,
+        summary: "With --require-witness, the host's process list does not prove an untrusted (or unlabelled) container's isolation.",
+        help: "The run asked for proof from the kernel's side and the witness was inconclusive for code that must not share the host kernel. Take a fresh, whole host process list from the container's own host (see witness-inconclusive for what falls short), or stop the container.",
     },
     "image-host-compatibility": {
         id: "image-host-compatibility",

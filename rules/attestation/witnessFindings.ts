@@ -22,12 +22,19 @@ export interface WitnessSubject {
     readonly effective: EffectiveIsolation;
 }
 
-/** The findings one witness verdict gives a container. */
-export function witnessFindings(c: WitnessSubject, w: Witness): WitnessFinding[] {
+/**
+ * The findings one witness verdict gives a container. With `requireWitness` (--require-witness)
+ * an inconclusive witness of an untrusted container is an error; a trusted one's stays a warning.
+ */
+export function witnessFindings(c: WitnessSubject, w: Witness, requireWitness = false): WitnessFinding[] {
     const record = `the engine records HostConfig.Isolation '${c.reported}' (effective ${c.effective})`;
     const findings: WitnessFinding[] = [];
     if (w.verdict === "inconclusive") {
-        findings.push({ ruleId: "witness-inconclusive", message: `container ${c.name}: the host's process list proves nothing: ${w.reason}` });
+        if (requireWitness && c.trust === "untrusted") {
+            findings.push({ ruleId: "witness-required", message: `${c.labelled ? "untrusted" : "unlabelled (so untrusted)"} container ${c.name}: --require-witness, and the host's process list proves nothing: ${w.reason}` });
+        } else {
+            findings.push({ ruleId: "witness-inconclusive", message: `container ${c.name}: the host's process list proves nothing: ${w.reason}` });
+        }
         return findings;
     }
     const contradicts = w.verdict === "shares-host-kernel" ? c.effective === "hyperv" : c.effective === "process" || c.effective === "none";

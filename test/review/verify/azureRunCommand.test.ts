@@ -10,6 +10,7 @@
  * stood in for: the credential is static, the certificate self-signed (openssl).
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { deflateRawSync } from "node:zlib";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import { AddressInfo } from "node:net";
@@ -17,7 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { TokenCredential } from "@azure/identity";
 import { runVerify } from "../../../review/verify/main";
-import { AzureOptions, HOST_PROCESSES_SCRIPT } from "../../../review/verify/azureVm";
+import { AzureOptions, decodeScriptOutput, HOST_PROCESSES_SCRIPT, RUN_COMMAND_OUTPUT_LIMIT } from "../../../review/verify/azureVm";
 import { EngineRecording, serveRecording } from "../../helpers/fakeEngine";
 import { parseHostProcesses } from "../../../review/verify/hostProcesses";
 import { powerShellTools } from "../../helpers/pwsh";
@@ -35,8 +36,9 @@ const documentedBody = (stdout = "This is a sample script with parameters value1
     ],
 });
 
-/** What HOST_PROCESSES_SCRIPT writes on the page's host: [Id, ProcessName, StartTimeMs]. */
-const SCRIPT_OUTPUT = JSON.stringify([[4, "System", null], [3964, "PING", 1733040000000], [2376, "vmwp", 1733039000000]]);
+/** What HOST_PROCESSES_SCRIPT writes on the page's host: its rows ([Id, ProcessName, StartTimeMs]) deflated and base64-encoded after `z:`. */
+const SCRIPT_JSON = { MachineName: "pagehost", DockerdPid: 1820, TotalProcesses: 87, Processes: [[4, "System", null], [1820, "dockerd", 1733030000000], [3964, "PING", 1733040000000], [2376, "vmwp", 1733039000000]], VmWorkers: [], ComputeSystems: [] };
+const SCRIPT_OUTPUT = "z:" + deflateRawSync(JSON.stringify(SCRIPT_JSON)).toString("base64");
 
 const PAGE = path.join(__dirname, "..", "..", "fixtures", "hypervIsolationPage");
 const PROCESS_ID = "1f8bf89026c8f66921a55e773bac1c60174bb6bab52ef427c6c8dbc8698f9d7a";
@@ -96,6 +98,8 @@ async function withArm<T>(respond: (seen: Seen, base: string) => { status: numbe
 async function verify(azure: AzureOptions, ...flags: string[]) {
     const socketPath = path.join(dir, `engine-${Math.random().toString(36).slice(2)}.sock`);
     const rec = JSON.parse(fs.readFileSync(path.join(PAGE, "engine.json"), "utf8")) as EngineRecording;
+    // The page shows no GET /info; the host name is the one the script's output carries.
+    (rec.info as { Name?: string }).Name = "PAGEHOST";
     const engine = await serveRecording(rec, { socketPath });
     let stdout = "";
     let stderr = "";
@@ -112,8 +116,8 @@ const expectRunCommandRequest = (s: Seen) => {
     expect(s.path).toBe(RUN_COMMAND_PATH);
     expect([...s.query.entries()]).toEqual([["api-version", SDK_API_VERSION]]);
     expect(s.authorization).toBe("Bearer test-token");
-    // The one fixed, read-only script; nothing from the command line.
-    expect(JSON.parse(s.body)).toEqual({ commandId: "RunPowerShellScript", script: [...HOST_PROCESSES_SCRIPT] });
+    // The one fixed, read-only script; its one parameter the PIDs docker top reported (digits and commas).
+    expect(JSON.parse(s.body)).toEqual({ commandId: "RunPowerShellScript", script: [...HOST_PROCESSES_SCRIPT], parameters: [{ name: "Pids", value: "1732,3964" }] });
 };
 
 test("the request is the documented one; the documented 200 answer is parsed, and its sample message refused as no process list", async () => {
@@ -124,7 +128,7 @@ test("the request is the documented one; the documented 200 answer is parsed, an
         expect(scopes).toEqual([["https://management.azure.com/.default"]]);
         expect(r.code).toBe(2);
         expect(r.stdout).toBe("");
-        expect(r.stderr).toMatch(new RegExp(`^verify: Azure Run Command on ${VM_ID} is not JSON \\(.*\\); write it on the host with: Get-Process`));
+        expect(r.stderr).toMatch(new RegExp(`^verify: Azure Run Command on ${VM_ID} is not JSON \\(.*\\); write it on the host with the script in docs/verify\\.md`));
     });
 });
 
@@ -133,7 +137,7 @@ test("the script's output in the documented answer: the page's verdicts, the sou
         const r = await verify(azure, "--azure-vm", VM_ID, "--json");
         expect(r.stderr).toBe("");
         const out = JSON.parse(r.stdout);
-        expect(out.witness).toEqual({ source: `Azure Run Command on ${VM_ID}`, hostProcessCount: 3 });
+        expect(out.witness).toEqual({ source: `Azure Run Command on ${VM_ID}`, hostProcessCount: 4 });
         expect(Object.fromEntries(out.containers.map((c: { id: string; witness: { verdict: string } }) => [c.id, c.witness.verdict]))).toEqual({
             [PROCESS_ID]: "shares-host-kernel",
             [HYPERV_ID]: "kernel-isolated",
@@ -172,7 +176,7 @@ test("stderr from the script, or the script's own 'too long' answer, is an error
     await withArm(() => ({ status: 200, body: documentedBody(`{"error":"412 processes do not fit in the 4096 bytes Run Command returns; write the list with --host-processes instead"}`) }), async (azure) => {
         const r = await verify(azure, "--azure-vm", VM_ID);
         expect(r.code).toBe(2);
-        expect(r.stderr).toContain("the host reported '412 processes do not fit in the 4096 bytes Run Command returns");
+        expect(r.stderr).toContain(`the host reported "412 processes do not fit in the 4096 bytes Run Command returns`);
     });
 });
 
@@ -182,12 +186,13 @@ test("--azure-vm stack reads hostVmId, or nodeVmIds.<node> with --node, from the
         const outputs = path.join(dir, "outputs.json");
         fs.writeFileSync(outputs, JSON.stringify({ hostVmId: VM_ID, nodeVmIds: { w2022node01: VM_ID.replace("vm3036", "node01") } }));
         const { resolveWitnessSource } = await import("../../../review/verify/witnessSource");
-        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, azureVm: "stack" })).toEqual({
+        const text = fs.readFileSync(outputs, "utf8");
+        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, azureVm: "stack" }, text)).toEqual({
             kind: "azure",
             vm: { id: VM_ID, subscriptionId: "24fb23e3-6ba3-41f0-9b6e-e41131d5d61e", resourceGroupName: "crptestar98131", vmName: "vm3036" },
         });
-        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, node: "w2022node01", azureVm: "stack" })).toMatchObject({ vm: { vmName: "node01" } });
-        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, node: "nope", azureVm: "stack" })).toEqual({
+        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, node: "w2022node01", azureVm: "stack" }, text)).toMatchObject({ vm: { vmName: "node01" } });
+        expect(resolveWitnessSource({ format: "table", timeoutMs: 1, help: false, stackOutputs: outputs, node: "nope", azureVm: "stack" }, text)).toEqual({
             error: `--azure-vm stack: --stack-outputs '${outputs}' has no string output nodeVmIds.nope; export it from the stack (stacks/index.ts exports hostVmId and nodeVmIds) or give the VM's resource id`,
         });
         expect(seen).toHaveLength(0);
@@ -208,9 +213,14 @@ function pwsh(command: string): string {
 
 const CHECKER_51 = path.join(__dirname, "..", "..", "components", "azure", "bootstrap", "helpers", "WindowsPowerShell51.ps1");
 
-test("the fixed script parses under the real PowerShell parser, holds nothing 5.1 runs differently, and only reads", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wi-runcommand-")), "script.ps1");
+function scriptFile(): string {
+    const file = path.join(fs.mkdtempSync(path.join(dir, "runcommand-")), "script.ps1");
     fs.writeFileSync(file, HOST_PROCESSES_SCRIPT.join("\n"));
+    return file;
+}
+
+test("the fixed script parses under the real PowerShell parser, holds nothing 5.1 runs differently, and only reads", () => {
+    const file = scriptFile();
     const out = pwsh(
         `. '${CHECKER_51}'; $t = $null; $e = $null; ` +
             `$ast = [System.Management.Automation.Language.Parser]::ParseFile('${file}', [ref]$t, [ref]$e); ` +
@@ -220,13 +230,70 @@ test("the fixed script parses under the real PowerShell parser, holds nothing 5.
     const parsed = JSON.parse(out) as { errors: string[]; problems: string[]; commands: string[] };
     expect(parsed.errors).toEqual([]);
     expect(parsed.problems).toEqual([]);
-    expect(parsed.commands).toEqual(["ConvertTo-Json", "Get-Process", "New-Object", "Write-Output"]);
+    // Reading commands only: processes, the pid file, the VM workers' command lines, the compute systems.
+    expect(parsed.commands).toEqual(["ConvertTo-Json", "Get-CimInstance", "Get-Command", "Get-ComputeProcess", "Get-Content", "Get-Process", "Join-Path", "New-Object", "Test-Path", "Write-Output"]);
 });
 
 test("the fixed script, run by the real PowerShell on this machine, writes a process list verify reads, with this test's own process in it", () => {
-    const out = pwsh(HOST_PROCESSES_SCRIPT.join("\n"));
-    const parsed = parseHostProcesses(out.trim(), "pwsh on this machine");
+    const out = pwsh(`& '${scriptFile()}' -Pids '${process.pid},1'`);
+    const json = decodeScriptOutput(out);
+    if (typeof json !== "string") throw new Error(json.error);
+    const parsed = parseHostProcesses(json, "pwsh on this machine");
     if (!parsed.ok) throw new Error(parsed.error);
-    expect(parsed.list.processes.length).toBeGreaterThan(1);
-    expect(parsed.list.processes.some((p) => p.pid === process.pid)).toBe(true);
+    // Only the PIDs asked about (and any System, dockerd, vmwp); the total says how many there were.
+    const asked = parsed.list.processes.filter((p) => !["System", "dockerd", "vmwp"].includes(p.name));
+    expect(asked.map((p) => p.pid).sort((a, b) => a - b)).toEqual([1, process.pid]);
+    expect(parsed.list.totalProcesses).toBeGreaterThan(2);
+    expect(parsed.list.machineName).toBe(os.hostname());
+});
+
+/** A busy Windows host's table, the same on every run: PIDs multiples of 4, ~90 names, start times from boot over five days. */
+function busyHost(rows: number): { Id: number; ProcessName: string; StartMs: number }[] {
+    let seed = 20261205;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const names = ["System", "Registry", "smss", "csrss", "wininit", "services", "lsass", "svchost", "dockerd", "vmwp", "vmmem", "conhost", "powershell", "cmd", "w3wp", "sqlservr", "MsMpEng"]
+        .concat(Array.from({ length: 73 }, (_, i) => `app-worker-${i}`));
+    const boot = Date.parse("2026-12-01T06:00:00Z");
+    const pids = new Set<number>([4]);
+    const table = [{ Id: 4, ProcessName: "System", StartMs: boot }];
+    while (table.length < rows) {
+        const pid = 4 * (2 + Math.floor(next() * 16000));
+        if (pids.has(pid)) continue;
+        pids.add(pid);
+        const name = next() < 0.3 ? "svchost" : names[1 + Math.floor(next() * (names.length - 1))];
+        table.push({ Id: pid, ProcessName: name, StartMs: boot + Math.floor(next() < 0.5 ? next() * 120_000 : next() * 5 * 86_400_000) });
+    }
+    return table;
+}
+
+/** The script run by the real pwsh over a generated process table, asked about its first `asked` PIDs. */
+function runOnTable(table: ReturnType<typeof busyHost>, asked: number): string {
+    const file = path.join(dir, `busy-${asked}.json`);
+    fs.writeFileSync(file, JSON.stringify(table));
+    const pids = table.slice(0, asked).map((p) => p.Id).join(",");
+    // Get-Process is the stub (a function wins over the cmdlet); the script itself runs unchanged.
+    return pwsh(
+        `$global:fake = @(Get-Content -Raw '${file}' | ConvertFrom-Json | ForEach-Object { [pscustomobject]@{ Id = [int]$_.Id; ProcessName = [string]$_.ProcessName; StartTime = [DateTimeOffset]::FromUnixTimeMilliseconds([long]$_.StartMs).LocalDateTime } }); ` +
+            `function Get-Process { $global:fake }; & '${scriptFile()}' -Pids '${pids}'`,
+    );
+}
+
+test("a busy host of 1,000 processes under the real pwsh, asked for the 200 PIDs of its containers: the answer fits in Run Command's 4096 bytes, start times included", () => {
+    const table = busyHost(1000);
+    const asked = 200;
+    const out = runOnTable(table, asked);
+    expect(Buffer.byteLength(out.trim())).toBeLessThanOrEqual(RUN_COMMAND_OUTPUT_LIMIT);
+    const json = decodeScriptOutput(out);
+    if (typeof json !== "string") throw new Error(json.error);
+    const parsed = parseHostProcesses(json, "busy host");
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.list.totalProcesses).toBe(1000);
+    const byPid = new Map(parsed.list.processes.map((p) => [p.pid, p]));
+    for (const p of table.slice(0, asked)) expect(byPid.get(p.Id)).toEqual({ pid: p.Id, name: p.ProcessName, startTimeMs: p.StartMs });
+});
+
+test("asked for more rows than fit (all 1,000 PIDs of the busy host): the script says so, never a list cut at 4096 bytes", () => {
+    const out = runOnTable(busyHost(1000), 1000).trim();
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(RUN_COMMAND_OUTPUT_LIMIT);
+    expect(parseHostProcesses(out, "busy host")).toEqual({ ok: false, error: `busy host: the host reported "1000 of 1000 processes do not fit in the 4096 bytes Run Command returns; write the list with --host-processes instead"` });
 });

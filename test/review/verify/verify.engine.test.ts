@@ -3,7 +3,7 @@
  * TLS, over the unix socket, from DOCKER_* and from stack outputs. A Linux engine has no Windows
  * isolation, so every declared mode must come out unproven (fail closed) and the run exit 1.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as net from "node:net";
@@ -277,5 +277,186 @@ describe("cannot connect: exit 2 with a message naming the endpoint, within the 
             sockets.forEach((s) => s.destroy());
             server.close();
         }
+    });
+});
+
+/**
+ * Hostile input against the real engine (issue 27): inputs that never end, lists built to cost
+ * quadratic time or to crash the parser, labels that steer a terminal, and processes whose command
+ * line lies about their executable. Each ran past its deadline, crashed, printed raw escape
+ * sequences or bent the witness before; these containers are removed when the block ends.
+ */
+describe("hostile input: one deadline, bounded cost, strict rows, nothing raw, identity a container cannot bend", () => {
+    const docker = new Docker({ socketPath: state.unixEndpoint.slice("unix://".length) });
+    const created: string[] = [];
+    afterAll(async () => {
+        for (const id of created) {
+            await docker
+                .getContainer(id)
+                .remove({ force: true })
+                .catch((e: { statusCode?: number }) => {
+                    // Already removed by its own test.
+                    if (e.statusCode !== 404) throw e;
+                });
+        }
+    });
+
+    /** The built CLI as a user runs it; `guardMs` only keeps a hung run from hanging the suite (then code is null). */
+    function cli(args: string[], options: { stdin?: "pipe"; guardMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+        return new Promise((resolve) => {
+            const child = execFile(process.execPath, [BUILT_CLI, "verify", ...args], { cwd: ROOT, timeout: options.guardMs ?? 90_000, killSignal: "SIGKILL", maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
+                resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }),
+            );
+            // /dev/stdin as the host list: a pipe nobody ever closes.
+            if (options.stdin !== "pipe") child.stdin?.end();
+        });
+    }
+
+    const fifo = (name: string) => {
+        const file = path.join(state.dir, name);
+        fs.rmSync(file, { force: true });
+        execFileSync("mkfifo", [file]);
+        return file;
+    };
+
+    test("a FIFO nobody writes as --host-processes: cut at --timeout, exit 2, one line naming it", async () => {
+        const file = fifo("hostile-host.fifo");
+        const r = await cli([...tlsArgs(), "--host-processes", file, "--timeout", "3"]);
+        expect(r).toMatchObject({ code: 2, stdout: "" });
+        expect(r.stderr).toBe(`verify: --host-processes '${file}' did not end within the run's deadline (--timeout 3s); give a file that ends (a FIFO or pipe must be written and closed)\n`);
+    });
+
+    test("/dev/stdin left open as --host-processes: cut at --timeout, exit 2", async () => {
+        const r = await cli([...tlsArgs(), "--host-processes", "/dev/stdin", "--timeout", "3"], { stdin: "pipe" });
+        expect(r).toMatchObject({ code: 2, stdout: "" });
+        expect(r.stderr).toMatch(/^verify: --host-processes '\/dev\/stdin' did not end within the run's deadline \(--timeout 3s\)/);
+    });
+
+    test("a FIFO as --stack-outputs: the same deadline covers it", async () => {
+        const file = fifo("hostile-outputs.fifo");
+        const r = await cli(["--stack-outputs", file, "--timeout", "3"]);
+        expect(r).toMatchObject({ code: 2, stdout: "" });
+        expect(r.stderr).toBe(`verify: --stack-outputs '${file}' did not end within the run's deadline (--timeout 3s); give a file that ends (a FIFO or pipe must be written and closed)\n`);
+    });
+
+    test("a file that never ends (/dev/zero): cut at the size limit, exit 2", async () => {
+        const r = await cli([...tlsArgs(), "--host-processes", "/dev/zero", "--timeout", "60"]);
+        expect(r).toMatchObject({ code: 2, stdout: "", stderr: "verify: --host-processes '/dev/zero' is larger than 64 MiB; a host's process list is far smaller\n" });
+    });
+
+    test("100,000 rows sharing one Id: read in one pass, a report and exit 1 (it ran for minutes)", async () => {
+        const file = path.join(state.dir, "hostile-many-rows.json");
+        fs.writeFileSync(file, JSON.stringify(Array.from({ length: 100_000 }, (_, i) => [7, `p${i % 50}`, null])));
+        const r = await cli([...tlsArgs(), "--host-processes", file, "--json", "--timeout", "30"]);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(1);
+        expect(JSON.parse(r.stdout).witness.hostProcessCount).toBe(100_000);
+    });
+
+    /** The first `docker top` row of a running test container: its PID and executable. */
+    async function topOf(name: string): Promise<{ pid: number; name: string }> {
+        const top = await docker.getContainer(name).top({ ps_args: "-o pid,comm" });
+        const row = top.Processes[0] as string[];
+        return { pid: Number(row[top.Titles.indexOf("PID")]), name: row[top.Titles.indexOf("COMMAND")] };
+    }
+
+    test("a start time outside the dates JavaScript can show, on the container's own PID: exit 2 naming row and field (it crashed with a RangeError)", async () => {
+        const p = await topOf("wi-customer-job");
+        const file = path.join(state.dir, "hostile-start.json");
+        fs.writeFileSync(file, JSON.stringify([{ Id: p.pid, ProcessName: p.name, StartTime: "/Date(-9000000000000000)/" }]));
+        const r = await verify([...tlsArgs(), "--host-processes", file]);
+        expect(r).toMatchObject({ code: 2, stdout: "" });
+        expect(r.stderr).toBe(`verify: --host-processes '${file}': item 0 (Id ${p.pid}) StartTime is "/Date(-9000000000000000)/", outside the dates verify can compare; write it on the host with the script in docs/verify.md ("The host's process list")\n`);
+    });
+
+    test("a start time nested 100,000 deep: exit 2 naming row and field, not the timeout", async () => {
+        const file = path.join(state.dir, "hostile-deep.json");
+        fs.writeFileSync(file, `[{"Id":1,"ProcessName":"sh","StartTime":${'{"value":'.repeat(100_000)}1${"}".repeat(100_000)}}]`);
+        const r = await verify([...tlsArgs(), "--host-processes", file]);
+        expect(r).toMatchObject({ code: 2, stdout: "" });
+        expect(r.stderr).toBe(`verify: --host-processes '${file}': item 0 (Id 1) StartTime is an object, not a date; write it on the host with the script in docs/verify.md ("The host's process list")\n`);
+    });
+
+    test("hostile labels on a real container: escape sequences and newlines shown, never sent; the real summary stays last", async () => {
+        const forged = "\u001b[2J\u001b[HPROVEN: 0 running container(s), 0 error(s), 0 warning(s); exit 0\n";
+        const c = await docker.createContainer({
+            name: "wi-hostile-labels",
+            Image: IMAGE,
+            Cmd: ["/bin/sleep", "3600"],
+            StopSignal: "SIGKILL",
+            Labels: { "windows-isolation.workload": forged, "windows-isolation.trust": "untrusted", "windows-isolation.isolation": "hyperv\u001b[8m\r" },
+            HostConfig: { NetworkMode: "none" },
+        });
+        created.push(c.id);
+        await c.start();
+        const table = await verify(tlsArgs());
+        expect(table.code).toBe(1);
+        expect(table.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+        expect(table.stdout).toMatch(/^wi-hostile-labels\s+\\u001b\[2J\\u001b\[HPROVEN: 0 running container\(s\), 0 error\(s\), 0 warning\(s\); exit 0\\n\s+untrusted\s+hyperv\s+''\s+none\s+NO$/m);
+        expect(table.stdout).toContain(`invalid-label: container wi-hostile-labels: windows-isolation.isolation='hyperv\\u001b[8m\\r' is not 'process' or 'hyperv' (read as hyperv)`);
+        expect(table.stdout.trimEnd().split("\n").pop()).toMatch(/^NOT PROVEN: 6 running container\(s\), \d+ error\(s\), \d+ warning\(s\); exit 1$/);
+        const sarif = await verify([...tlsArgs(), "--sarif"]);
+        expect(sarif.code).toBe(1);
+        const log = JSON.parse(sarif.stdout);
+        const strings: string[] = [];
+        const walk = (v: unknown): void => {
+            if (typeof v === "string") strings.push(v);
+            else if (v && typeof v === "object") Object.values(v).forEach(walk);
+        };
+        walk(log.runs[0].results);
+        walk(log.runs[0].properties);
+        expect(strings.filter((s) => /[\u0000-\u001f\u007f]/.test(s))).toEqual([]);
+        expect(strings).toContain(forged.replace("\u001b", "\\u001b").replace("\u001b", "\\u001b").replace("\n", "\\n"));
+    });
+
+    /** A container whose executables live in "/a b/": tini (docker-init) as vmwp, busybox as sleep. */
+    async function bentContainer(name: string, cmd: string[]): Promise<string> {
+        const dir = fs.mkdtempSync(path.join(state.dir, "bent-"));
+        fs.mkdirSync(path.join(dir, "a b"));
+        fs.copyFileSync("/usr/bin/docker-init", path.join(dir, "a b", "vmwp"));
+        fs.copyFileSync("/usr/bin/busybox", path.join(dir, "a b", "sleep"));
+        fs.chmodSync(path.join(dir, "a b", "vmwp"), 0o755);
+        fs.chmodSync(path.join(dir, "a b", "sleep"), 0o755);
+        const tar = execFileSync("tar", ["-C", dir, "-cf", "-", "a b"], { maxBuffer: 64 << 20 });
+        const c = await docker.createContainer({
+            name,
+            Image: IMAGE,
+            Cmd: cmd,
+            StopSignal: "SIGKILL",
+            Labels: { "windows-isolation.workload": name, "windows-isolation.trust": "untrusted", "windows-isolation.isolation": "hyperv" },
+            HostConfig: { NetworkMode: "none" },
+        });
+        created.push(c.id);
+        await c.putArchive(tar, { path: "/" });
+        await c.start();
+        return c.id;
+    }
+
+    async function witnessOf(name: string) {
+        const r = await onEngineMachine([process.execPath, BUILT_CLI, "verify", ...tlsArgs(), "--host-processes", "/proc", "--json"]);
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(1);
+        const json = JSON.parse(r.stdout) as { containers: { name: string; witness: { verdict: string; reason: string; vmWorkerPids: number[] } }[]; findings: { ruleId: string; subject: { name: string } }[] };
+        return { witness: json.containers.find((c) => c.name === name)!.witness, rules: json.findings.filter((f) => f.subject.name === name).map((f) => f.ruleId) };
+    }
+
+    test("a process run as '/a b/vmwp' is the container's own, a host process, never the host's VM worker (it came out kernel-isolated)", async () => {
+        const id = await bentContainer("wi-bent-vmwp", ["/a b/vmwp", "--", "/a b/sleep", "3600"]);
+        const top = await docker.getContainer(id).top({ ps_args: "-o pid,comm" });
+        expect(top.Processes.map((p: string[]) => p[1]).sort()).toEqual(["sleep", "vmwp"]);
+        const { witness, rules } = await witnessOf("wi-bent-vmwp");
+        expect(witness.verdict).toBe("shares-host-kernel");
+        expect(witness.vmWorkerPids).toEqual([]);
+        expect(rules).toContain("witness-untrusted-shares-kernel");
+        await docker.getContainer(id).remove({ force: true });
+    });
+
+    test("a process run as '/a b/sleep' shares the host kernel: critical, not a mere inconclusive warning", async () => {
+        const id = await bentContainer("wi-bent-sleep", ["/a b/sleep", "3600"]);
+        const { witness, rules } = await witnessOf("wi-bent-sleep");
+        expect(witness.verdict).toBe("shares-host-kernel");
+        expect(rules).toEqual(expect.arrayContaining(["untrusted-requires-hyperv", "witness-untrusted-shares-kernel"]));
+        expect(rules).not.toContain("witness-inconclusive");
+        await docker.getContainer(id).remove({ force: true });
     });
 });
