@@ -42,13 +42,14 @@ test("the change leads the console output, then the table with a change column p
         expect.stringMatching(/^ {4}fixed VIOLATION untrusted-requires-hyperv on `legacy`: /),
     ]);
     const rows = out.filter((l) => /^\S.*\s{2}winhost\s/.test(l)).map((l) => l.split(/\s{2,}/).slice(0, 2));
+    // In the report's stable order: by declaring line in compare-head/index.ts.
     expect(rows).toEqual([
-        ["renamed from reports, trust", "reports-v2"],
-        ["new", "new-api"],
-        ["image, image build", "builder"],
-        ["renamed from web", "frontend"],
         ["isolation, verdicts", "job"],
         ["isolation, verdicts", "legacy"],
+        ["renamed from reports, trust", "reports-v2"],
+        ["new", "new-api"],
+        ["renamed from web", "frontend"],
+        ["image, image build", "builder"],
     ]);
     const md = fs.readFileSync(path.join(head.out, "plan.md"), "utf8");
     expect(md.indexOf("### Change against the base plan")).toBeGreaterThan(0);
