@@ -140,6 +140,7 @@ describe("docs/ci/github-actions.yml", () => {
     test("every step runs; the gate fails the check with the plan's exit 1 (the change downgrades `job`)", () => {
         expect(runs.map((r) => [r.id, r.code])).toEqual([
             ["install", 0],
+            ["userns", 0],
             ["checkout-base", 0],
             ["install-base", 0],
             ["plan-base", 0],
@@ -192,6 +193,7 @@ describe("docs/ci/azure-pipelines.yml", () => {
     test("every step runs; the gate fails the run with the plan's exit 1", () => {
         expect(runs.map((r) => [r.id, r.code])).toEqual([
             ["install", 0],
+            ["userns", 0],
             ["checkoutBase", 0],
             ["installBase", 0],
             ["planBase", 0],
