@@ -18,7 +18,7 @@ import { kubernetesJudgedPaths, kubernetesWorkloadKind } from "./kubernetesWorkl
 
 type Paths = Readonly<Record<string, readonly string[]>>;
 
-/** docker.Service: trust labels, isolation, image, host access and placement. */
+/** docker.Service: trust labels, isolation, image, host access, host privileges and placement. */
 export const SERVICE_INPUTS = {
     labels: ["labels"],
     containerLabels: ["taskSpec", "containerSpec", "labels"],
@@ -26,11 +26,13 @@ export const SERVICE_INPUTS = {
     image: ["taskSpec", "containerSpec", "image"],
     mounts: ["taskSpec", "containerSpec", "mounts"],
     credentialSpec: ["taskSpec", "containerSpec", "privileges", "credentialSpec"],
+    capAdds: ["taskSpec", "containerSpec", "capAdds"],
+    networks: ["taskSpec", "networksAdvanceds"],
     ports: ["endpointSpec", "ports"],
     constraints: ["taskSpec", "placement", "constraints"],
 } as const satisfies Paths;
 
-/** docker.Container: trust label, image and host access. */
+/** docker.Container: trust label, image, host access and host privileges (`volumes` also holds `fromContainer`). */
 export const CONTAINER_INPUTS = {
     labels: ["labels"],
     image: ["image"],
@@ -38,6 +40,13 @@ export const CONTAINER_INPUTS = {
     volumes: ["volumes"],
     devices: ["devices"],
     securityOpts: ["securityOpts"],
+    privileged: ["privileged"],
+    capAdds: ["capabilities", "adds"],
+    networkMode: ["networkMode"],
+    pidMode: ["pidMode"],
+    ipcMode: ["ipcMode"],
+    usernsMode: ["usernsMode"],
+    cgroupnsMode: ["cgroupnsMode"],
 } as const satisfies Paths;
 
 /** An image resource's build block: the parent of IMAGE_BUILD_INPUTS (ignoring it hides them all, so it needs no entry of its own). */

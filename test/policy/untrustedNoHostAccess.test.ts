@@ -68,6 +68,71 @@ policyTable(P, [
         findings: [["ctr", expect.stringMatching(/^securityOpts\[0\] sets a credentialspec/)]],
     },
     {
+        name: "an untrusted docker.Container privileged: violation",
+        stack: replaced(untrustedContainer({ privileged: true })),
+        findings: [["ctr", expect.stringMatching(/^privileged true gives the workload the host's devices and every capability/)]],
+    },
+    {
+        name: "an untrusted docker.Container adding capabilities: violation",
+        stack: replaced(untrustedContainer({ capabilities: { adds: ["NET_ADMIN"] } })),
+        findings: [["ctr", expect.stringMatching(/^capabilities.adds \["NET_ADMIN"\] adds host capabilities/)]],
+    },
+    {
+        name: "an untrusted docker.Container on the host's network: violation",
+        stack: replaced(untrustedContainer({ networkMode: "host" })),
+        findings: [["ctr", expect.stringMatching(/^networkMode "host" shares a namespace the workload does not own/)]],
+    },
+    {
+        name: "an untrusted docker.Container in the host's PID namespace: violation",
+        stack: replaced(untrustedContainer({ pidMode: "HOST" })),
+        findings: [["ctr", expect.stringMatching(/^pidMode "HOST" shares a namespace/)]],
+    },
+    {
+        name: "an untrusted docker.Container in another container's IPC namespace: violation",
+        stack: replaced(untrustedContainer({ ipcMode: "container:db" })),
+        findings: [["ctr", expect.stringMatching(/^ipcMode "container:db" shares a namespace/)]],
+    },
+    {
+        name: "an untrusted docker.Container in the host's user namespace: violation",
+        stack: replaced(untrustedContainer({ usernsMode: "host" })),
+        findings: [["ctr", expect.stringMatching(/^usernsMode "host" shares a namespace/)]],
+    },
+    {
+        name: "an untrusted docker.Container in the host's cgroup namespace: violation",
+        stack: replaced(untrustedContainer({ cgroupnsMode: "host" })),
+        findings: [["ctr", expect.stringMatching(/^cgroupnsMode "host" shares a namespace/)]],
+    },
+    {
+        name: "an untrusted docker.Container taking another container's volumes: violation",
+        stack: replaced(untrustedContainer({ volumes: [{ volumeName: "data", containerPath: "C:\\d" }, { fromContainer: "builder" }] })),
+        findings: [["ctr", expect.stringMatching(/^volumes\[1\].fromContainer "builder" takes another container's mounts/)]],
+    },
+    {
+        name: "preview: an untrusted docker.Container whose networkMode is not known until deploy: violation",
+        stack: replaced(untrustedContainer({ networkMode: UNKNOWN })),
+        findings: [["ctr", expect.stringMatching(/^networkMode is not known until deploy/)]],
+    },
+    {
+        name: "an untrusted docker.Container with harmless values (nat network, private ipc, not privileged, no caps): no violation",
+        stack: replaced(untrustedContainer({ privileged: false, capabilities: { adds: [], drops: ["ALL"] }, networkMode: "nat", ipcMode: "private", pidMode: "" })),
+        findings: [],
+    },
+    {
+        name: "an untrusted service adding capabilities: violation",
+        stack: replaced(service("svc", { capAdds: ["SYS_ADMIN"] })),
+        findings: [["svc", expect.stringMatching(/^taskSpec.containerSpec.capAdds \["SYS_ADMIN"\] adds host capabilities/)]],
+    },
+    {
+        name: "an untrusted service on the host network: violation",
+        stack: replaced(withInputs(service("svc"), { taskSpec: { ...(service("svc").inputs.taskSpec as object), networksAdvanceds: [{ name: "overlay1" }, { name: "host" }] } })),
+        findings: [["svc", expect.stringMatching(/^taskSpec.networksAdvanceds\[1\].name "host" shares a namespace/)]],
+    },
+    {
+        name: "a trusted docker.Container privileged on the host network: no violation",
+        stack: replaced(container("ctr", { privileged: true, networkMode: "host", capabilities: { adds: ["ALL"] } })),
+        findings: [],
+    },
+    {
         name: "a trusted service with a gMSA and a host-mode port: no violation",
         stack: replaced(withInputs(service("svc", { privileges: { credentialSpec: { registry: "webapp01" } } }, trustLabels("trusted")), { endpointSpec: { ports: [{ targetPort: 80, publishMode: "host" }] } })),
         findings: [],

@@ -2,8 +2,9 @@
  * The guard's files on a host this project builds, generated from the same sources as the rest
  * of the bootstrap: the settings state the daemon default that daemon.json really sets (read from
  * daemonConfig's exec-opts, one source), the spec file names the guard's named pipe, and the
- * daemon.json with the guard lists it in `authorization-plugins`. Not yet hooked into phase 2
- * (the install steps, Node.js and the boot order are the bootstrap's part; docs/guard.md).
+ * daemon.json with the guard lists it in `authorization-plugins`. bundleFiles (index.ts) delivers
+ * them when the bootstrap material has a `guard`; phase 2 installs Node.js and starts the guard
+ * before dockerd (docs/guard.md).
  */
 import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
 import { DaemonConfig, daemonConfig, HOST_CERT_DIR } from "./index";

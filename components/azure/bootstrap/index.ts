@@ -7,6 +7,10 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { gzipSync } from "zlib";
 import { DockerRelease, dockerStaticUrl } from "../dockerRelease";
+import { NodeRelease, nodeWindowsUrl } from "../nodeRelease";
+import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
+// guard.ts reads daemonConfig from here at call time only, so the two may import each other.
+import { guardedDaemonConfig, guardHostSettings, guardSpecFile } from "./guard";
 import { DOCKER_TLS_PORT, SWARM_DEFAULT_ADDR_POOL, SWARM_PORTS } from "../../../rules";
 
 export const BOOTSTRAP_SCRIPTS = ["phase1.ps1", "phase2.ps1", "swarm-tokens.ps1", "swarm-join.ps1", "swarm-nodes.ps1"] as const;
@@ -89,6 +93,11 @@ export function daemonJson(certDir: string = HOST_CERT_DIR): string {
     return JSON.stringify(daemonConfig(certDir), null, 2) + "\n";
 }
 
+/** daemon.json with the guard in `authorization-plugins` (guard.ts), as the text phase 2 writes. */
+export function guardedDaemonJson(certDir: string = HOST_CERT_DIR): string {
+    return JSON.stringify(guardedDaemonConfig(certDir), null, 2) + "\n";
+}
+
 /**
  * A pool node's part in the bootstrap: the first node inits the swarm at boot, the others wait
  * to be joined by the pool's Run Command; every node opens the swarm ports to the pool's subnet
@@ -100,8 +109,23 @@ export interface SwarmBootstrap {
     readonly subnetCidr: string;
 }
 
+/**
+ * The guard on a host (docs/guard.md): phase 2 installs this Node.js, runs the bundled guard from a
+ * startup task before dockerd, and daemon.json names it in `authorization-plugins`.
+ */
+export interface GuardBootstrap {
+    readonly node: NodeRelease;
+    /** The bundled guard (build/guard/windows-isolation-guard.js, scripts/bundleGuard.js). */
+    readonly script: string;
+    /** TLS client CNs allowed to create trusted work (guard settings `trustedIdentities`). */
+    readonly trustedIdentities: readonly string[];
+}
+
+/** The guard's named pipe as Windows names it (`\\.\pipe\<plugin>`), which phase 2 probes. */
+export const GUARD_PIPE_PATH = `\\\\.\\pipe\\${GUARD_PLUGIN_NAME}`;
+
 /** settings.json for phase 2: only public facts (the key travels separately). */
-export function phase2Settings(release: DockerRelease, swarm?: SwarmBootstrap): string {
+export function phase2Settings(release: DockerRelease, swarm?: SwarmBootstrap, guard?: Pick<GuardBootstrap, "node">): string {
     return JSON.stringify({
         dockerVersion: release.version,
         dockerSha256: release.sha256.toLowerCase(),
@@ -115,6 +139,15 @@ export function phase2Settings(release: DockerRelease, swarm?: SwarmBootstrap): 
             swarmSubnet: swarm.subnetCidr,
             swarmPorts: SWARM_PORTS.map((p) => ({ port: p.port, protocol: p.protocol.toUpperCase() })),
         }),
+        // Only with the guard, so a host without it keeps its settings (and fingerprint).
+        ...(guard === undefined ? {} : {
+            nodeVersion: guard.node.version,
+            nodeSha256: guard.node.sha256.toLowerCase(),
+            nodeUrl: guard.node.url ?? nodeWindowsUrl(guard.node.version),
+            guardPluginName: GUARD_PLUGIN_NAME,
+            guardListen: `npipe:////./pipe/${GUARD_PLUGIN_NAME}`,
+            guardPipe: GUARD_PIPE_PATH,
+        }),
     }, null, 2) + "\n";
 }
 
@@ -125,6 +158,8 @@ export interface PublicBootstrapMaterial {
     readonly docker: DockerRelease;
     /** A pool node's swarm part; absent for a ContainerHost. */
     readonly swarm?: SwarmBootstrap;
+    /** The authorization guard; absent: no guard, daemon.json without `authorization-plugins`. */
+    readonly guard?: GuardBootstrap;
 }
 
 /** A PowerShell single-quoted here-string holding `text` verbatim. */
@@ -161,10 +196,16 @@ export function bundleFiles(m: PublicBootstrapMaterial): [string, string][] {
     return [
         ["phase1.ps1", stripComments(bootstrapScript("phase1.ps1"))],
         ["phase2.ps1", stripComments(bootstrapScript("phase2.ps1"))],
-        ["settings.json", phase2Settings(m.docker, m.swarm)],
-        ["daemon.json", daemonJson()],
+        ["settings.json", phase2Settings(m.docker, m.swarm, m.guard)],
+        // One daemon.json, one writer (phase 2 step 2): with the guard it names the plugin.
+        ["daemon.json", m.guard === undefined ? daemonJson() : guardedDaemonJson()],
         ["ca.pem", m.caPem],
         ["server-cert.pem", m.serverCertPem],
+        ...(m.guard === undefined ? [] : ([
+            ["guard.js", m.guard.script],
+            ["guard-settings.json", guardHostSettings(m.guard.trustedIdentities)],
+            ["guard.spec", guardSpecFile()],
+        ] as [string, string][])),
     ];
 }
 
@@ -192,6 +233,14 @@ export function bootstrapBundle(m: PublicBootstrapMaterial): string {
         "",
     ].join("\n");
 }
+
+/**
+ * Azure's limit on a VM's user data: "The contents should be base64 encoded before passed to the
+ * API. The size can't exceed 64 KB." (learn.microsoft.com/azure/virtual-machines/user-data); held
+ * against the encoded text, the stricter reading. With the guard's
+ * bundled script (~106 KB, ~27 KB gzipped) the user data is ~42 KB.
+ */
+export const AZURE_USER_DATA_LIMIT = 64 * 1024;
 
 /** The VM's user data: the bundle, gzipped and base64-encoded (Azure's limit is 64 KiB). */
 export function bootstrapUserData(bundle: string): string {

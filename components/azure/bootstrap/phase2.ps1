@@ -37,6 +37,14 @@ $PreviousDir = Join-Path $env:ProgramFiles 'docker.old'
 $DockerRoot = Join-Path $env:ProgramData 'docker'
 $DaemonConfig = Join-Path $DockerRoot 'config\daemon.json'
 $FirewallRule = 'windows-isolation-docker-tls'
+# The guard (docs/guard.md), when settings.json carries nodeVersion: Node.js staged and swapped
+# like the engine, the guard's files, and a startup task that phase 2 starts before dockerd.
+$NodeDir = Join-Path $env:ProgramFiles 'windows-isolation-node'
+$NodeStagingDir = Join-Path $env:ProgramFiles 'windows-isolation-node.new'
+$NodePreviousDir = Join-Path $env:ProgramFiles 'windows-isolation-node.old'
+$Node = Join-Path $NodeDir 'node.exe'
+$GuardDir = Join-Path $Root 'guard'
+$GuardTask = 'windows-isolation-guard'
 
 function Write-Log {
     param([Parameter(Mandatory = $true)][string]$Message)
@@ -135,6 +143,77 @@ function Install-DockerEngine {
     Write-Log ("Docker {0} installed in {1} (sha256 {2})" -f $Settings.dockerVersion, $InstallDir, $actual)
 }
 
+function Get-NodeVersion {
+    param([Parameter(Mandatory = $true)][string]$Path)
+    if (-not (Test-Path -LiteralPath $Path)) { return $null }
+    $text = (Invoke-Native $Path '--version').Output -join ' '
+    if ($text -match 'v([0-9]+\.[0-9]+\.[0-9]+)') { return $Matches[1] }
+    return $null
+}
+
+function Install-NodeRuntime {
+    # The pinned Node.js for the guard: verified, staged in windows-isolation-node.new, checked
+    # there, then swapped in (the previous one kept as .old until the new one is in place).
+    param($Settings)
+    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
+    $zip = Join-Path $env:TEMP ("node-{0}.zip" -f $Settings.nodeVersion)
+    Invoke-WebRequest -UseBasicParsing -Uri $Settings.nodeUrl -OutFile $zip
+    $actual = (Get-FileHash -LiteralPath $zip -Algorithm SHA256).Hash
+    if ($actual -ne $Settings.nodeSha256.ToUpperInvariant()) {
+        Remove-Item -LiteralPath $zip -Force
+        throw ("SHA-256 mismatch for {0}: expected {1}, got {2}; Node.js is not installed and the guard not started" -f $Settings.nodeUrl, $Settings.nodeSha256, $actual)
+    }
+    Remove-Item -LiteralPath $NodeStagingDir -Recurse -Force -ErrorAction SilentlyContinue
+    # The archive holds a node-v<version>-win-x64\ folder.
+    Expand-Archive -LiteralPath $zip -DestinationPath $NodeStagingDir -Force
+    Remove-Item -LiteralPath $zip -Force
+    $staged = Join-Path $NodeStagingDir ("node-v{0}-win-x64" -f $Settings.nodeVersion)
+    $stagedVersion = Get-NodeVersion -Path (Join-Path $staged 'node.exe')
+    if ($stagedVersion -ne $Settings.nodeVersion) { throw "the archive $($Settings.nodeUrl) holds no node.exe of version $($Settings.nodeVersion) (it says '$stagedVersion'); the installed Node.js is left as it is" }
+    if (Get-ScheduledTask -TaskName $GuardTask -ErrorAction SilentlyContinue) { Stop-ScheduledTask -TaskName $GuardTask }
+    Remove-Item -LiteralPath $NodePreviousDir -Recurse -Force -ErrorAction SilentlyContinue
+    if (Test-Path -LiteralPath $NodeDir) { Move-Item -LiteralPath $NodeDir -Destination $NodePreviousDir }
+    try {
+        Move-Item -LiteralPath $staged -Destination $NodeDir
+    } catch {
+        if (Test-Path -LiteralPath $NodePreviousDir) { Move-Item -LiteralPath $NodePreviousDir -Destination $NodeDir }
+        throw
+    }
+    Remove-Item -LiteralPath $NodePreviousDir, $NodeStagingDir -Recurse -Force -ErrorAction SilentlyContinue
+    Write-Log ("Node.js {0} installed in {1} (sha256 {2})" -f $Settings.nodeVersion, $NodeDir, $actual)
+}
+
+function Start-Guard {
+    # The guard's files from the bootstrap folder, its plugin spec where dockerd looks, a startup
+    # task as SYSTEM, started now; dockerd starts only once the guard answers on its pipe.
+    param($Settings)
+    if (-not (Test-Path -LiteralPath $NodeDir) -and (Test-Path -LiteralPath $NodePreviousDir)) { Move-Item -LiteralPath $NodePreviousDir -Destination $NodeDir }
+    if ((Get-NodeVersion -Path $Node) -ne $Settings.nodeVersion) { Install-NodeRuntime -Settings $Settings }
+    Protect-Directory -Path $GuardDir
+    $script = Join-Path $GuardDir 'windows-isolation-guard.js'
+    $guardSettings = Join-Path $GuardDir 'settings.json'
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'guard.js') -Destination $script -Force
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'guard-settings.json') -Destination $guardSettings -Force
+    $plugins = Join-Path $DockerRoot 'plugins'
+    New-Item -ItemType Directory -Force -Path $plugins | Out-Null
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'guard.spec') -Destination (Join-Path $plugins ("{0}.spec" -f $Settings.guardPluginName)) -Force
+    $arguments = '"{0}" guard --listen {1} --settings "{2}"' -f $script, $Settings.guardListen, $guardSettings
+    $action = New-ScheduledTaskAction -Execute $Node -Argument $arguments
+    $trigger = New-ScheduledTaskTrigger -AtStartup
+    $principal = New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest
+    $taskSettings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit ([TimeSpan]::Zero) -RestartCount 3 -RestartInterval (New-TimeSpan -Minutes 1)
+    Register-ScheduledTask -TaskName $GuardTask -Action $action -Trigger $trigger -Principal $principal -Settings $taskSettings -Force | Out-Null
+    Start-ScheduledTask -TaskName $GuardTask
+    $probe = "require('net').connect('{0}').on('connect',function(){{process.exit(0)}}).on('error',function(){{process.exit(1)}})" -f $Settings.guardPipe.Replace('\', '\\')
+    $deadline = (Get-Date).AddMinutes(2)
+    while ($true) {
+        if ((Invoke-Native $Node '-e', $probe).ExitCode -eq 0) { break }
+        if ((Get-Date) -gt $deadline) { throw "the guard did not answer on $($Settings.guardPipe) within 2 minutes; dockerd is not started (its authorization plugin would refuse every request); see task $GuardTask" }
+        Start-Sleep -Seconds 5
+    }
+    Write-Log "guard answers on $($Settings.guardPipe)"
+}
+
 function Invoke-Phase2 {
     $settings = Get-Content -Raw -LiteralPath $SettingsPath | ConvertFrom-Json
     Write-Log ("starting; wanted Docker {0}" -f $settings.dockerVersion)
@@ -155,6 +234,9 @@ function Invoke-Phase2 {
     if (($machinePath -split ';') -notcontains $InstallDir) {
         [Environment]::SetEnvironmentVariable('Path', "$machinePath;$InstallDir", 'Machine')
     }
+
+    # 1b. The guard, before dockerd: daemon.json names it in authorization-plugins.
+    if ($settings.nodeVersion) { Start-Guard -Settings $settings }
 
     # 2. daemon.json, generated and tested in TypeScript; rewritten only when it changed.
     New-Item -ItemType Directory -Force -Path (Split-Path -Parent $DaemonConfig) | Out-Null
@@ -192,7 +274,10 @@ function Invoke-Phase2 {
         if ($r.ExitCode -ne 0) { throw ("dockerd --register-service failed with exit code {0}: {1}" -f $r.ExitCode, ($r.Output -join ' ')) }
         Write-Log 'docker service registered'
     }
-    Set-Service -Name docker -StartupType Automatic
+    # With the guard, dockerd starts from this script (at every boot), after the guard answers.
+    $startup = 'Automatic'
+    if ($settings.nodeVersion) { $startup = 'Manual' }
+    Set-Service -Name docker -StartupType $startup
     $certsChanged = Join-Path $Root 'certs-changed'
     if (($configChanged -or (Test-Path -LiteralPath $certsChanged)) -and (Get-Service -Name docker).Status -eq 'Running') {
         Restart-Service -Name docker -Force

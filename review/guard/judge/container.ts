@@ -1,5 +1,6 @@
 /**
- * `POST /containers/create`: the body's labels, isolation and host access, in the rules' inputs.
+ * `POST /containers/create`: the body's labels, isolation and host access, in the rules' inputs
+ * (untrusted-no-host-access's own functions, as the policy calls them for a docker.Container).
  * Windows reads only `HostConfig`; Linux daemons also read host-config fields given at the top
  * level when `HostConfig` is absent (moby runconfig ContainerConfigWrapper), so both are judged.
  */
@@ -27,6 +28,15 @@ export function ruleMounts(mounts: unknown): unknown {
     return mounts.map((m) => (isObject(m) ? { type: field(m, "Type"), source: field(m, "Source") } : m));
 }
 
+/**
+ * `VolumesFrom` one fact per entry, as the policy judges each docker.Container `volumes[i].fromContainer`
+ * (the provider sends each as one `VolumesFrom` entry); a value that is no list stays one fact.
+ */
+export function volumesFromFacts(volumesFrom: unknown, name: string): { field: string; value: unknown }[] {
+    if (!Array.isArray(volumesFrom)) return [{ field: name, value: volumesFrom }];
+    return volumesFrom.map((value, i) => ({ field: `${name}[${i}]`, value }));
+}
+
 /** Host access and privileges of one host config (fields named with `prefix`). */
 function hostFindings(trust: Trust, hc: unknown, prefix: string): Finding[] {
     if (!isObject(hc)) return [];
@@ -37,12 +47,14 @@ function hostFindings(trust: Trust, hc: unknown, prefix: string): Finding[] {
         mounts: { field: `${prefix}Mounts`, value: ruleMounts(field(hc, "Mounts")) },
         volumes: { field: `${prefix}Binds`, value: Array.isArray(binds) ? binds.map((b) => (typeof b === "string" ? { volumeName: bindSource(b) } : b)) : binds },
         devices: { field: `${prefix}Devices`, value: Array.isArray(devices) ? devices.map((d) => (isObject(d) ? { hostPath: field(d, "PathOnHost") } : d)) : devices },
+        // `credentialspec=` here is a gMSA credential spec (docker run --security-opt).
+        securityOpts: at("SecurityOpt"),
     });
     const privileges = hostPrivilegeProblems(trust, {
         privileged: at("Privileged"),
         capAdd: at("CapAdd"),
         namespaceModes: ["NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode"].map(at),
-        volumesFrom: at("VolumesFrom"),
+        volumesFrom: volumesFromFacts(field(hc, "VolumesFrom"), `${prefix}VolumesFrom`),
     });
     return findings(UNTRUSTED_NO_HOST_ACCESS, [...access, ...privileges]);
 }

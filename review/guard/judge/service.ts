@@ -1,7 +1,8 @@
 /**
  * `POST /services/create` and `POST /services/{id}/update`: the service spec's task template, read
  * as the policies read a docker.Service (container-spec labels + service labels for trust,
- * `ContainerSpec.Isolation`, `ContainerSpec.Mounts`). Containers the swarm executor later starts
+ * `ContainerSpec.Isolation`, `ContainerSpec.Mounts`, `Privileges.CredentialSpec`, `EndpointSpec.Ports`,
+ * `CapabilityAdd`, `TaskTemplate.Networks`), through untrusted-no-host-access's own functions. Containers the swarm executor later starts
  * for the service never pass the API, so this is where a manager's guard judges them.
  */
 import type { Caller } from "../../../rules/guard/trustedIdentity";
@@ -13,6 +14,16 @@ import { field, Finding, findings, isObject, NOT_ALLOWED_HERE, shapeProblem, UNR
 import { judgeIsolation, judgeTrust, labelShapeProblems } from "./workload";
 
 const P = "TaskTemplate.ContainerSpec";
+
+/** `Privileges.CredentialSpec` (`{Config, File, Registry}`) in the rule's shape; other values as they are. */
+export function ruleCredentialSpec(spec: unknown): unknown {
+    return isObject(spec) ? { config: field(spec, "Config"), file: field(spec, "File"), registry: field(spec, "Registry") } : spec;
+}
+
+/** `EndpointSpec.Ports` (`{PublishMode}`) in the rule's shape (`{publishMode}`); other entries as they are. */
+export function rulePorts(ports: unknown): unknown {
+    return Array.isArray(ports) ? ports.map((p) => (isObject(p) ? { publishMode: field(p, "PublishMode") } : p)) : ports;
+}
 
 export function judgeServiceSpec(body: unknown, caller: Caller, settings: GuardSettings): Finding[] {
     const task = field(body, "TaskTemplate");
@@ -30,7 +41,11 @@ export function judgeServiceSpec(body: unknown, caller: Caller, settings: GuardS
     const { trust, invalidLabel, findings: out } = judgeTrust(caller, settings, [field(spec, "Labels"), field(body, "Labels")]);
     if (!invalidLabel) out.push(...judgeIsolation(trust, field(spec, "Isolation"), `${P}.Isolation`, settings));
     const networks = field(task, "Networks");
-    const access = hostAccessProblems(trust, { mounts: { field: `${P}.Mounts`, value: ruleMounts(field(spec, "Mounts")) } });
+    const access = hostAccessProblems(trust, {
+        mounts: { field: `${P}.Mounts`, value: ruleMounts(field(spec, "Mounts")) },
+        credentialSpec: { field: `${P}.Privileges.CredentialSpec`, value: ruleCredentialSpec(field(field(spec, "Privileges"), "CredentialSpec")) },
+        publishedPorts: { field: "EndpointSpec.Ports", value: rulePorts(field(field(body, "EndpointSpec"), "Ports")) },
+    });
     const privileges = hostPrivilegeProblems(trust, {
         capAdd: { field: `${P}.CapabilityAdd`, value: field(spec, "CapabilityAdd") },
         namespaceModes: Array.isArray(networks) ? networks.map((n, i) => ({ field: `TaskTemplate.Networks[${i}].Target`, value: field(n, "Target") })) : [],

@@ -87,6 +87,19 @@ describe("containers/create", () => {
     });
 });
 
+describe("containers/create: gMSA and volumes-from", () => {
+    test("a credentialspec security option is refused for untrusted work, other options pass", () => {
+        const d = judge(req("POST", "/containers/create", { ...untrustedHyperv, HostConfig: { Isolation: "hyperv", SecurityOpt: ["no-new-privileges", "CredentialSpec=file://webapp01.json"] } }));
+        expect(rules(d)).toEqual(["untrusted-no-host-access"]);
+        expect(messages(d)).toMatch(/^HostConfig.SecurityOpt\[1\] sets a credentialspec/);
+        expect(judge(req("POST", "/containers/create", { ...untrustedHyperv, HostConfig: { Isolation: "hyperv", SecurityOpt: ["no-new-privileges"] } }))).toEqual({ allow: true });
+    });
+    test("VolumesFrom: one finding per container named, as the policy reports each volumes[i].fromContainer", () => {
+        const d = judge(req("POST", "/containers/create", { ...untrustedHyperv, HostConfig: { Isolation: "hyperv", VolumesFrom: ["a", "", "b:ro"] } }));
+        expect(messages(d).split("\n").map((m) => m.split(" ")[0])).toEqual(["HostConfig.VolumesFrom[0]", "HostConfig.VolumesFrom[2]"]);
+    });
+});
+
 describe("field names as the daemon's Go decoder matches them (case-insensitive, with its folds)", () => {
     const hyperv = { daemonDefaultIsolation: "hyperv" as const };
     test.each([
@@ -206,6 +219,19 @@ describe("services", () => {
             },
         }));
         expect(rules(d)).toEqual(["untrusted-no-host-access", "untrusted-no-host-access", "untrusted-no-host-access"]);
+    });
+    test("a gMSA credential spec and a host-mode port on an untrusted service: refused, naming each field; ingress and an empty spec pass", () => {
+        const body = {
+            TaskTemplate: { ContainerSpec: { Image: "x", Isolation: "hyperv", Privileges: { CredentialSpec: { File: "webapp01.json" } } } },
+            EndpointSpec: { Ports: [{ TargetPort: 80, PublishMode: "ingress" }, { TargetPort: 443, PublishMode: "host" }] },
+        };
+        const d = judge(req("POST", "/services/create", body));
+        expect(rules(d)).toEqual(["untrusted-no-host-access", "untrusted-no-host-access"]);
+        expect(messages(d)).toMatch(/^TaskTemplate.ContainerSpec.Privileges.CredentialSpec is set: the workload acts on the network as the host's group managed service account/m);
+        expect(messages(d)).toMatch(/^EndpointSpec.Ports\[1\].publishMode 'host' binds the port on the host's own interfaces/m);
+        expect(judge(req("POST", "/services/create", { ...body, TaskTemplate: { ContainerSpec: { Image: "x", Isolation: "hyperv", Privileges: { CredentialSpec: { File: "" } } } }, EndpointSpec: { Ports: [{ TargetPort: 80 }] } }))).toEqual({ allow: true });
+        // The same service from a trusted label and a trusted caller: trusted work may use the host's identity.
+        expect(judge(req("POST", "/services/create", { ...body, Labels: { [TRUST]: "trusted" } }), { localTrusted: true })).toEqual({ allow: true });
     });
     test("a service without a container spec, or a plugin service, is refused", () => {
         expect(messages(judge(req("POST", "/services/create", { TaskTemplate: {} })))).toMatch(/has no TaskTemplate.ContainerSpec/);

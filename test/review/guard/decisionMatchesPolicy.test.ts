@@ -1,6 +1,7 @@
 /**
  * Property: for generated workloads, the guard's decision on the Docker API body equals the policy
- * pack's verdict on the same workload written as a Pulumi resource. Two ways: the policies' own
+ * pack's verdict on the same workload written as a Pulumi resource, host privileges, gMSA
+ * credential specs and host-mode ports included. Two ways: the policies' own
  * functions on many specs (fast-check), and one batch of generated specs through the real pack
  * over gRPC (the pack as the CLI starts it). Settings: no stated daemon default, and the caller
  * may create trusted work (the pack has no notion of a caller).
@@ -22,46 +23,104 @@ const mountType = fc.constantFrom("volume", "tmpfs", "bind", "npipe", "BIND", "V
 const source = fc.constantFrom("data", "cache_1", "C:\\data", "\\\\.\\pipe\\docker_engine", "", "/var/run/docker.sock", "-x");
 const mounts = fc.option(fc.array(fc.record({ type: mountType, source, target: fc.constant("C:\\m") }), { maxLength: 3 }), { nil: undefined });
 
+const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+const capAdds = optional(fc.constantFrom<string[]>([], ["NET_ADMIN"], ["SYS_ADMIN", "NET_RAW"]));
+const namespaceMode = optional(fc.constantFrom("", "nat", "private", "host", "HOST", "container:db"));
+
 interface Spec {
     readonly specTrust?: string;
     readonly serviceTrust?: string;
     readonly isolation?: string;
     readonly mounts?: readonly { type: string; source: string; target: string }[];
+    readonly credentialSpec?: { file?: string; registry?: string };
+    readonly ports?: readonly { targetPort: number; publishMode?: string }[];
+    readonly capAdds?: string[];
+    readonly networks?: readonly string[];
 }
-const serviceSpec: fc.Arbitrary<Spec> = fc.record({ specTrust: trustValue, serviceTrust: trustValue, isolation, mounts });
+const serviceSpec: fc.Arbitrary<Spec> = fc.record({
+    specTrust: trustValue,
+    serviceTrust: trustValue,
+    isolation,
+    mounts,
+    credentialSpec: optional(fc.constantFrom({ file: "webapp01.json" }, { registry: "webapp01" }, { file: "" }, {})),
+    ports: optional(fc.array(fc.record({ targetPort: fc.constant(443), publishMode: optional(fc.constantFrom("ingress", "host", "HOST")) }), { maxLength: 2 })),
+    capAdds,
+    networks: optional(fc.array(fc.constantFrom("overlay1", "host", "nat"), { maxLength: 2 })),
+});
 
 const list = (t: string | undefined) => (t === undefined ? undefined : [{ label: TRUST, value: t }]);
 const map = (t: string | undefined) => (t === undefined ? undefined : { [TRUST]: t });
 
 /** The docker.Service a Pulumi program declares. */
 function serviceProps(s: Spec): Record<string, unknown> {
-    return { name: "svc", labels: list(s.serviceTrust), taskSpec: { containerSpec: { image: "x", isolation: s.isolation, labels: list(s.specTrust), mounts: s.mounts } } };
+    return {
+        name: "svc",
+        labels: list(s.serviceTrust),
+        taskSpec: {
+            containerSpec: { image: "x", isolation: s.isolation, labels: list(s.specTrust), mounts: s.mounts, privileges: s.credentialSpec && { credentialSpec: s.credentialSpec }, capAdds: s.capAdds },
+            networksAdvanceds: s.networks?.map((name) => ({ name })),
+        },
+        endpointSpec: s.ports && { ports: s.ports },
+    };
 }
 
 /** The same service as the provider sends it to the Engine API. */
 function serviceBody(s: Spec): unknown {
-    return { Name: "svc", Labels: map(s.serviceTrust), TaskTemplate: { ContainerSpec: { Image: "x", Isolation: s.isolation, Labels: map(s.specTrust), Mounts: s.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target })) } } };
+    return {
+        Name: "svc",
+        Labels: map(s.serviceTrust),
+        TaskTemplate: {
+            ContainerSpec: {
+                Image: "x",
+                Isolation: s.isolation,
+                Labels: map(s.specTrust),
+                Mounts: s.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target })),
+                Privileges: s.credentialSpec && { CredentialSpec: { File: s.credentialSpec.file, Registry: s.credentialSpec.registry } },
+                CapabilityAdd: s.capAdds,
+            },
+            Networks: s.networks?.map((Target) => ({ Target })),
+        },
+        EndpointSpec: s.ports && { Ports: s.ports.map((p) => ({ TargetPort: p.targetPort, PublishMode: p.publishMode })) },
+    };
 }
 
 interface ContainerSpec {
     readonly trust?: string;
     readonly mounts?: readonly { type: string; source: string; target: string }[];
-    readonly volumes?: readonly { hostPath?: string; volumeName?: string; containerPath: string }[];
+    readonly volumes?: readonly { hostPath?: string; volumeName?: string; fromContainer?: string; containerPath?: string }[];
     readonly devices?: readonly { hostPath: string; containerPath: string }[];
+    readonly securityOpts?: readonly string[];
+    readonly privileged?: boolean;
+    readonly capAdds?: string[];
+    readonly networkMode?: string;
+    readonly pidMode?: string;
+    readonly ipcMode?: string;
+    readonly usernsMode?: string;
+    readonly cgroupnsMode?: string;
 }
 const volume = fc.oneof(
     fc.record({ hostPath: fc.constantFrom("C:\\data", "\\\\.\\pipe\\docker_engine", "/srv/x"), containerPath: fc.constant("C:\\v") }),
     fc.record({ volumeName: fc.constantFrom("data", "cache_1", "C:\\x", "-bad"), containerPath: fc.constant("C:\\v") }),
+    fc.record({ fromContainer: fc.constantFrom("builder", "other_1") }),
 );
 const containerSpec: fc.Arbitrary<ContainerSpec> = fc.record({
     trust: trustValue,
     mounts,
     volumes: fc.option(fc.array(volume, { maxLength: 2 }), { nil: undefined }),
     devices: fc.option(fc.array(fc.record({ hostPath: fc.constant("class/5B45201D-F2F2-4F3B-85BB-30FF1F953599"), containerPath: fc.constant("") }), { maxLength: 1 }), { nil: undefined }),
+    securityOpts: optional(fc.array(fc.constantFrom("credentialspec=file://webapp01.json", "CredentialSpec=registry://x", "isolation=hyperv", "no-new-privileges"), { maxLength: 2 })),
+    privileged: optional(fc.boolean()),
+    capAdds,
+    networkMode: namespaceMode,
+    pidMode: namespaceMode,
+    ipcMode: namespaceMode,
+    usernsMode: namespaceMode,
+    cgroupnsMode: namespaceMode,
 });
 
 function containerProps(c: ContainerSpec): Record<string, unknown> {
-    return { name: "ctr", image: "x", labels: list(c.trust), mounts: c.mounts, volumes: c.volumes, devices: c.devices };
+    const { trust, capAdds: adds, ...inputs } = c;
+    return { name: "ctr", image: "x", labels: list(trust), ...inputs, capabilities: adds && { adds } };
 }
 
 /** As the provider sends a docker.Container: volumes become `Binds` strings (no isolation field). */
@@ -71,8 +130,17 @@ function containerBody(c: ContainerSpec): unknown {
         Labels: map(c.trust),
         HostConfig: {
             Mounts: c.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target })),
-            Binds: c.volumes?.map((v) => `${v.hostPath ?? v.volumeName}:${v.containerPath}`),
+            Binds: c.volumes?.filter((v) => v.fromContainer === undefined).map((v) => `${v.hostPath ?? v.volumeName}:${v.containerPath}`),
+            VolumesFrom: c.volumes?.filter((v) => v.fromContainer !== undefined).map((v) => v.fromContainer),
             Devices: c.devices?.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: "rwm" })),
+            SecurityOpt: c.securityOpts,
+            Privileged: c.privileged,
+            CapAdd: c.capAdds,
+            NetworkMode: c.networkMode,
+            PidMode: c.pidMode,
+            IpcMode: c.ipcMode,
+            UsernsMode: c.usernsMode,
+            CgroupnsMode: c.cgroupnsMode,
         },
     };
 }

@@ -1,5 +1,5 @@
 /** untrusted-no-host-access for host privileges (privileged, capabilities, host namespaces, volumes-from). */
-import { hostPrivilegeProblems } from "../../../rules";
+import { hostPrivilegeProblems, UNKNOWN_UNTIL_DEPLOY } from "../../../rules";
 
 const all = {
     privileged: { field: "Privileged", value: true },
@@ -26,4 +26,17 @@ test("each host privilege of an untrusted workload is one finding naming field a
 test("a trusted workload, and unset or harmless values, give none", () => {
     expect(hostPrivilegeProblems("trusted", all)).toEqual([]);
     expect(hostPrivilegeProblems("untrusted", { privileged: { field: "P", value: false }, capAdd: { field: "C", value: [] }, namespaceModes: [{ field: "N", value: "nat" }, { field: "M", value: "" }], volumesFrom: { field: "V", value: null } })).toEqual([]);
+});
+
+test.each<[string, Parameters<typeof hostPrivilegeProblems>[1], RegExp[]]>([
+    ["privileged unknown until deploy", { privileged: { field: "privileged", value: UNKNOWN_UNTIL_DEPLOY } }, [/^privileged is not known until deploy/]],
+    ["capabilities unknown until deploy", { capAdd: { field: "capabilities.adds", value: UNKNOWN_UNTIL_DEPLOY } }, [/^capabilities.adds is not known until deploy/]],
+    ["a namespace mode unknown until deploy", { namespaceModes: [{ field: "networkMode", value: UNKNOWN_UNTIL_DEPLOY }, { field: "pidMode", value: "host" }] }, [/^networkMode is not known until deploy/, /^pidMode "host" shares/]],
+    ["volumes-from one fact per entry", { volumesFrom: [{ field: "volumes[0].fromContainer", value: "a" }, { field: "volumes[1].fromContainer", value: "" }, { field: "volumes[2].fromContainer", value: "b" }] }, [/^volumes\[0\].fromContainer "a" takes/, /^volumes\[2\].fromContainer "b" takes/]],
+    ["volumes-from entry unknown until deploy", { volumesFrom: [{ field: "volumes[0].fromContainer", value: UNKNOWN_UNTIL_DEPLOY }] }, [/^volumes\[0\].fromContainer is not known until deploy/]],
+])("untrusted, %s: one finding each, naming the field", (_name, facts, expected) => {
+    const p = hostPrivilegeProblems("untrusted", facts);
+    expect(p).toHaveLength(expected.length);
+    expected.forEach((re, i) => expect(p[i]).toMatch(re));
+    expect(hostPrivilegeProblems("trusted", facts)).toEqual([]);
 });

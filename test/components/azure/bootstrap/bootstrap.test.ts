@@ -6,6 +6,9 @@ import {
     daemonConfig, daemonJson, HOST_CERT_DIR, IMDS_USER_DATA_URL, parseSwarmTokens, phase2Settings, stripComments, SWARM_TOKENS_MARKER, tokenRecipient, WINDOWS_DAEMON_CONFIG_KEYS,
 } from "../../../../components/azure/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../../../components/azure/dockerRelease";
+import { AZURE_USER_DATA_LIMIT, GUARD_PIPE_PATH } from "../../../../components/azure/bootstrap";
+import { DEFAULT_NODE_RELEASE } from "../../../../components/azure/nodeRelease";
+import { readFileSync } from "fs";
 
 // Sized like what @pulumi/tls emits for ECDSA P-256: a real P-256 key, and certificates of random
 // bytes at a generous DER size (random: they must not compress better than real ones).
@@ -134,6 +137,43 @@ describe("what the extension and the user data carry", () => {
         }
         expect(bundle).toMatch(/& \(Join-Path \$dir 'phase1\.ps1'\) -BootstrapDir \$dir\nexit \$LASTEXITCODE\n$/);
         expect(bundle).not.toContain("PRIVATE KEY");
+    });
+
+    describe("with the guard", () => {
+        // The real bundled guard (scripts/bundleGuard.js), as a host gets it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JavaScript build script
+        const { bundle: buildGuard } = require("../../../../scripts/bundleGuard.js") as { bundle(): { out: string } };
+        const script = readFileSync(buildGuard().out, "utf8");
+        const guarded = { ...publicMaterial, guard: { node: DEFAULT_NODE_RELEASE, script, trustedIdentities: ["windows-isolation-deployer"] } };
+
+        test("the bundle adds the guard's script, settings and spec; daemon.json names the plugin; settings.json pins Node.js", () => {
+            const files = new Map(bundleFiles(guarded));
+            expect([...files.keys()]).toEqual(["phase1.ps1", "phase2.ps1", "settings.json", "daemon.json", "ca.pem", "server-cert.pem", "guard.js", "guard-settings.json", "guard.spec"]);
+            expect(files.get("guard.js")).toBe(script);
+            expect(JSON.parse(files.get("daemon.json")!)).toEqual({ ...daemonConfig(), "authorization-plugins": ["windows-isolation-guard"] });
+            expect(JSON.parse(files.get("guard-settings.json")!)).toMatchObject({ daemonDefaultIsolation: "hyperv", trustedIdentities: ["windows-isolation-deployer"], localTrusted: false });
+            expect(files.get("guard.spec")).toBe("npipe:////./pipe/windows-isolation-guard\n");
+            expect(JSON.parse(files.get("settings.json")!)).toMatchObject({
+                nodeVersion: DEFAULT_NODE_RELEASE.version,
+                nodeSha256: DEFAULT_NODE_RELEASE.sha256,
+                nodeUrl: `https://nodejs.org/dist/v${DEFAULT_NODE_RELEASE.version}/node-v${DEFAULT_NODE_RELEASE.version}-win-x64.zip`,
+                guardListen: "npipe:////./pipe/windows-isolation-guard",
+                guardPipe: GUARD_PIPE_PATH,
+            });
+            expect(GUARD_PIPE_PATH).toBe("\\\\.\\pipe\\windows-isolation-guard");
+            expect(bootstrapFingerprint(guarded)).not.toBe(bootstrapFingerprint(publicMaterial));
+            // Without the guard nothing changes: no plugin in daemon.json, no Node.js in the settings.
+            expect(JSON.parse(new Map(bundleFiles(publicMaterial)).get("daemon.json")!)).not.toHaveProperty("authorization-plugins");
+        });
+
+        test("the user data with the guard's bundled script round-trips and stays under Azure's documented 64 KB", () => {
+            const bundle = bootstrapBundle(guarded);
+            const userData = bootstrapUserData(bundle);
+            expect(userDataBundle(userData)).toBe(bundle);
+            expect(AZURE_USER_DATA_LIMIT).toBe(65536);
+            expect(userData.length).toBeLessThan(AZURE_USER_DATA_LIMIT);
+            expect(bundle).toContain(`'guard.js' = @'\n${script.replace(/\n$/, "")}\n'@`);
+        });
     });
 
     test("a file that would close its here-string early is refused", () => {

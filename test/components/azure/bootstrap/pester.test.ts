@@ -9,7 +9,9 @@ import { generateKeyPairSync } from "crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapScript, daemonJson, loaderScript, parseSwarmTokens, phase2Settings, stripComments, SwarmJoinTokens, tokenRecipient } from "../../../../components/azure/bootstrap";
+import { guardHostSettings, guardSpecFile } from "../../../../components/azure/bootstrap/guard";
+import { DEFAULT_NODE_RELEASE } from "../../../../components/azure/nodeRelease";
+import { BOOTSTRAP_SCRIPTS, bootstrapBundle, bootstrapScript, daemonJson, guardedDaemonJson, loaderScript, parseSwarmTokens, phase2Settings, stripComments, SwarmJoinTokens, tokenRecipient } from "../../../../components/azure/bootstrap";
 import { DEFAULT_DOCKER_RELEASE } from "../../../../components/azure/dockerRelease";
 import { PESTER_VERSION, powerShellTools, PWSH_VERSION } from "../../../helpers/pwsh";
 
@@ -36,6 +38,11 @@ function generatedFiles(dir: string): void {
     writeFileSync(join(dir, "settings-pool-init.json"), phase2Settings(release, { role: "init", subnetCidr: "10.40.0.0/24" }));
     writeFileSync(join(dir, "settings-pool-join.json"), phase2Settings(release, { role: "join", subnetCidr: "10.40.0.0/24" }));
     writeFileSync(join(dir, "daemon.json"), daemonJson());
+    // A host with the guard: its settings (Node.js pin), daemon.json with the plugin, the guard's files.
+    writeFileSync(join(dir, "settings-guard.json"), phase2Settings(release, undefined, { node: DEFAULT_NODE_RELEASE }));
+    writeFileSync(join(dir, "daemon-guard.json"), guardedDaemonJson());
+    writeFileSync(join(dir, "guard-settings.json"), guardHostSettings(["windows-isolation-deployer"]));
+    writeFileSync(join(dir, "guard.spec"), guardSpecFile());
     writeFileSync(join(dir, "bundle.ps1"), bootstrapBundle({ caPem: "ca", serverCertPem: "cert", docker: release }));
     const key = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "sec1", format: "pem" }).toString();
     writeFileSync(join(dir, "loader.ps1"), loaderScript(Buffer.from(key).toString("base64")));

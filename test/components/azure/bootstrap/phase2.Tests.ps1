@@ -229,4 +229,69 @@ Describe 'phase2.ps1' {
             Join-Path $env:ProgramFiles 'docker/dockerd.exe' | Should -Exist
         }
     }
+
+    Context 'a host with the guard' {
+        BeforeEach {
+            $nodeZip = Join-Path $paths.Root 'node.zip'
+            $guardSettings = Get-Content -Raw -LiteralPath (Get-GeneratedPath 'settings-guard.json') | ConvertFrom-Json
+            $nodeSha = New-NodeArchive -Path $nodeZip -Version $guardSettings.nodeVersion
+            $WiHost.Served[$guardSettings.nodeUrl] = $nodeZip
+            Initialize-Phase2 -Settings 'settings-guard.json' -Change @{ nodeSha256 = $nodeSha }
+            Copy-Item -LiteralPath (Get-GeneratedPath 'daemon-guard.json') -Destination (Join-Path $paths.Bootstrap 'daemon.json') -Force
+            foreach ($f in 'guard-settings.json', 'guard.spec') { Copy-Item -LiteralPath (Get-GeneratedPath $f) -Destination (Join-Path $paths.Bootstrap $f) }
+            [System.IO.File]::WriteAllText((Join-Path $paths.Bootstrap 'guard.js'), "// the bundled guard`n")
+            Add-FakeAnswer -Program 'node.exe' -Match '--version' -Stdout "v$($settings.nodeVersion)"
+            $script:once = $fast + @{ MaxAttempts = 1 }
+        }
+
+        It 'installs the verified Node.js, writes the guard and its plugin spec, starts its startup task before dockerd, and daemon.json names the plugin' {
+            Add-FakeAnswer -Program 'node.exe' -Match '-e *' -ExitCode 0
+            $r = Invoke-BootstrapScript $phase2 $fast
+            $r.ExitCode | Should -Be 0 -Because $r.Text
+            $WiHost.Downloads | Should -Be @($settings.dockerUrl, $settings.nodeUrl)
+            Join-Path $env:ProgramFiles 'windows-isolation-node/node.exe' | Should -Exist
+            Join-Path $env:ProgramFiles 'windows-isolation-node.new' | Should -Not -Exist
+            $guardDir = Join-Path $env:ProgramData 'windows-isolation/guard'
+            Join-Path $guardDir 'windows-isolation-guard.js' | Should -Exist
+            (Get-Content -Raw -LiteralPath (Join-Path $guardDir 'settings.json') | ConvertFrom-Json).trustedIdentities | Should -Be @('windows-isolation-deployer')
+            Get-Content -Raw -LiteralPath (Join-Path $env:ProgramData 'docker/plugins/windows-isolation-guard.spec') | Should -Be "npipe:////./pipe/windows-isolation-guard`n"
+            $task = $WiHost.Tasks['windows-isolation-guard']
+            $task.Trigger.Kind | Should -Be 'AtStartup'
+            $task.Principal.UserId | Should -Be 'SYSTEM'
+            $task.Action.Execute | Should -Be (Join-Path $env:ProgramFiles 'windows-isolation-node/node.exe')
+            $task.Action.Arguments | Should -Match 'guard --listen npipe:////\./pipe/windows-isolation-guard --settings'
+            # The order of what ran: the guard's task started and answered, then dockerd.
+            $order = @($WiHost.Calls | Where-Object { ($_.Name -eq 'Start-ScheduledTask' -and $_.Parameters.TaskName -eq 'windows-isolation-guard') -or ($_.Name -in 'Start-Service', 'Restart-Service' -and $_.Parameters.Name -contains 'docker') } | ForEach-Object { $_.Name })
+            $order | Should -Be @('Start-ScheduledTask', 'Start-Service')
+            (Get-FakeCalls 'node.exe' | Where-Object { $_.Arguments[0] -eq '-e' }).Line | Should -Match ([regex]::Escape('\\\\.\\pipe\\windows-isolation-guard'))
+            $WiHost.Services['docker'].StartType | Should -Be 'Manual' -Because 'at boot dockerd is started by phase 2, after the guard answers'
+            $daemon = [System.IO.File]::ReadAllText((Join-Path $env:ProgramData 'docker/config/daemon.json')) | ConvertFrom-Json
+            $daemon.'authorization-plugins' | Should -Be @('windows-isolation-guard')
+            (Get-Ready).ready | Should -BeTrue
+        }
+
+        It 'a Node.js archive whose SHA-256 does not match is refused: nothing installed, dockerd not started, failed.json' {
+            Add-FakeAnswer -Program 'node.exe' -Match '-e *' -ExitCode 0
+            $s = Get-Content -Raw -LiteralPath (Join-Path $paths.Bootstrap 'settings.json') | ConvertFrom-Json
+            $s.nodeSha256 = '0' * 64
+            [System.IO.File]::WriteAllText((Join-Path $paths.Bootstrap 'settings.json'), ($s | ConvertTo-Json -Depth 5))
+            $r = Invoke-BootstrapScript $phase2 $once
+            $r.ExitCode | Should -Be 1
+            (Get-Failed).error | Should -Match 'SHA-256 mismatch for https://nodejs.org/dist/v.*expected 0{64}'
+            Join-Path $env:ProgramFiles 'windows-isolation-node' | Should -Not -Exist
+            Get-StubCalls 'Start-ScheduledTask' | Should -BeNullOrEmpty
+            Get-StubCalls 'Start-Service' | Should -BeNullOrEmpty
+            Join-Path $env:ProgramData 'windows-isolation/ready.json' | Should -Not -Exist
+        }
+
+        It 'a guard that does not answer leaves the bootstrap failed, not ready, and dockerd not started' {
+            Add-FakeAnswer -Program 'node.exe' -Match '-e *' -ExitCode 1 -Stderr 'connect ENOENT'
+            $r = Invoke-BootstrapScript $phase2 $once
+            $r.ExitCode | Should -Be 1
+            (Get-Failed).error | Should -Match 'the guard did not answer on \\\\\.\\pipe\\windows-isolation-guard within 2 minutes'
+            @(Get-FakeCalls 'node.exe' | Where-Object { $_.Arguments[0] -eq '-e' }).Count | Should -BeGreaterThan 1 -Because 'it is probed until the deadline'
+            Get-StubCalls 'Start-Service' | Should -BeNullOrEmpty
+            Join-Path $env:ProgramData 'windows-isolation/ready.json' | Should -Not -Exist
+        }
+    }
 }

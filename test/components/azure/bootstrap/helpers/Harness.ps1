@@ -55,6 +55,8 @@ function New-FakeHost {
         Routes           = @([pscustomobject]@{ DestinationPrefix = '0.0.0.0/0'; InterfaceIndex = 7; RouteMetric = 0 })
         Addresses        = @([pscustomobject]@{ InterfaceIndex = 7; AddressFamily = 'IPv4'; IPAddress = '10.40.0.4' })
         Download         = $null
+        # Archives served by URL (more than one download in a run); Download serves any other URL.
+        Served           = @{}
         DownloadFailures = 0
         Downloads        = @()
         Now              = [datetime]::new(2026, 1, 1, 0, 0, 0, [System.DateTimeKind]::Utc)
@@ -592,6 +594,10 @@ function Invoke-WebRequest {
         $global:WiHost.DownloadFailures--
         throw 'Unable to connect to the remote server'
     }
+    if ($global:WiHost.Served.ContainsKey([string]$Uri)) {
+        Copy-Item -LiteralPath $global:WiHost.Served[[string]$Uri] -Destination $OutFile -Force
+        return
+    }
     if (-not $global:WiHost.Download) { throw "no archive served for $Uri" }
     Copy-Item -LiteralPath $global:WiHost.Download -Destination $OutFile -Force
 }
@@ -615,6 +621,17 @@ function New-DockerArchive {
     $src = Join-Path $global:WiHost.Paths.Root ('zip-' + [guid]::NewGuid().ToString('N'))
     foreach ($p in $Programs) { Install-FakeProgram -Path (Join-Path $src "docker/$p") }
     Compress-Archive -Path (Join-Path $src 'docker') -DestinationPath $Path -Force
+    Remove-Item -LiteralPath $src -Recurse -Force
+    return (Microsoft.PowerShell.Utility\Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant()
+}
+
+function New-NodeArchive {
+    # node-v<version>-win-x64.zip like nodejs.org's: a node-v<version>-win-x64\ folder with node.exe (a fake here).
+    param([Parameter(Mandatory = $true)][string]$Path, [Parameter(Mandatory = $true)][string]$Version)
+    $src = Join-Path $global:WiHost.Paths.Root ('zip-' + [guid]::NewGuid().ToString('N'))
+    $folder = Join-Path $src "node-v$Version-win-x64"
+    Install-FakeProgram -Path (Join-Path $folder 'node.exe')
+    Compress-Archive -Path $folder -DestinationPath $Path -Force
     Remove-Item -LiteralPath $src -Recurse -Force
     return (Microsoft.PowerShell.Utility\Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant()
 }
