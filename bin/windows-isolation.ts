@@ -9,6 +9,7 @@
 import * as path from "path";
 import { EXIT_CODES_HELP, ExitCode } from "../review/cli/exitCode";
 import { packageVersion } from "../review/cli/version";
+import { exitUnlessStopping } from "../review/process/children";
 
 /** The tools, by command name, with the module each one lives in (relative to `review/`). */
 export const TOOLS: Readonly<Record<string, { readonly module: string; readonly summary: string }>> = {
@@ -93,6 +94,6 @@ if (require.main === module) {
     // Exit explicitly once stdout is flushed: a tool's stray socket must not keep the command alive.
     dispatch(process.argv.slice(2)).then((code) => {
         process.exitCode = code;
-        process.stdout.write("", () => process.exit(code));
+        process.stdout.write("", () => exitUnlessStopping(code));
     });
 }

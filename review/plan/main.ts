@@ -12,7 +12,7 @@ import * as path from "path";
 import { AnalyzerClient, PolicyPackConfig } from "../analyzer/client";
 import { startPolicyPack } from "../analyzer/packServer";
 import { evaluate } from "./evaluate";
-import { endAll, endChildrenOnExit } from "../process/children";
+import { endAll, endChildrenOnExit, exitUnlessStopping } from "../process/children";
 import { executeProgram, ProgramTimeoutError } from "./execute";
 import { PlanInputError, resolveTarget } from "./project";
 import { buildReport, renderMarkdown, renderText } from "./report";
@@ -226,10 +226,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        (code) => exitUnlessStopping(code),
         (e) => {
             console.error(`plan: ${(e as Error).message}`);
-            process.exit(ExitCode.Error);
+            exitUnlessStopping(ExitCode.Error);
         },
     );
 }

@@ -77,6 +77,17 @@ const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGT
  * `process.exit`, an uncaught error) whatever is still registered is killed.
  */
 let installed = false;
+/** The exit code of a stop by signal under way: the tool then exits only once its children are gone. */
+let stoppingWith: number | undefined;
+
+/**
+ * For a tool's entry point, in place of `process.exit(code)`: while a stop by signal is under way
+ * the tool's own end (its run failing as its children are killed) must not exit first, with
+ * another code, before the children are gone; the stop exits with the signal's code.
+ */
+export function exitUnlessStopping(code: number): void {
+    if (stoppingWith === undefined) process.exit(code);
+}
 
 export function endChildrenOnExit(tool: string): void {
     // Once per process, whichever entry point (the tool's own, or `windows-isolation <tool>`) gets here first.
@@ -85,10 +96,11 @@ export function endChildrenOnExit(tool: string): void {
     process.on("exit", killAll);
     for (const [signal, code] of Object.entries(SIGNAL_EXIT) as [NodeJS.Signals, number][]) {
         process.once(signal, () => {
+            stoppingWith ??= code;
             const n = live.size;
             process.stderr.write(`${tool}: stopped by ${signal}${n > 0 ? `; ending ${n} child process group(s)` : ""}\n`);
             killAll();
-            void Promise.all([...live].map((c) => endGroup(c, 0))).finally(() => process.exit(code));
+            void Promise.all([...live].map((c) => endGroup(c, 0))).finally(() => process.exit(stoppingWith));
         });
     }
 }
