@@ -96,30 +96,53 @@ function Get-PrivateIPv4 {
     return $address.IPAddress
 }
 
-function Install-DockerEngine {
-    # Staged: the archive goes to docker.new, both programs are checked there, and only then
-    # does it replace docker\ (kept as docker.old until the new one is in place).
-    param($Settings)
-    # SChannel under Windows PowerShell 5.1 may offer only TLS 1.0/1.1, which download.docker.com refuses.
+function Save-VerifiedDownload {
+    # Downloads a pinned archive (five attempts: the download hosts fail now and then) and checks
+    # its SHA-256; on a mismatch the file is removed and nothing is installed. Returns the hash.
+    param([string]$Url, [string]$Path, [string]$Sha256, [string]$Refusal)
+    # SChannel under Windows PowerShell 5.1 may offer only TLS 1.0/1.1, which the download hosts refuse.
     [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
-    $zip = Join-Path $env:TEMP ("docker-{0}.zip" -f $Settings.dockerVersion)
     $attempt = 0
     while ($true) {
         $attempt++
         try {
-            Invoke-WebRequest -UseBasicParsing -Uri $Settings.dockerUrl -OutFile $zip
+            Invoke-WebRequest -UseBasicParsing -Uri $Url -OutFile $Path
             break
         } catch {
             if ($attempt -ge 5) { throw }
-            Write-Log ("download attempt {0} failed: {1}; retrying" -f $attempt, $_.Exception.Message)
+            # To the host, not into this function's output: the caller takes the hash from it.
+            Write-Log ("download attempt {0} failed: {1}; retrying" -f $attempt, $_.Exception.Message) | Out-Host
             Start-Sleep -Seconds (10 * $attempt)
         }
     }
-    $actual = (Get-FileHash -LiteralPath $zip -Algorithm SHA256).Hash
-    if ($actual -ne $Settings.dockerSha256.ToUpperInvariant()) {
-        Remove-Item -LiteralPath $zip -Force
-        throw ("SHA-256 mismatch for {0}: expected {1}, got {2}" -f $Settings.dockerUrl, $Settings.dockerSha256, $actual)
+    $actual = (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash
+    if ($actual -ne $Sha256.ToUpperInvariant()) {
+        Remove-Item -LiteralPath $Path -Force
+        throw ("SHA-256 mismatch for {0}: expected {1}, got {2}{3}" -f $Url, $Sha256, $actual, $Refusal)
     }
+    return $actual
+}
+
+function Switch-InstalledFolder {
+    # The staged folder takes the installed one's place; the installed one is kept as Previous
+    # until the move succeeded, and put back when it failed.
+    param([string]$Staged, [string]$Installed, [string]$Previous)
+    Remove-Item -LiteralPath $Previous -Recurse -Force -ErrorAction SilentlyContinue
+    if (Test-Path -LiteralPath $Installed) { Move-Item -LiteralPath $Installed -Destination $Previous }
+    try {
+        Move-Item -LiteralPath $Staged -Destination $Installed
+    } catch {
+        if (Test-Path -LiteralPath $Previous) { Move-Item -LiteralPath $Previous -Destination $Installed }
+        throw
+    }
+}
+
+function Install-DockerEngine {
+    # Staged: the archive goes to docker.new, both programs are checked there, and only then
+    # does it replace docker\ (kept as docker.old until the new one is in place).
+    param($Settings)
+    $zip = Join-Path $env:TEMP ("docker-{0}.zip" -f $Settings.dockerVersion)
+    $actual = Save-VerifiedDownload -Url $Settings.dockerUrl -Path $zip -Sha256 $Settings.dockerSha256 -Refusal ''
     Remove-Item -LiteralPath $StagingDir -Recurse -Force -ErrorAction SilentlyContinue
     # The archive holds a docker\ folder.
     Expand-Archive -LiteralPath $zip -DestinationPath $StagingDir -Force
@@ -131,14 +154,7 @@ function Install-DockerEngine {
     $stagedVersion = Get-DockerdVersion -Path (Join-Path $staged 'dockerd.exe')
     if ($stagedVersion -ne $Settings.dockerVersion) { throw "the archive's dockerd.exe says version '$stagedVersion', not $($Settings.dockerVersion); the installed engine is left as it is" }
     if (Get-Service -Name docker -ErrorAction SilentlyContinue) { Stop-Service -Name docker -Force }
-    Remove-Item -LiteralPath $PreviousDir -Recurse -Force -ErrorAction SilentlyContinue
-    if (Test-Path -LiteralPath $InstallDir) { Move-Item -LiteralPath $InstallDir -Destination $PreviousDir }
-    try {
-        Move-Item -LiteralPath $staged -Destination $InstallDir
-    } catch {
-        if (Test-Path -LiteralPath $PreviousDir) { Move-Item -LiteralPath $PreviousDir -Destination $InstallDir }
-        throw
-    }
+    Switch-InstalledFolder -Staged $staged -Installed $InstallDir -Previous $PreviousDir
     Remove-Item -LiteralPath $PreviousDir, $StagingDir -Recurse -Force -ErrorAction SilentlyContinue
     Write-Log ("Docker {0} installed in {1} (sha256 {2})" -f $Settings.dockerVersion, $InstallDir, $actual)
 }
@@ -155,14 +171,8 @@ function Install-NodeRuntime {
     # The pinned Node.js for the guard: verified, staged in windows-isolation-node.new, checked
     # there, then swapped in (the previous one kept as .old until the new one is in place).
     param($Settings)
-    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
     $zip = Join-Path $env:TEMP ("node-{0}.zip" -f $Settings.nodeVersion)
-    Invoke-WebRequest -UseBasicParsing -Uri $Settings.nodeUrl -OutFile $zip
-    $actual = (Get-FileHash -LiteralPath $zip -Algorithm SHA256).Hash
-    if ($actual -ne $Settings.nodeSha256.ToUpperInvariant()) {
-        Remove-Item -LiteralPath $zip -Force
-        throw ("SHA-256 mismatch for {0}: expected {1}, got {2}; Node.js is not installed and the guard not started" -f $Settings.nodeUrl, $Settings.nodeSha256, $actual)
-    }
+    $actual = Save-VerifiedDownload -Url $Settings.nodeUrl -Path $zip -Sha256 $Settings.nodeSha256 -Refusal '; Node.js is not installed and the guard not started'
     Remove-Item -LiteralPath $NodeStagingDir -Recurse -Force -ErrorAction SilentlyContinue
     # The archive holds a node-v<version>-win-x64\ folder.
     Expand-Archive -LiteralPath $zip -DestinationPath $NodeStagingDir -Force
@@ -171,14 +181,7 @@ function Install-NodeRuntime {
     $stagedVersion = Get-NodeVersion -Path (Join-Path $staged 'node.exe')
     if ($stagedVersion -ne $Settings.nodeVersion) { throw "the archive $($Settings.nodeUrl) holds no node.exe of version $($Settings.nodeVersion) (it says '$stagedVersion'); the installed Node.js is left as it is" }
     if (Get-ScheduledTask -TaskName $GuardTask -ErrorAction SilentlyContinue) { Stop-ScheduledTask -TaskName $GuardTask }
-    Remove-Item -LiteralPath $NodePreviousDir -Recurse -Force -ErrorAction SilentlyContinue
-    if (Test-Path -LiteralPath $NodeDir) { Move-Item -LiteralPath $NodeDir -Destination $NodePreviousDir }
-    try {
-        Move-Item -LiteralPath $staged -Destination $NodeDir
-    } catch {
-        if (Test-Path -LiteralPath $NodePreviousDir) { Move-Item -LiteralPath $NodePreviousDir -Destination $NodeDir }
-        throw
-    }
+    Switch-InstalledFolder -Staged $staged -Installed $NodeDir -Previous $NodePreviousDir
     Remove-Item -LiteralPath $NodePreviousDir, $NodeStagingDir -Recurse -Force -ErrorAction SilentlyContinue
     Write-Log ("Node.js {0} installed in {1} (sha256 {2})" -f $Settings.nodeVersion, $NodeDir, $actual)
 }

@@ -105,6 +105,8 @@ Describe 'phase2.ps1' {
             $r.ExitCode | Should -Be 0 -Because $r.Text
             $WiHost.Downloads.Count | Should -Be 3
             Get-HostLog | Should -Match 'download attempt 2 failed'
+            # The retries' log lines stay out of the verified hash the install names.
+            Get-HostLog | Should -Match '(?m)Docker \S+ installed in .+ \(sha256 [0-9A-F]{64}\)$'
         }
 
         It 'refuses an archive whose SHA-256 differs, before extracting anything' {
