@@ -3,28 +3,10 @@ import { BasePlanError, checkBasePlan, ComparablePlan } from "../../../review/pl
 import { comparedExitCode, comparePlans } from "../../../review/plan/compare";
 import { leadLines, leadMarkdown, leadText, NAMES_PER_LINE } from "../../../review/plan/compareReport";
 import { Finding, PLAN_SCHEMA_VERSION, renderMarkdown, renderText, PlanReport } from "../../../review/plan/report";
+import { planRow as row, urnOf } from "../../helpers/planRows";
 
 type Row = ComparablePlan["workloads"][number];
-const urnOf = (name: string, type = "docker:index/service:Service") => `urn:pulumi:dev::demo::pulumi:pulumi:Stack$${type}::${name}`;
 
-function row(name: string, facts: Partial<Row> = {}): Row {
-    return {
-        workload: name,
-        kind: "docker.Service",
-        urn: urnOf(name),
-        urns: [urnOf(name)],
-        host: "winhost",
-        image: "mcr.microsoft.com/windows/servercore:ltsc2022",
-        imageBuild: "20348",
-        hostBuild: "20348",
-        trust: "untrusted",
-        requestedIsolation: "hyperv",
-        effectiveIsolation: "hyperv",
-        placement: "(single host)",
-        verdicts: { "untrusted-requires-hyperv": "pass" },
-        ...facts,
-    };
-}
 
 function finding(name: string, policy = "untrusted-requires-hyperv", level: Finding["level"] = "mandatory"): Finding {
     return { policy, level, resource: name, type: "docker:index/service:Service", urn: urnOf(name), message: `${policy} on ${name}` };

@@ -12,31 +12,13 @@ import { textLine } from "../../../review/plan/escape";
 import { MAX_HOSTS, MAX_PER_HOST, renderMermaid } from "../../../review/plan/mermaid";
 import { PLAN_SCHEMA_VERSION, PlanReport } from "../../../review/plan/report";
 import { mermaidBlock, ParsedDiagram, parseMermaid } from "../../helpers/mermaid";
+import { planRow as row } from "../../helpers/planRows";
 
 /** docs/plan.md's example diagram (written by scripts/docExamples.js from the tool's output). */
 const DOC_DIAGRAM = mermaidBlock(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "docs", "plan.md"), "utf8"));
 
 type Row = PlanReport["workloads"][number];
 
-function row(name: string, facts: Partial<Row> = {}): Row {
-    const urn = `urn:pulumi:dev::demo::pulumi:pulumi:Stack$docker:index/service:Service::${name}`;
-    return {
-        workload: name,
-        kind: "docker.Service",
-        urn,
-        urns: [urn],
-        host: "winhost",
-        image: "mcr.microsoft.com/windows/servercore:ltsc2022",
-        imageBuild: "20348",
-        hostBuild: "20348",
-        trust: "untrusted",
-        requestedIsolation: "hyperv",
-        effectiveIsolation: "hyperv",
-        placement: "(single host)",
-        verdicts: { "untrusted-requires-hyperv": "pass" },
-        ...facts,
-    };
-}
 
 function report(workloads: Row[]): PlanReport {
     return {
