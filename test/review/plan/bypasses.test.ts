@@ -3,8 +3,13 @@
  * Programs written the way an attacker would write them, to get untrusted code running
  * process-isolated past the plan; each runs end to end (the program under the plan's monitor,
  * the real pack's server) and must fail with the finding on the resource that would deploy.
+ * The classes judged resource by resource are cases of one program (test/fixtures/programs/
+ * bypasses-cases, one file per case, each naming its own resources), run once and read case by
+ * case; a class that acts on the whole program (stack transforms, stack config, tampering with
+ * the program's process) or fails the run (exit 2) has a program of its own.
  */
 import * as path from "path";
+import { CasesRun, planCases } from "../../helpers/planCases";
 import { FIXTURES, readJson, runPlan } from "../../helpers/planCli";
 
 async function plan(name: string) {
@@ -14,6 +19,24 @@ async function plan(name: string) {
 }
 const findings = (report: any) => report.findings.map((f: any) => [f.policy, f.level, f.resource]);
 const row = (report: any, name: string) => report.workloads.find((w: any) => w.workload === name);
+
+/** Each case of bypasses-cases and the resources it declares. */
+const CASES: Record<string, string[]> = {
+    "contradicting-children": ["relabelled", "relabelled-service", "imposter", "imposter-service", "imposter-miner", "imposter-sidecar"],
+    "unknown-values": ["later", "late-isolation", "late-label", "late-image", "old-image", "fine"],
+    "untrusted-builds": ["pr-build", "pr-push", "pr-image", "tools-build", "pr-safe"],
+    "docker-isolation-strings": ["camel", "shout", "dashed"],
+    "host-access": ["pipe-raw", "pipe-job", "pipe-job-service", "scratch"],
+};
+let cases: CasesRun;
+beforeAll(async () => {
+    cases = await planCases("bypasses-cases", CASES);
+}, 120_000);
+
+test("bypasses-cases: exit 1, and every finding and row is on a resource of one of its cases", () => {
+    expect(cases.run.code).toBe(1);
+    expect(cases.strays()).toEqual([]);
+});
 
 describe("class 1, transforms: the plan applies them as the engine does", () => {
     let r: Awaited<ReturnType<typeof plan>>;
@@ -48,10 +71,10 @@ describe("class 1, transforms: the plan applies them as the engine does", () => 
 });
 
 describe("class 2, children that contradict their component", () => {
-    let r: Awaited<ReturnType<typeof plan>>;
-    beforeAll(async () => {
-        r = await plan("contradicting-children");
-    }, 120_000);
+    let r: ReturnType<CasesRun["only"]>;
+    beforeAll(() => {
+        r = cases.only("contradicting-children");
+    });
 
     test("exit 1: the relabelled service (legacy transformation), the extra service and the container are each violations", () => {
         expect(r.run.code).toBe(1);
@@ -80,10 +103,10 @@ describe("class 2, children that contradict their component", () => {
 });
 
 describe("class 3, values unknown during preview fail closed, resource by resource", () => {
-    let r: Awaited<ReturnType<typeof plan>>;
-    beforeAll(async () => {
-        r = await plan("unknown-values");
-    }, 120_000);
+    let r: ReturnType<CasesRun["only"]>;
+    beforeAll(() => {
+        r = cases.only("unknown-values");
+    });
 
     test("exit 1: unknown isolation, unknown trust label and unknown image are mandatory violations; no 'can't run policy during preview'", () => {
         expect(r.run.code).toBe(1);
@@ -111,10 +134,10 @@ describe("class 3, values unknown during preview fail closed, resource by resour
 });
 
 describe("class 4, image builds run code too", () => {
-    let r: Awaited<ReturnType<typeof plan>>;
-    beforeAll(async () => {
-        r = await plan("untrusted-builds");
-    }, 120_000);
+    let r: ReturnType<CasesRun["only"]>;
+    beforeAll(() => {
+        r = cases.only("untrusted-builds");
+    });
 
     test("exit 1: unlabelled builds in process isolation and a docker.Image build are violations; a trusted or hyperv build is not", () => {
         expect(r.run.code).toBe(1);
@@ -123,7 +146,17 @@ describe("class 4, image builds run code too", () => {
             ["untrusted-requires-hyperv", "mandatory", "pr-push"],
             ["untrusted-requires-hyperv", "mandatory", "pr-image"],
         ]);
-        expect(r.run.stdout).toMatch(/^VIOLATION untrusted-requires-hyperv on pr-build \(docker:index\/remoteImage:RemoteImage\) at test\/fixtures\/programs\/untrusted-builds\/index.ts:11: trust 'untrusted' requires build.isolation 'hyperv', got 'process'/m);
+        expect(r.run.stdout).toMatch(/^VIOLATION untrusted-requires-hyperv on pr-build \(docker:index\/remoteImage:RemoteImage\) at test\/fixtures\/programs\/bypasses-cases\/untrusted-builds.ts:9: trust 'untrusted' requires build.isolation 'hyperv', got 'process'/m);
+    });
+
+    test("build rows show verdicts only of the policies that judge builds (no image-host-compatibility pass)", () => {
+        expect(Object.fromEntries(r.report.workloads.map((w: any) => [w.workload, w.verdicts]))).toEqual({
+            "pr-push": { "untrusted-requires-hyperv": "FAIL" },
+            "pr-build": { "untrusted-requires-hyperv": "FAIL", "pinned-image": "pass" },
+            "pr-safe": { "untrusted-requires-hyperv": "pass", "pinned-image": "pass" },
+            "tools-build": { "untrusted-requires-hyperv": "pass", "pinned-image": "pass" },
+            "pr-image": { "untrusted-requires-hyperv": "FAIL" },
+        });
     });
 
     test("each build has its own row", () => {
@@ -149,8 +182,8 @@ test("class 5, the default provider from stack config is recorded and judged: pl
     ]);
 }, 120_000);
 
-test("class 7, isolation strings read as Docker reads them: HyperV passes, PROCESS and Hyper-V fail", async () => {
-    const r = await plan("docker-isolation-strings");
+test("class 7, isolation strings read as Docker reads them: HyperV passes, PROCESS and Hyper-V fail", () => {
+    const r = cases.only("docker-isolation-strings");
     expect(r.run.code).toBe(1);
     expect(r.report.workloads.map((w: any) => [w.workload, w.requestedIsolation, w.effectiveIsolation, w.verdicts["untrusted-requires-hyperv"]])).toEqual([
         ["camel", "HyperV", "hyperv", "pass"],
@@ -158,7 +191,7 @@ test("class 7, isolation strings read as Docker reads them: HyperV passes, PROCE
         ["shout", "PROCESS", "process", "FAIL"],
     ]);
     expect(r.report.findings.find((f: any) => f.resource === "dashed" && f.policy === "untrusted-requires-hyperv").message).toMatch(/'Hyper-V' is not an isolation mode Docker knows, so Docker applies the daemon default/);
-}, 120_000);
+});
 
 test("next bypass, a remote component: its provider would create its children, so the plan refuses (exit 2) and names the way that can judge it", async () => {
     const r = await plan("remote-component");
@@ -182,10 +215,10 @@ describe("class 8, tampering with the program's own process: the plan judges wha
 });
 
 describe("class 9, host access: an untrusted Hyper-V workload handed the engine's named pipe", () => {
-    let r: Awaited<ReturnType<typeof plan>>;
-    beforeAll(async () => {
-        r = await plan("host-access");
-    }, 120_000);
+    let r: ReturnType<CasesRun["only"]>;
+    beforeAll(() => {
+        r = cases.only("host-access");
+    });
 
     test("exit 1: the raw service and the component's service a transform gave the pipe are violations; a named volume is not", () => {
         expect(r.run.code).toBe(1);
