@@ -43,9 +43,3 @@ export function runPlan(args: string[], opts: { env?: NodeJS.ProcessEnv; typeChe
 export function readJson(file: string): any {
     return JSON.parse(fs.readFileSync(file, "utf8"));
 }
-
-/** Microsoft's SARIF validator, from the npm package's self-contained binary. */
-export function sarifMultitool(): string {
-    const dir = path.dirname(require.resolve("@microsoft/sarif-multitool-linux/package.json"));
-    return path.join(dir, "Sarif.Multitool");
-}
