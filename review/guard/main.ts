@@ -4,6 +4,7 @@
  * `windows-isolation guard spec --name <plugin> --listen <address>`: prints the plugin spec file.
  * `windows-isolation guard install ...`: installs it on a host you run (install/main.ts).
  */
+import * as path from "node:path";
 import { describeArgProblem, scanArgs } from "../cli/args";
 import { EXIT_CODES_HELP, ExitCode } from "../cli/exitCode";
 import { parseListenAddress, specFileContent } from "./address";
@@ -11,7 +12,6 @@ import { fileAudit, streamAudit } from "./audit";
 import { PLUGIN_NAME } from "./protocol";
 import { startGuardServer } from "./server";
 import { loadSettings } from "./settings";
-import { install } from "./install/main";
 
 export { loadSettings };
 
@@ -46,6 +46,21 @@ function spec(argv: readonly string[]): number {
     if (!address.ok) return fail(address.problem);
     process.stdout.write(specFileContent(address.address));
     return ExitCode.Ok;
+}
+
+/**
+ * `guard install`, loaded by a computed path so that the single-file bundle the hosts we build run
+ * (scripts/bundleGuard.js follows literal requires only) stays without it: those hosts never install.
+ */
+async function install(argv: readonly string[]): Promise<number> {
+    let mod: typeof import("./install/main");
+    try {
+        mod = (await import(path.join(__dirname, "install", "main"))) as typeof import("./install/main");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+        return fail("install runs from the npm package (npm install -g windows-isolation), not from the single-file bundle");
+    }
+    return mod.install(argv);
 }
 
 export async function main(argv: string[]): Promise<number> {

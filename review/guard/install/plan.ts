@@ -63,7 +63,7 @@ export function planInstall(i: InstallInputs): { ok: true; plan: InstallPlan } |
         problems.push(`--settings ${i.settings?.file}: daemonDefaultIsolation '${stated}' but ${i.daemonJson.file} ${configured ? `sets exec-opts isolation=${configured}` : "sets no exec-opts isolation (Windows Server's default is process)"}; add "exec-opts": ["isolation=${stated}"] to daemon.json or leave daemonDefaultIsolation out`);
     }
     if (i.platform === "windows" && i.taskScript === undefined) {
-        problems.push("the startup task's script (guard-task.ps1) is not next to this install command (the single-file bundle ships without it); run `windows-isolation guard install` from the npm package");
+        problems.push("the startup task's script guard-task.ps1 is missing next to this install command; reinstall the npm package (npm install -g windows-isolation)");
     }
     if (problems.length > 0 || !merged.ok) return { ok: false, problems };
 

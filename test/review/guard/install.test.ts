@@ -7,7 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { install } from "../../../review/guard/install/main";
+import { parseListenAddress } from "../../../review/guard/address";
 import { withGuardPlugin } from "../../../review/guard/install/daemonJson";
+import { planInstall } from "../../../review/guard/install/plan";
 
 let dir: string;
 beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-guard-install-"))));
@@ -131,4 +133,12 @@ test("daemon.json merge: the plugin once, at the end, other keys in their order"
     expect(merged.ok && merged.merged.defaultIsolation).toBe("hyperv");
     expect(withGuardPlugin("d", "{\"authorization-plugins\":[\"g\",\"x\"]}", "g")).toEqual({ ok: true, merged: { text: undefined, plugins: ["g", "x"], defaultIsolation: undefined } });
     expect(withGuardPlugin("d", "{\"exec-opts\":\"isolation=hyperv\"}", "g")).toEqual({ ok: false, problem: "--daemon-json d: exec-opts \"isolation=hyperv\" is not a list of strings; fix the file first" });
+});
+
+test("on Windows without the startup task's script nothing is planned", () => {
+    const listen = parseListenAddress("npipe:////./pipe/windows-isolation-guard");
+    if (!listen.ok) throw new Error(listen.problem);
+    const inputs = { platform: "windows" as const, plugin: "windows-isolation-guard", listen: listen.address, daemonJson: { file: "d.json", text: undefined }, spec: { file: "g.spec", text: undefined }, node: "node.exe", guardScript: "wi.js" };
+    expect(planInstall({ ...inputs, taskScript: undefined })).toEqual({ ok: false, problems: ["the startup task's script guard-task.ps1 is missing next to this install command; reinstall the npm package (npm install -g windows-isolation)"] });
+    expect(planInstall({ ...inputs, taskScript: "guard-task.ps1" }).ok).toBe(true);
 });
