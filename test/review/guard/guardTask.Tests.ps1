@@ -95,6 +95,12 @@ Describe 'guard-task.ps1' {
         $order | Should -Be @('start-guard', 'stop 4242')
     }
 
+    It 'has nothing Windows PowerShell 5.1 (which the task runs under) runs differently' {
+        # The bootstrap's checker (walks the real parser's AST).
+        . (Join-Path $PSScriptRoot '../../components/azure/bootstrap/helpers/WindowsPowerShell51.ps1')
+        Get-WindowsPowerShell51Problem -Path $taskScript | Should -BeNullOrEmpty
+    }
+
     It 'probes a tcp address for real: a listener answers, a closed port does not' {
         $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $listener.Start()
