@@ -54,7 +54,15 @@ function Wait-GuardAnswers {
     }
 }
 
+function Stop-LeftoverGuard {
+    # Stopping the task ends this script, not the guard it started: a guard left on the same
+    # address (a task registered again) would keep serving, and the new one could not listen.
+    $leftovers = @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'node.exe'" | Where-Object { $_.CommandLine -like ('* guard --listen {0}*' -f $Listen) })
+    foreach ($p in $leftovers) { Stop-Process -Id $p.ProcessId -Force }
+}
+
 function Start-GuardThenDocker {
+    Stop-LeftoverGuard
     $guardProcess = Start-Process -FilePath $Node -ArgumentList (Get-GuardArgumentLine) -PassThru -WindowStyle Hidden
     try {
         Wait-GuardAnswers -Process $guardProcess

@@ -65,7 +65,10 @@ function readIfPresent(flag: string, file: string): { ok: true; text: string | u
 function writeFileAtomically(file: string, text: string): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, text, "utf8");
+    // A file written over keeps its mode (Unix); a new one gets the folder's defaults.
+    const mode = fs.existsSync(file) ? fs.statSync(file).mode & 0o777 : undefined;
+    fs.rmSync(tmp, { force: true });
+    fs.writeFileSync(tmp, text, { encoding: "utf8", ...(mode === undefined ? {} : { mode }) });
     fs.renameSync(tmp, file);
 }
 

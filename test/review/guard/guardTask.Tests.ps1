@@ -14,6 +14,7 @@ BeforeAll {
         'Get-Service'                 = { param([string]$Name) }
         'Set-Service'                 = { param([string]$Name, [string]$StartupType) }
         'Start-Service'               = { param([string]$Name) }
+        'Get-CimInstance'             = { param([string]$ClassName, [string]$Filter) }
     }
     foreach ($name in $stubs.Keys) {
         if (-not (Get-Command -Name $name -ErrorAction SilentlyContinue)) { Set-Item -Path "function:global:$name" -Value $stubs[$name] }
@@ -40,6 +41,7 @@ Describe 'guard-task.ps1' {
         Mock Start-Process { $order.Add('start-guard'); [pscustomobject]@{ Id = 4242; HasExited = $false; ExitCode = $null } }
         Mock Stop-Process { $order.Add("stop $Id") }
         Mock Wait-Process { $order.Add("wait $Id") }
+        Mock Get-CimInstance { @() }
     }
 
     It 'registers a SYSTEM startup task without a time limit that runs this script with -Run, sets docker to start manually, starts the task and waits for the guard' {
@@ -80,6 +82,19 @@ Describe 'guard-task.ps1' {
             $FilePath -eq 'C:\Program Files\nodejs\node.exe' -and
             "$ArgumentList" -eq '"C:\npm\windows-isolation\build\bin\windows-isolation.js" guard --listen npipe:////./pipe/windows-isolation-guard --settings "C:\ProgramData\windows-isolation\guard.json"'
         }
+    }
+
+    It 'with -Run first stops a guard left on the same address, and only that one' {
+        Mock Get-CimInstance {
+            @(
+                [pscustomobject]@{ ProcessId = 11; CommandLine = '"C:\Program Files\nodejs\node.exe" "C:\npm\windows-isolation\build\bin\windows-isolation.js" guard --listen npipe:////./pipe/windows-isolation-guard --settings "x"' }
+                [pscustomobject]@{ ProcessId = 12; CommandLine = '"C:\Program Files\nodejs\node.exe" app.js' }
+                [pscustomobject]@{ ProcessId = 13; CommandLine = 'node.exe wi.js guard --listen npipe:////./pipe/other' }
+            )
+        } -ParameterFilter { $ClassName -eq 'Win32_Process' }
+        Mock Test-GuardAnswers { $true }
+        Start-GuardThenDocker
+        $order | Should -Be @('stop 11', 'start-guard', 'start-docker', 'wait 4242')
     }
 
     It 'with -Run never starts docker when the guard exits before it answers' {

@@ -31,12 +31,14 @@ const files = () => fs.readdirSync(dir, { recursive: true }).map(String).sort();
 
 test("installs on Linux: the spec in the plugin dir, the guard added to daemon.json with every other key kept; a second run changes nothing", () => {
     write("daemon.json", JSON.stringify({ debug: true, "authorization-plugins": ["site-authz"], "exec-opts": ["isolation=hyperv"], hosts: ["unix:///var/run/docker.sock"] }));
+    fs.chmodSync(path.join(dir, "daemon.json"), 0o600);
     write("guard.json", JSON.stringify({ daemonDefaultIsolation: "hyperv", trustedIdentities: ["ops-deployer"] }));
     const first = run("--settings", path.join(dir, "guard.json"), "--listen", "unix:///run/wi-guard.sock");
     expect(first.err).toEqual([]);
     expect(first.code).toBe(0);
     expect(read("plugins/windows-isolation-guard.spec")).toBe("unix:///run/wi-guard.sock\n");
     expect(read("daemon.json")).toBe(`${JSON.stringify({ debug: true, "authorization-plugins": ["site-authz", "windows-isolation-guard"], "exec-opts": ["isolation=hyperv"], hosts: ["unix:///var/run/docker.sock"] }, null, 2)}\n`);
+    expect(fs.statSync(path.join(dir, "daemon.json")).mode & 0o777).toBe(0o600);
     expect(first.out).toEqual([
         "windows-isolation guard install (linux)",
         `  wrote ${dir}/plugins/windows-isolation-guard.spec: plugin spec unix:///run/wi-guard.sock`,
