@@ -13,6 +13,7 @@ const out = path.join(root, "build");
 /** Non-TypeScript files the package needs at run time: [folder, file name pattern]. */
 const ASSETS = [
     ["components/azure/bootstrap", /\.ps1$/],   // host bootstrap scripts read by ContainerHost
+    ["review/guard/install", /\.ps1$/],        // the guard's Windows startup task (guard install)
     ["policy", /^PulumiPolicy\.yaml$/],    // the policy pack's manifest (--policy-pack <dir>)
 ];
 

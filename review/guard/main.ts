@@ -2,19 +2,23 @@
  * `windows-isolation guard --listen <address> [--settings <file.json>]`: serves Docker's authz
  * plugin protocol until SIGTERM or SIGINT, then closes and exits 0.
  * `windows-isolation guard spec --name <plugin> --listen <address>`: prints the plugin spec file.
+ * `windows-isolation guard install ...`: installs it on a host you run (install/main.ts).
  */
-import * as fs from "node:fs";
+import * as path from "node:path";
 import { describeArgProblem, scanArgs } from "../cli/args";
 import { EXIT_CODES_HELP, ExitCode } from "../cli/exitCode";
 import { parseListenAddress, specFileContent } from "./address";
 import { fileAudit, streamAudit } from "./audit";
 import { PLUGIN_NAME } from "./protocol";
 import { startGuardServer } from "./server";
-import { DEFAULT_SETTINGS, GuardSettings, parseSettings } from "./settings";
+import { loadSettings } from "./settings";
+
+export { loadSettings };
 
 const HELP = [
     "usage: windows-isolation guard --listen <address> [--settings <file.json>]",
     "       windows-isolation guard spec --name <plugin> --listen <address>",
+    "       windows-isolation guard install [--settings <file.json>] [--dry-run] (windows-isolation guard install --help)",
     "",
     "A Docker authorization plugin that refuses untrusted work without Hyper-V isolation (docs/guard.md).",
     "  --listen    unix:///path.sock | tcp://127.0.0.1:<port> | npipe:////./pipe/<name>",
@@ -30,18 +34,6 @@ const fail = (message: string): number => {
     return ExitCode.Error;
 };
 
-export function loadSettings(file: string | undefined): { ok: true; settings: GuardSettings } | { ok: false; problem: string } {
-    if (file === undefined) return { ok: true, settings: DEFAULT_SETTINGS };
-    let json: unknown;
-    try {
-        json = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        return { ok: false, problem: `--settings ${file}: ${e instanceof SyntaxError ? "not JSON" : (e as Error).message}` };
-    }
-    const parsed = parseSettings(json);
-    return parsed.ok ? parsed : { ok: false, problem: `--settings ${file}: ${parsed.problems.join("; ")}` };
-}
-
 function spec(argv: readonly string[]): number {
     const args = scanArgs(argv, { values: ["--name", "--listen"], switches: [], once: true });
     if (args.help) return (process.stdout.write(`${HELP}\n`), ExitCode.Ok);
@@ -56,8 +48,24 @@ function spec(argv: readonly string[]): number {
     return ExitCode.Ok;
 }
 
+/**
+ * `guard install`, loaded by a computed path so that the single-file bundle the hosts we build run
+ * (scripts/bundleGuard.js follows literal requires only) stays without it: those hosts never install.
+ */
+async function install(argv: readonly string[]): Promise<number> {
+    let mod: typeof import("./install/main");
+    try {
+        mod = (await import(path.join(__dirname, "install", "main"))) as typeof import("./install/main");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+        return fail("install runs from the npm package (npm install -g windows-isolation), not from the single-file bundle");
+    }
+    return mod.install(argv);
+}
+
 export async function main(argv: string[]): Promise<number> {
     if (argv[0] === "spec") return spec(argv.slice(1));
+    if (argv[0] === "install") return install(argv.slice(1));
     const args = scanArgs(argv, { values: ["--listen", "--settings"], switches: [], once: true });
     if (args.help) return (process.stdout.write(`${HELP}\n`), ExitCode.Ok);
     if (args.problem) return fail(`${describeArgProblem(args.problem)} (windows-isolation guard --help)`);

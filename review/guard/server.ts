@@ -68,13 +68,19 @@ export interface RunningGuard {
 export function startGuardServer(address: ListenAddress, settings: GuardSettings, audit: AuditSink): Promise<RunningGuard> {
     const server = http.createServer((req, res) => {
         const url = (req.url ?? "").split("?")[0];
+        if (req.method === "POST" && url === AUTHZ_RESPONSE) {
+            // The daemon's response (a list, logs, an export) carries nothing that starts a
+            // container and is never judged: drained as it arrives, not buffered and decoded.
+            req.on("error", (e: unknown) => reply(res, { Allow: false, Msg: `${GUARD_ERROR}: the guard could not read the plugin request (${String(e)}), so it refuses it` }));
+            req.on("end", () => reply(res, { Allow: true } satisfies AuthZResponse));
+            req.resume();
+            return;
+        }
         readMessage(req).then(
             (raw) => {
                 if (req.method !== "POST") return reply(res, { Err: `${req.method} ${url}: the plugin protocol uses POST` });
                 if (url === ACTIVATE) return reply(res, MANIFEST);
                 if (url === AUTHZ_REQUEST) return reply(res, authzRequest(raw, settings, audit));
-                // The guard judges requests; a response carries nothing that starts a container.
-                if (url === AUTHZ_RESPONSE) return reply(res, { Allow: true } satisfies AuthZResponse);
                 res.writeHead(404, { "Content-Type": "application/json" });
                 res.end(JSON.stringify({ Err: `${url}: not a plugin endpoint this guard serves (authz)` }));
             },

@@ -4,6 +4,7 @@
  * create trusted workloads, no plugin installs, no swarm joins. Unknown fields are an error, so a
  * misspelt `trustedIdentites` cannot silently leave the defaults in place.
  */
+import * as fs from "node:fs";
 import type { IsolationMode } from "../../rules/os/compatibility";
 
 export interface GuardSettings {
@@ -73,4 +74,17 @@ export function parseSettings(json: unknown): { ok: true; settings: GuardSetting
             ...(max !== undefined ? { auditMaxBytes: max as number } : {}),
         },
     };
+}
+
+/** The settings file as the guard reads it (`--settings`), or one line naming the file and every problem. */
+export function loadSettings(file: string | undefined): { ok: true; settings: GuardSettings } | { ok: false; problem: string } {
+    if (file === undefined) return { ok: true, settings: DEFAULT_SETTINGS };
+    let json: unknown;
+    try {
+        json = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        return { ok: false, problem: `--settings ${file}: ${e instanceof SyntaxError ? "not JSON" : (e as Error).message}` };
+    }
+    const parsed = parseSettings(json);
+    return parsed.ok ? parsed : { ok: false, problem: `--settings ${file}: ${parsed.problems.join("; ")}` };
 }

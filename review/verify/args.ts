@@ -28,6 +28,8 @@ export interface VerifyArgs {
     readonly checkAttestation?: string;
     /** --require-witness: an untrusted container whose witness is inconclusive is an error (exit 1). */
     readonly requireWitness?: boolean;
+    /** --allow-unguarded: an engine without the guard is a warning (exit 0 if nothing else), not an error. */
+    readonly allowUnguarded?: boolean;
     readonly format: OutputFormat;
     /** Whole-run deadline in milliseconds; every request is bounded by it too. */
     readonly timeoutMs: number;
@@ -41,7 +43,7 @@ export const DEFAULT_AZURE_TIMEOUT_SECONDS = 180;
 export const USAGE = `Usage: npm run verify -- [--endpoint <url>] [--tls-dir <dir>] [--stack-outputs <file> [--node <name>]]
                         [--host-processes <file> | --host-processes /proc | --azure-vm <resource id> | --azure-vm stack]
                         [--node-endpoint <url> ... | --all-nodes] [--attest <file> --key <private key pem>]
-                        [--require-witness] [--json | --sarif] [--timeout <seconds>]
+                        [--require-witness] [--allow-unguarded] [--json | --sarif] [--timeout <seconds>]
        npm run verify -- --check-attestation <file> --key <public key pem> [--json]
 
 Asks a Docker engine which isolation each running container really got and compares it with
@@ -74,6 +76,8 @@ or the engine cannot be reached.
                           (exit 0 signature good and every claim keeps the promise, 1 not, 2 bad input)
   --require-witness       with a witness: an untrusted container the host list does not prove is an
                           error (exit 1), not a warning
+  --allow-unguarded       an engine that lists no windows-isolation-guard authorization plugin is a
+                          warning, not an error (exit 1): only for hosts that cannot have the guard yet
   --json | --sarif        machine-readable output instead of the table (SARIF 2.1.0)
   --timeout <seconds>     the whole run's deadline: reading every input, the engine and the witness (default ${DEFAULT_TIMEOUT_SECONDS}; ${DEFAULT_AZURE_TIMEOUT_SECONDS} with --azure-vm)
 
@@ -107,12 +111,13 @@ function takeNodeEndpoints(argv: readonly string[]): { rest: string[]; nodes: st
 export function parseArgs(argv: readonly string[]): Parsed {
     const taken = takeNodeEndpoints(argv);
     if ("error" in taken) return { ok: false, error: taken.error };
-    const scanned = scanArgs(taken.rest, { values: VALUE_FLAGS, switches: ["--json", "--sarif", "--all-nodes", "--require-witness"], once: true });
+    const scanned = scanArgs(taken.rest, { values: VALUE_FLAGS, switches: ["--json", "--sarif", "--all-nodes", "--require-witness", "--allow-unguarded"], once: true });
     if (scanned.problem) {
         return { ok: false, error: describeArgProblem(scanned.problem) + (scanned.problem.kind === "twice" ? "" : "; see --help") };
     }
     const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = Object.fromEntries(scanned.values);
     const requireWitness = scanned.switches.includes("--require-witness");
+    const allowUnguarded = scanned.switches.includes("--allow-unguarded");
     const formats = scanned.switches.filter((s) => s === "--json" || s === "--sarif").map((s) => (s === "--json" ? "json" : "sarif") as OutputFormat);
     const allNodes = scanned.switches.includes("--all-nodes");
     const pool = checkPoolAndAttestFlags(values, taken.nodes, allNodes, formats);
@@ -133,6 +138,9 @@ export function parseArgs(argv: readonly string[]): Parsed {
     }
     if (values["--azure-vm"] === "stack" && values["--stack-outputs"] === undefined) {
         return { ok: false, error: "--azure-vm stack reads the stack output hostVmId (or nodeVmIds.<node>); give --stack-outputs <file> too, or the VM's resource id" };
+    }
+    if (allowUnguarded && values["--check-attestation"] !== undefined) {
+        return { ok: false, error: "--check-attestation reads a file and asks no engine; drop --allow-unguarded" };
     }
     if (requireWitness && values["--host-processes"] === undefined && values["--azure-vm"] === undefined) {
         return { ok: false, error: "--require-witness asks the host's process list for proof; give --host-processes <file> or --azure-vm <id> too" };
@@ -160,6 +168,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
             ...(values["--key"] !== undefined ? { key: values["--key"] } : {}),
             ...(values["--check-attestation"] !== undefined ? { checkAttestation: values["--check-attestation"] } : {}),
             ...(requireWitness ? { requireWitness } : {}),
+            ...(allowUnguarded ? { allowUnguarded } : {}),
             format: formats[0] ?? "table",
             timeoutMs,
             help,

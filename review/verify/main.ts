@@ -134,7 +134,7 @@ async function verifyOnce(argv: readonly string[], env: NodeJS.ProcessEnv, io: I
             }
             facts = { ...facts, hostProcesses: list };
         }
-        const attestation = attest(facts, { requireWitness: parsed.args.requireWitness === true });
+        const attestation = attest(facts, { requireWitness: parsed.args.requireWitness === true, allowUnguarded: parsed.args.allowUnguarded === true });
         const exitCode = attestation.proven ? ExitCode.Ok : ExitCode.Violation;
         if (signer?.ok && parsed.args.attest !== undefined) {
             const run = { tool: toolName("verify"), version: packageVersion(), endpoint: target.endpoint, verifiedAt: new Date().toISOString(), exitCode };

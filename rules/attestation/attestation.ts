@@ -241,7 +241,7 @@ function show(mode: EffectiveIsolation): string {
     return mode === "none" ? "no Windows isolation" : mode === "unknown" ? "an unknown isolation" : `'${mode}'`;
 }
 
-function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: Finding[] } {
+function judgeEngine(engine: EngineFacts, allowUnguarded: boolean): { verdict: EngineVerdict; findings: Finding[] } {
     const defaultIsolation = engineDefaultIsolation(engine);
     const osBuild = engine.osType === "windows" ? parseWindowsKernelBuild(engine.kernelVersion) : undefined;
     const verdict: EngineVerdict = {
@@ -272,9 +272,10 @@ function judgeEngine(engine: EngineFacts): { verdict: EngineVerdict; findings: F
         const has = engine.authorizationPlugins.length === 0 ? "no authorization plugin" : `authorization plugins ${engine.authorizationPlugins.map((p) => `'${p}'`).join(", ")} but not '${GUARD_PLUGIN_NAME}'`;
         findings.push({
             ruleId: "engine-unguarded",
-            level: VERIFY_RULES["engine-unguarded"].level,
+            // Fail closed: an error unless the caller said this host cannot have the guard yet.
+            level: allowUnguarded ? "warning" : VERIFY_RULES["engine-unguarded"].level,
             subject: { kind: "engine", id: engine.swarmNodeId ?? "engine", name: engine.operatingSystem ?? engine.osType },
-            message: `engine lists ${has} (docker info: Plugins.Authorization), so nothing at the engine refuses untrusted work without Hyper-V; install the guard (docs/guard.md) and add "authorization-plugins": ["${GUARD_PLUGIN_NAME}"] to daemon.json`,
+            message: `engine lists ${has} (docker info: Plugins.Authorization), so nothing at the engine refuses untrusted work without Hyper-V; install the guard (windows-isolation guard install, docs/guard.md), which adds "authorization-plugins": ["${GUARD_PLUGIN_NAME}"] to daemon.json${allowUnguarded ? " (a warning: --allow-unguarded)" : ""}`,
         });
     }
     return { verdict, findings };
@@ -328,6 +329,8 @@ function judgeContainer(c: ContainerFacts, engine: EngineFacts, witness: Witness
 /** How strictly to judge: `requireWitness` (--require-witness) makes an untrusted container's inconclusive witness an error. */
 export interface AttestOptions {
     readonly requireWitness?: boolean;
+    /** --allow-unguarded: an engine without the guard is a warning, not an error (hosts that cannot have it yet). */
+    readonly allowUnguarded?: boolean;
 }
 
 /**
@@ -345,14 +348,15 @@ function notWitnessed(source: string): Witness {
  */
 export function attest(facts: HostFacts, options: AttestOptions = {}): Attestation {
     const requireWitness = options.requireWitness === true;
-    const engine = judgeEngine(facts.engine);
+    const allowUnguarded = options.allowUnguarded === true;
+    const engine = judgeEngine(facts.engine, allowUnguarded);
     // The witness judges all containers at once: one index of the host list, one count of VM workers.
     const witnesses = facts.hostProcesses ? witnessContainers(facts.containers, facts.hostProcesses, { osType: facts.engine.osType, machineName: facts.engine.name }) : [];
     const containers = facts.containers.map((c, i) => judgeContainer(c, facts.engine, witnesses[i], requireWitness));
     const elsewhere = facts.hostProcesses ? notWitnessed(facts.hostProcesses.source) : undefined;
     const nodes = (facts.nodes ?? []).map((n) => ({
         node: n,
-        engine: judgeEngine(n.engine),
+        engine: judgeEngine(n.engine, allowUnguarded),
         containers: n.containers.map((c) => judgeContainer(c, n.engine, elsewhere, requireWitness)),
     }));
     const reached: ReachedEngine[] = [{ engine: facts.engine, containers: facts.containers }, ...(facts.nodes ?? [])];

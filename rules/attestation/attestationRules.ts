@@ -54,10 +54,10 @@ export const VERIFY_RULES: Readonly<Record<VerifyRuleId, VerifyRule>> = {
     },
     "engine-unguarded": {
         id: "engine-unguarded",
-        level: "warning",
+        level: "error",
         securitySeverity: 7.0,
         summary: "The engine has no windows-isolation-guard authorization plugin.",
-        help: "Nothing at the engine refuses untrusted work without Hyper-V: anyone holding the engine's pipe or a client certificate can start process-isolated containers that no review saw. Install the guard (docs/guard.md) and list it in daemon.json \"authorization-plugins\".",
+        help: "Nothing at the engine refuses untrusted work without Hyper-V: anyone holding the engine's pipe or a client certificate can start process-isolated containers that no review saw. Install the guard (windows-isolation guard install; docs/guard.md), which lists it in daemon.json \"authorization-plugins\". On a host where the guard cannot be installed yet, verify --allow-unguarded reports this as a warning.",
     },
     "unlabelled-container": {
         id: "unlabelled-container",

@@ -257,6 +257,8 @@ export interface EngineOptions {
         readonly beforeDockerd?: string;
         /** Leave daemon.json without the plugin (a reload adds it later; dockerd cannot reload it away). */
         readonly offAtStart?: boolean;
+        /** daemon.json and the spec file as something else wrote them (`guard install`), used as they are. */
+        readonly installed?: { readonly daemonJson: string; readonly specFile: string };
     };
     /** Start the labelled containers and swarm services the verify tests read (default true). */
     readonly workloads?: boolean;
@@ -280,7 +282,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineSt
     const log = path.join(dir, "dockerd.log");
     const pidfile = path.join(dir, "docker.pid");
     const authz = options.authorization;
-    fs.writeFileSync(path.join(dir, "daemon.json"), authz && !authz.offAtStart ? `${JSON.stringify({ "authorization-plugins": [authz.plugin] })}\n` : "{}\n");
+    if (authz?.installed) fs.copyFileSync(authz.installed.daemonJson, path.join(dir, "daemon.json"));
+    else fs.writeFileSync(path.join(dir, "daemon.json"), authz && !authz.offAtStart ? `${JSON.stringify({ "authorization-plugins": [authz.plugin] })}\n` : "{}\n");
     const args = [
         "--config-file", path.join(dir, "daemon.json"),
         "--data-root", path.join(dir, "data"), "--exec-root", path.join(dir, "exec"), "--pidfile", pidfile,
@@ -298,7 +301,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineSt
         let setup = `'${busybox}' ip link set lo up`;
         if (authz) {
             const spec = path.join(dir, `${authz.plugin}.spec`);
-            fs.writeFileSync(spec, `${authz.specUrl}\n`);
+            if (authz.installed) fs.copyFileSync(authz.installed.specFile, spec);
+            else fs.writeFileSync(spec, `${authz.specUrl}\n`);
             setup += ` && '${busybox}' mount -t tmpfs -o mode=755 tmpfs /etc/docker && mkdir /etc/docker/plugins && cp '${spec}' /etc/docker/plugins/`;
             if (authz.beforeDockerd) setup += ` && { ${authz.beforeDockerd} 3<&- & }`;
         }

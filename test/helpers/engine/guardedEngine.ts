@@ -2,7 +2,8 @@
  * A test engine of its own with the built guard as its authorization plugin: the guard runs in the
  * engine's namespaces (started just before dockerd, so it ends with them), listens on a unix
  * socket, and dockerd finds it through `/etc/docker/plugins/windows-isolation-guard.spec` (in the
- * engine's mount namespace only) and daemon.json `authorization-plugins`, as on a host we build.
+ * engine's mount namespace only) and daemon.json `authorization-plugins`, both written by
+ * `windows-isolation guard install` as on a host you run.
  * One per test file that needs it; the shared engine stays unguarded.
  */
 import * as fs from "node:fs";
@@ -13,6 +14,7 @@ import { BUILT_CLI } from "../build/builtTools";
 import { EngineState, startEngine, stopEngine } from "./engine";
 import { sameNamespace } from "./namespace";
 import { PLUGIN_NAME } from "../../../review/guard/protocol";
+import { install } from "../../../review/guard/install/main";
 
 export interface GuardedEngine {
     readonly state: EngineState;
@@ -26,6 +28,16 @@ export interface GuardedEngine {
     stop(): Promise<void>;
 }
 
+/** Runs `guard install` into `dir`; its daemon.json and spec file, or throws with what it said. */
+function installForEngine(dir: string, sock: string, settingsFile: string): { daemonJson: string; specFile: string } {
+    const daemonJson = path.join(dir, "daemon.json");
+    const pluginDir = path.join(dir, "plugins");
+    const said: string[] = [];
+    const code = install(["--platform", "linux", "--daemon-json", daemonJson, "--plugin-dir", pluginDir, "--listen", `unix://${sock}`, "--settings", settingsFile, "--guard", BUILT_CLI], (l) => said.push(l), (l) => said.push(l));
+    if (code !== 0) throw new Error(`guard install exited ${code}: ${said.join("\n")}`);
+    return { daemonJson, specFile: path.join(pluginDir, `${PLUGIN_NAME}.spec`) };
+}
+
 export async function startGuardedEngine(settings: Record<string, unknown>, offAtStart = false): Promise<GuardedEngine> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-guard-engine-"));
     const sock = path.join(dir, "guard.sock");
@@ -35,7 +47,9 @@ export async function startGuardedEngine(settings: Record<string, unknown>, offA
     const guard = `'${process.execPath}' '${BUILT_CLI}' guard --listen 'unix://${sock}' --settings '${settingsFile}' >>'${path.join(dir, "guard.log")}' 2>&1`;
     let state: EngineState;
     try {
-        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard, offAtStart }, workloads: false });
+        // daemon.json and the spec as `guard install` writes them for a host you run (Linux paths in the temp dir).
+        const installed = offAtStart ? undefined : installForEngine(dir, sock, settingsFile);
+        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard, offAtStart, installed }, workloads: false });
     } catch (e) {
         fs.rmSync(dir, { recursive: true, force: true });
         throw e;

@@ -2,7 +2,7 @@
  * The guard as one bundled file (scripts/bundleGuard.js), as a host runs it: a bare `node` with no
  * node_modules next to it. Copied to an empty temp dir first, so nothing resolves from the repo.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as os from "node:os";
@@ -47,6 +47,20 @@ test("the bundle runs alone: it activates, refuses an untrusted process create a
         expect(await exited).toBe(0);
     } finally {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("the bundle does not carry guard install: it says so in one line, exit 2, and writes nothing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-guard-bundle-install-"));
+    try {
+        const file = path.join(dir, "windows-isolation-guard.js");
+        fs.copyFileSync(bundle().out, file);
+        // spawnSync ends the child before it returns.
+        const r = spawnSync(process.execPath, [file, "guard", "install", "--platform", "linux", "--daemon-json", path.join(dir, "daemon.json"), "--plugin-dir", dir], { cwd: dir, encoding: "utf8" });
+        expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status: 2, stdout: "", stderr: "windows-isolation guard: install runs from the npm package (npm install -g windows-isolation), not from the single-file bundle\n" });
+        expect(fs.readdirSync(dir)).toEqual(["windows-isolation-guard.js"]);
+    } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 });

@@ -62,3 +62,11 @@ test("settings: defaults fail closed; every problem is named at once", () => {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 });
+
+test("guard install is reached through guard's main (loaded by path): its help, and its one-line refusals", async () => {
+    const help = await capture(() => main(["install", "--help"]));
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^usage: windows-isolation guard install /);
+    const bad = await capture(() => main(["install", "--platform", "beos"]));
+    expect(bad).toEqual({ code: 2, out: "", err: "windows-isolation guard install: --platform \"beos\" is not windows or linux\n" });
+});

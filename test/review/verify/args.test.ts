@@ -44,6 +44,7 @@ describe("parseArgs", () => {
         [["--host-processes", "h.json", "--azure-vm", "/subscriptions/s"], "--host-processes and --azure-vm exclude each other; give the host's process list one way"],
         [["--azure-vm", "stack"], "--azure-vm stack reads the stack output hostVmId (or nodeVmIds.<node>); give --stack-outputs <file> too, or the VM's resource id"],
         [["--host-processes"], "--host-processes needs a value; see --help"],
+        [["--check-attestation", "a.json", "--key", "k.pem", "--allow-unguarded"], "--check-attestation reads a file and asks no engine; drop --allow-unguarded"],
     ])("%j is refused", (argv, error) => {
         expect(parseArgs(argv)).toEqual({ ok: false, error });
     });
@@ -53,6 +54,10 @@ describe("parseArgs", () => {
         expect(parseArgs(["--azure-vm", "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/v"])).toMatchObject({ ok: true, args: { timeoutMs: 180000 } });
         expect(parseArgs(["--stack-outputs", "o.json", "--azure-vm", "stack", "--timeout", "90"])).toMatchObject({ ok: true, args: { azureVm: "stack", timeoutMs: 90000 } });
         expect(USAGE).toContain("Get-Process | Select-Object Id, ProcessName, StartTime | ConvertTo-Json -Compress");
+    });
+    test("--allow-unguarded is only set when given (an unguarded engine is an error by default)", () => {
+        expect(parseArgs([])).toMatchObject({ ok: true, args: expect.not.objectContaining({ allowUnguarded: expect.anything() }) });
+        expect(parseArgs(["--allow-unguarded"])).toMatchObject({ ok: true, args: { allowUnguarded: true } });
     });
 });
 

@@ -68,6 +68,16 @@ describe("hardened Windows Server 2022 host (exec-opts isolation=hyperv)", () =>
         ]);
     });
 
+    test("without the guard the same host fails (exit 1, engine-unguarded an error); --allow-unguarded makes it a warning and exit 0", async () => {
+        const unguarded: EngineRecording = { ...rec, info: { ...(rec.info as Record<string, unknown>), Plugins: { ...((rec.info as { Plugins: object }).Plugins), Authorization: null } } };
+        const strict = await verify(unguarded, "--json");
+        expect(strict.code).toBe(1);
+        expect(JSON.parse(strict.stdout).findings.map((f: { ruleId: string; level: string }) => [f.ruleId, f.level])).toEqual([["engine-unguarded", "error"]]);
+        const allowed = await verify(unguarded, "--json", "--allow-unguarded");
+        expect(allowed.code).toBe(0);
+        expect(JSON.parse(allowed.stdout).findings.map((f: { ruleId: string; level: string }) => [f.ruleId, f.level])).toEqual([["engine-unguarded", "warning"]]);
+    });
+
     test("the table says PROVEN and exit 0", async () => {
         const r = await verify(rec);
         expect(r.code).toBe(0);
@@ -87,7 +97,7 @@ describe("Windows Server 2022 host left at the process default", () => {
         const out = JSON.parse(r.stdout);
         expect(out.findings.map((f: { ruleId: string; level: string; subject: { name: string } }) => [f.ruleId, f.level, f.subject.name])).toEqual([
             ["engine-default-isolation", "error", "Windows Server 2022 Datacenter Version 2108 (OS Build 20348.2700)"],
-            ["engine-unguarded", "warning", "Windows Server 2022 Datacenter Version 2108 (OS Build 20348.2700)"],
+            ["engine-unguarded", "error", "Windows Server 2022 Datacenter Version 2108 (OS Build 20348.2700)"],
             ["isolation-mismatch", "error", "customer-job.1.tsk0000000000000000000002"],
             ["untrusted-requires-hyperv", "error", "customer-job.1.tsk0000000000000000000002"],
             ["unlabelled-container", "warning", "debug-shell"],

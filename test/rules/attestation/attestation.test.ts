@@ -224,12 +224,21 @@ describe("properties over every engine/label/isolation combination", () => {
 });
 
 describe("engine-unguarded", () => {
-    const guarded = (plugins: readonly string[] | undefined) => attest({ engine: { osType: "windows", operatingSystem: "WS2022", kernelVersion: "10.0 20348 (20348.1.amd64fre.fe_release.210507-1500)", defaultIsolation: "hyperv", swarmState: "inactive", authorizationPlugins: plugins }, containers: [], tasks: [] });
-    test("an engine that lists the guard: no finding; none, or only others: a warning naming what it lists", () => {
+    const guarded = (plugins: readonly string[] | undefined, allowUnguarded?: boolean) => attest({ engine: { osType: "windows", operatingSystem: "WS2022", kernelVersion: "10.0 20348 (20348.1.amd64fre.fe_release.210507-1500)", defaultIsolation: "hyperv", swarmState: "inactive", authorizationPlugins: plugins }, containers: [], tasks: [] }, { allowUnguarded });
+    test("an engine that lists the guard: no finding; none, or only others: an error naming what it lists (fail closed)", () => {
         expect(guarded(["windows-isolation-guard"]).findings).toEqual([]);
-        expect(guarded([]).findings.map((f) => [f.ruleId, f.level, f.message.split(" (")[0]])).toEqual([["engine-unguarded", "warning", "engine lists no authorization plugin"]]);
+        expect(guarded(["windows-isolation-guard"]).proven).toBe(true);
+        expect(guarded([]).findings.map((f) => [f.ruleId, f.level, f.message.split(" (")[0]])).toEqual([["engine-unguarded", "error", "engine lists no authorization plugin"]]);
+        expect(guarded([]).proven).toBe(false);
         expect(guarded(["opa-docker-authz"]).findings[0].message).toMatch(/^engine lists authorization plugins 'opa-docker-authz' but not 'windows-isolation-guard'/);
         // Facts assembled without GET /info's plugin list are not judged (gatherFacts always sets it).
         expect(guarded(undefined).findings).toEqual([]);
+    });
+    test("--allow-unguarded makes it a warning that says so: the run is proven if nothing else is wrong", () => {
+        const allowed = guarded(["opa-docker-authz"], true);
+        expect(allowed.findings.map((f) => [f.ruleId, f.level])).toEqual([["engine-unguarded", "warning"]]);
+        expect(allowed.findings[0].message).toMatch(/but not 'windows-isolation-guard'.*\(a warning: --allow-unguarded\)$/);
+        expect(allowed.proven).toBe(true);
+        expect(guarded(["windows-isolation-guard"], true).findings).toEqual([]);
     });
 });
