@@ -50,6 +50,10 @@ if (fs.existsSync(policySource)) {
     fs.writeFileSync(path.join(out, "policy", "package.json"), JSON.stringify(packManifest, null, 2) + "\n");
 }
 
+// The guard as one file (scripts/bundleGuard.js), where ContainerHost and ContainerHostPool read
+// it at run time (components/azure/guardBundle.ts) to install it on every host they build. Made
+// from the build/ just compiled; a bundle that cannot be made fails the build.
+require("./bundleGuard").bundle();
 
 // The fingerprint ensureBuilt checks: without it the first `npm run plan` after `npm ci` (whose
 // `prepare` ran this build) would distrust build/ and make it a second time. Written last, so a

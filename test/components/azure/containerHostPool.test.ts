@@ -25,9 +25,14 @@ const engine = installMocks({
 });
 
 import fc from "fast-check";
-import { gunzipSync } from "zlib";
+import * as fs from "fs";
 import { ContainerHostPool, ContainerHostPoolArgs, poolComputerName, poolSecurityRules, validateContainerHostPoolArgs, WindowsContainer } from "../../../components";
-import { bootstrapScript, tokenRecipient } from "../../../components/azure/bootstrap";
+import { AZURE_USER_DATA_LIMIT, bootstrapScript, tokenRecipient } from "../../../components/azure/bootstrap";
+import { CI_CLIENT_CN, DEPLOYER_CLIENT_CN } from "../../../components/azure/containerHostPki";
+import { GUARD_BUNDLE_FILE } from "../../../components/azure/guardBundle";
+import { decide } from "../../../review/guard/decide";
+import { parseSettings } from "../../../review/guard/settings";
+import { userDataFiles } from "../../helpers/userDataFiles";
 import { CONTAINER_HOST_TAG, exposedManagementPorts, isInternetSource, SWARM_PORTS } from "../../../rules";
 
 const base: ContainerHostPoolArgs = { resourceGroupName: "rg-pool", location: "westeurope", count: 3, windowsVersion: "ltsc2022" };
@@ -47,10 +52,7 @@ const byName = (name: string): RecordedResource => {
 };
 const urnOf = (name: string) => expect.stringMatching(new RegExp(`::${name}$`));
 const param = (r: RecordedResource, name: string) => r.inputs.parameters.find((p: { name: string }) => p.name === name)?.value;
-const settingsOf = (vm: RecordedResource) => {
-    const bundle = gunzipSync(Buffer.from(vm.inputs.userData, "base64")).toString("utf8");
-    return JSON.parse(/'settings\.json' = @'\n([\s\S]*?)\n'@/.exec(bundle)![1]);
-};
+const settingsOf = (vm: RecordedResource) => JSON.parse(userDataFiles(vm.inputs.userData).get("settings.json")!);
 
 /** The resources one pool node has, by ContainerHost's recipe. */
 const nodeResources = (pool: string, i: number) => [
@@ -73,6 +75,9 @@ const poolResources = (pool: string) => [
     `tls:index/locallySignedCert:LocallySignedCert ${pool}-client-cert`,
     `tls:index/privateKey:PrivateKey ${pool}-ca-key`,
     `tls:index/privateKey:PrivateKey ${pool}-client-key`,
+    `tls:index/certRequest:CertRequest ${pool}-ci-client-csr`,
+    `tls:index/locallySignedCert:LocallySignedCert ${pool}-ci-client-cert`,
+    `tls:index/privateKey:PrivateKey ${pool}-ci-client-key`,
     `tls:index/selfSignedCert:SelfSignedCert ${pool}-ca`,
     `windows-isolation:index:ContainerHostPool ${pool}`,
 ];
@@ -102,7 +107,7 @@ describe.each([
         const tokens = count > 1 ? [`${RC} ${name}-swarm-tokens`, `tls:index/privateKey:PrivateKey ${name}-swarm-token-key`] : [];
         const expected = [...poolResources(name), ...tokens, ...joins, ...Array.from({ length: count }, (_, i) => nodeResources(name, i)).flat()];
         expect(engine.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual(expected.sort());
-        expect(engine.resources).toHaveLength(11 + 8 * count + (count > 1 ? count + 1 : 0));
+        expect(engine.resources).toHaveLength(14 + 8 * count + (count > 1 ? count + 1 : 0));
     });
 
     test("managers 1 or 3, the first node inits, the rest join with the right token kind", () => {
@@ -129,6 +134,22 @@ describe.each([
         }
     });
 
+    test("every node installs the guard: the built bundle, settings trusting exactly the deployer, daemon.json naming the plugin; joining nodes may join from the local pipe only", () => {
+        const bundle = fs.readFileSync(GUARD_BUNDLE_FILE, "utf8").replace(/\n$/, "");
+        for (let i = 0; i < count; i++) {
+            const userData: string = byName(`${name}-${i}-vm`).inputs.userData;
+            const files = userDataFiles(userData);
+            expect(files.get("guard.js")).toBe(bundle);
+            expect(JSON.parse(files.get("daemon.json")!)["authorization-plugins"]).toEqual(["windows-isolation-guard"]);
+            expect(files.get("guard.spec")).toBe("npipe:////./pipe/windows-isolation-guard");
+            expect(JSON.parse(files.get("guard-settings.json")!)).toMatchObject({
+                daemonDefaultIsolation: "hyperv", trustedIdentities: [DEPLOYER_CLIENT_CN], localTrusted: false, allowSwarmJoin: false, allowLocalSwarmJoin: i > 0,
+            });
+            // Azure's documented user data limit, held on every node (a joining node's settings are the longest).
+            expect(userData.length).toBeLessThan(AZURE_USER_DATA_LIMIT);
+        }
+    });
+
     test("zones round robin, so the three managers sit in three zones", () => {
         expect(pool.nodes.map((n) => n.zone)).toEqual(zones);
         expect(Array.from({ length: count }, (_, i) => byName(`${name}-${i}-vm`).inputs.zones)).toEqual(zones.map((z) => [z]));
@@ -151,8 +172,11 @@ describe.each([
         expect(pool.readyResources).toHaveLength(1);
     });
 
-    test("the provider points at the leader with the pool's client certificate; every node's certificate comes from the pool CA", () => {
+    test("the provider points at the leader with the deployer's client certificate (the guard's trusted identity); every node's certificate comes from the pool CA", () => {
         expect(byName(`${name}-docker`).inputs.host).toBe("tcp://10.40.0.10:2376");
+        expect(byName(`${name}-docker`).inputs.certMaterial).toBe(`CERT-OF-${name}-client-cert`);
+        expect(byName(`${name}-client-csr`).inputs.subject).toEqual({ commonName: DEPLOYER_CLIENT_CN, organization: "windows-isolation" });
+        expect(byName(`${name}-ci-client-csr`).inputs.subject).toEqual({ commonName: CI_CLIENT_CN, organization: "windows-isolation" });
         for (let i = 0; i < count; i++) {
             expect(byName(`${name}-${i}-server-cert`).inputs.caCertPem).toBe(`CERT-OF-${name}-ca`);
             expect(byName(`${name}-${i}-server-csr`).inputs.ipAddresses).toEqual([`10.40.0.${10 + i}`]);
@@ -169,6 +193,44 @@ describe.each([
         const plain = engine.resources.flatMap((r) => plainStrings(r.inputs));
         for (const secret of SECRETS) expect(plain.filter((s) => s.includes(secret))).toEqual([]);
     });
+});
+
+test("a joining node's guard admits its pool's swarm-join (run through the local pipe) and refuses a join or trusted work from the CI certificate", async () => {
+    new ContainerHostPool("gj", { ...base, count: 2 });
+    await engine.settle();
+    const settingsOfNode = (i: number) => {
+        const parsed = parseSettings(JSON.parse(userDataFiles(byName(`gj-${i}-vm`).inputs.userData).get("guard-settings.json")!));
+        if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+        return parsed.settings;
+    };
+    const join = (user: string, authNMethod: string) => ({ method: "POST", uri: "/v1.47/swarm/join", user, authNMethod, body: Buffer.from(JSON.stringify({ RemoteAddrs: ["10.40.0.10:2377"] })) });
+    // swarm-join.ps1 runs docker.exe on the node: the named pipe, no TLS identity.
+    expect(bootstrapScript("swarm-join.ps1")).toMatch(/Invoke-Native \$Docker 'swarm', 'join'/);
+    expect(decide(join("", ""), settingsOfNode(1))).toEqual({ allow: true });
+    expect(decide(join(CI_CLIENT_CN, "TLS"), settingsOfNode(1))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
+    expect(decide(join(DEPLOYER_CLIENT_CN, "TLS"), settingsOfNode(1))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
+    // The leader inits the swarm and never joins one.
+    expect(decide(join("", ""), settingsOfNode(0))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
+    const trustedProcess = (user: string) => decide({ method: "POST", uri: "/services/create", user, authNMethod: "TLS",
+        body: Buffer.from(JSON.stringify({ Name: "web", Labels: { "windows-isolation.trust": "trusted" }, TaskTemplate: { ContainerSpec: { Image: "x", Isolation: "process" } } })) }, settingsOfNode(0));
+    expect(trustedProcess(DEPLOYER_CLIENT_CN)).toEqual({ allow: true });
+    expect(trustedProcess(CI_CLIENT_CN)).toMatchObject({ allow: false, findings: [{ rule: "trusted-identity" }] });
+});
+
+test("without the built guard bundle: an error naming the file and `npm run build`, and no child resource", async () => {
+    const nodeFs = jest.requireActual<typeof fs>("fs");
+    const realStat = nodeFs.statSync;
+    const spy = jest.spyOn(nodeFs, "statSync").mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+        if (String(p) === GUARD_BUNDLE_FILE) throw Object.assign(new Error(`ENOENT: no such file, stat '${String(p)}'`), { code: "ENOENT" });
+        return realStat(p, o);
+    }) as typeof fs.statSync);
+    try {
+        expect(() => new ContainerHostPool("nob", base)).toThrow(`ContainerHostPool 'nob': the guard bundle ${GUARD_BUNDLE_FILE} is missing, and every host this component builds installs the guard (docs/guard.md); run \`npm run build\``);
+    } finally {
+        spy.mockRestore();
+    }
+    await engine.settle();
+    expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHostPool"]);
 });
 
 describe("the join tokens", () => {
@@ -400,6 +462,8 @@ test("computer names stay unique, at most 15 characters, with the index intact",
 test("the pool's outputs keep the client key and node passwords secret", async () => {
     const pool = new ContainerHostPool("out", { ...base, count: 2 });
     expect((await unwrap(pool.clientKeyPem)).secret).toBe(true);
+    expect(await unwrap(pool.ciClientKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-out-ci-client-key", secret: true });
+    expect(await unwrap(pool.ciClientCertPem)).toEqual({ value: "CERT-OF-out-ci-client-cert", secret: false });
     expect((await unwrap(pool.nodes[1].adminPassword)).secret).toBe(true);
     expect(await unwrap(pool.nodes[1].dockerEndpoint)).toEqual({ value: "tcp://10.40.0.11:2376", secret: false });
     expect(await unwrap(pool.caCertPem)).toEqual({ value: "CERT-OF-out-ca", secret: false });
