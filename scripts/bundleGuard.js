@@ -83,4 +83,4 @@ if (require.main === module) {
     const r = bundle();
     process.stdout.write(`${path.relative(root, r.out)}: ${r.modules} modules, ${fs.statSync(r.out).size} bytes\n`);
 }
-module.exports = { bundle, out };
+module.exports = { bundle, entry, out };
