@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, plainStrings, RecordedResource, unwrap } from "../../helpers/pulumiMocks";
+import { installMocks, plainStrings, RecordedResource, secretValue, unwrap } from "../../helpers/pulumiMocks";
 import { azureMockCalls, azureMockOutputs, MOCK_SWARM_TOKENS, MOCK_TOKEN_KEY } from "../../helpers/azureMockOutputs";
 
 // The test checks these never appear plain.
@@ -90,16 +90,22 @@ describe.each([
     const name = `p${count}`;
     let pool: ContainerHostPool;
     let declared: RecordedResource[];
-    // One pool for the block's tests, which only read what it declared: each test gets that list back.
+    let declaredCalls: pulumi.runtime.MockCallArgs[];
+    // One pool for the block's tests, which only read what it declared (and invoked): each test
+    // gets those lists back. Building a pool is this file's main cost, so the three here serve
+    // every test that needs no other arguments.
     beforeAll(async () => {
         await engine.settle();
         engine.resources.length = 0;
+        calls.length = 0;
         pool = new ContainerHostPool(name, { ...base, count });
         await engine.settle();
         declared = [...engine.resources];
+        declaredCalls = [...calls];
     });
     beforeEach(() => {
         engine.resources.splice(0, engine.resources.length, ...declared);
+        calls.splice(0, calls.length, ...declaredCalls);
     });
 
     test("declares exactly these resources", () => {
@@ -150,6 +156,93 @@ describe.each([
         }
     });
 
+    test("each node's guard admits the pool's swarm-join (run through the local pipe) on joining nodes only, and never a join or trusted work from the CI certificate", () => {
+        const settingsOfNode = (i: number) => {
+            const parsed = parseSettings(JSON.parse(userDataFiles(byName(`${name}-${i}-vm`).inputs.userData).get("guard-settings.json")!));
+            if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+            return parsed.settings;
+        };
+        const join = (user: string, authNMethod: string) => ({ method: "POST", uri: "/v1.47/swarm/join", user, authNMethod, body: Buffer.from(JSON.stringify({ RemoteAddrs: ["10.40.0.10:2377"] })) });
+        // swarm-join.ps1 runs docker.exe on the node through the named pipe: no TLS identity (its Pester suite asserts the call).
+        expect(bootstrapScript("swarm-join.ps1")).toContain("$LocalEngine = @('-H', 'npipe:////./pipe/docker_engine')");
+        for (let i = 0; i < count; i++) {
+            // The leader inits the swarm and never joins one.
+            expect(decide(join("", ""), settingsOfNode(i))).toMatchObject(i === 0 ? { allow: false, findings: [{ rule: "guard-not-allowed" }] } : { allow: true });
+            for (const cn of [CI_CLIENT_CN, DEPLOYER_CLIENT_CN]) expect(decide(join(cn, "TLS"), settingsOfNode(i))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
+        }
+        const trustedProcess = (user: string) => decide({ method: "POST", uri: "/services/create", user, authNMethod: "TLS",
+            body: Buffer.from(JSON.stringify({ Name: "web", Labels: { "windows-isolation.trust": "trusted" }, TaskTemplate: { ContainerSpec: { Image: "x", Isolation: "process" } } })) }, settingsOfNode(0));
+        expect(trustedProcess(DEPLOYER_CLIENT_CN)).toEqual({ allow: true });
+        expect(trustedProcess(CI_CLIENT_CN)).toMatchObject({ allow: false, findings: [{ rule: "trusted-identity" }] });
+    });
+
+    test("the join tokens are read from the leader's token command with $expand=instanceView and reach each join only as a secret, its role's token", () => {
+        const invoke = calls.filter((c) => c.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine");
+        if (count === 1) {
+            // Nobody joins a pool of one: no token key, command or read.
+            expect(invoke).toEqual([]);
+            expect(engine.resources.filter((r) => /swarm-token/.test(r.name))).toEqual([]);
+            return;
+        }
+        expect(invoke).toHaveLength(1);
+        expect(invoke[0].inputs).toEqual({ resourceGroupName: "rg-pool", vmName: `${name}-0-vm-azure`, runCommandName: `${name}-swarm-tokens-azure`, expand: "instanceView" });
+        const tokens = byName(`${name}-swarm-tokens`);
+        expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
+        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-0-ready`)]));
+        // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
+        // The tokens come back encrypted to the pool's token key: its public half is a plain parameter.
+        expect(tokens.inputs.parameters).toEqual([
+            { name: "JoinSet", value: Array.from({ length: count - 1 }, (_, i) => `${name}-${i + 1}`).join(",") },
+            { name: "RecipientModulus", value: tokenRecipient(MOCK_TOKEN_KEY.publicKeyPem).modulus },
+            { name: "RecipientExponent", value: "AQAB" },
+        ]);
+        expect(byName(`${name}-swarm-token-key`).inputs).toEqual({ algorithm: "RSA", rsaBits: 3072 });
+        for (let i = 1; i < count; i++) {
+            const token = managers.includes(`${name}-${i}`) ? MANAGER_TOKEN : WORKER_TOKEN;
+            expect(byName(`${name}-${i}-swarm-join`).inputs.protectedParameters).toEqual(secretValue([{ name: "JoinToken", value: token }]));
+        }
+    });
+
+    test("managers join one at a time, workers after the last manager", () => {
+        const lastManager = managers.length - 1;
+        for (let i = 1; i < count; i++) {
+            const deps = byName(`${name}-${i}-swarm-join`).dependencies;
+            expect(deps).toEqual(expect.arrayContaining([urnOf(`${name}-${i}-ready`), urnOf(`${name}-swarm-tokens`)]));
+            const joinsBefore = [...new Set(deps.filter((d) => /swarm-join$/.test(d)).map((d) => d.split("::").pop()))];
+            const expected = managers.includes(`${name}-${i}`) ? (i === 1 ? [] : [`${name}-${i - 1}-swarm-join`]) : [`${name}-${lastManager}-swarm-join`];
+            expect(joinsBefore).toEqual(expected);
+        }
+    });
+
+    test("the NSG: swarm ports between pool nodes only, deny from anywhere else, management denied from the Internet", () => {
+        const rules = byName(`${name}-nsg`).inputs.securityRules;
+        expect(rules.map((r: { name: string; priority: number; access: string; protocol: string; sourceAddressPrefix?: string; destinationPortRange?: string }) =>
+            `${r.priority} ${r.access} ${r.protocol} ${r.sourceAddressPrefix} ${r.destinationPortRange ?? ""}`)).toEqual([
+            "200 Allow Tcp 10.40.0.0/24 2377",
+            "201 Allow Tcp 10.40.0.0/24 7946",
+            "202 Allow Udp 10.40.0.0/24 7946",
+            "203 Allow Udp 10.40.0.0/24 4789",
+            "300 Deny Tcp * 2377",
+            "301 Deny Tcp * 7946",
+            "302 Deny Udp * 7946",
+            "303 Deny Udp * 4789",
+            "4000 Deny Tcp Internet ",
+        ]);
+        expect(rules.filter((r: { access: string }) => r.access === "Allow").every((r: { destinationAddressPrefix: string }) => r.destinationAddressPrefix === "10.40.0.0/24")).toBe(true);
+        for (let i = 0; i < count; i++) expect(byName(`${name}-${i}-nic`).inputs.networkSecurityGroup).toEqual({ id: `${name}-nsg-id` });
+    });
+
+    test("the outputs keep the client keys and node passwords secret", async () => {
+        expect(await unwrap(pool.clientKeyPem)).toEqual({ value: `PRIVATE-KEY-OF-${name}-client-key`, secret: true });
+        expect(await unwrap(pool.ciClientKeyPem)).toEqual({ value: `PRIVATE-KEY-OF-${name}-ci-client-key`, secret: true });
+        expect(await unwrap(pool.ciClientCertPem)).toEqual({ value: `CERT-OF-${name}-ci-client-cert`, secret: false });
+        expect(await unwrap(pool.caCertPem)).toEqual({ value: `CERT-OF-${name}-ca`, secret: false });
+        for (let i = 0; i < count; i++) {
+            expect((await unwrap(pool.nodes[i].adminPassword)).secret).toBe(true);
+            expect(await unwrap(pool.nodes[i].dockerEndpoint)).toEqual({ value: `tcp://10.40.0.${10 + i}:2376`, secret: false });
+        }
+    });
+
     test("zones round robin, so the three managers sit in three zones", () => {
         expect(pool.nodes.map((n) => n.zone)).toEqual(zones);
         expect(Array.from({ length: count }, (_, i) => byName(`${name}-${i}-vm`).inputs.zones)).toEqual(zones.map((z) => [z]));
@@ -195,28 +288,6 @@ describe.each([
     });
 });
 
-test("a joining node's guard admits its pool's swarm-join (run through the local pipe) and refuses a join or trusted work from the CI certificate", async () => {
-    new ContainerHostPool("gj", { ...base, count: 2 });
-    await engine.settle();
-    const settingsOfNode = (i: number) => {
-        const parsed = parseSettings(JSON.parse(userDataFiles(byName(`gj-${i}-vm`).inputs.userData).get("guard-settings.json")!));
-        if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-        return parsed.settings;
-    };
-    const join = (user: string, authNMethod: string) => ({ method: "POST", uri: "/v1.47/swarm/join", user, authNMethod, body: Buffer.from(JSON.stringify({ RemoteAddrs: ["10.40.0.10:2377"] })) });
-    // swarm-join.ps1 runs docker.exe on the node through the named pipe: no TLS identity (its Pester suite asserts the call).
-    expect(bootstrapScript("swarm-join.ps1")).toContain("$LocalEngine = @('-H', 'npipe:////./pipe/docker_engine')");
-    expect(decide(join("", ""), settingsOfNode(1))).toEqual({ allow: true });
-    expect(decide(join(CI_CLIENT_CN, "TLS"), settingsOfNode(1))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
-    expect(decide(join(DEPLOYER_CLIENT_CN, "TLS"), settingsOfNode(1))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
-    // The leader inits the swarm and never joins one.
-    expect(decide(join("", ""), settingsOfNode(0))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
-    const trustedProcess = (user: string) => decide({ method: "POST", uri: "/services/create", user, authNMethod: "TLS",
-        body: Buffer.from(JSON.stringify({ Name: "web", Labels: { "windows-isolation.trust": "trusted" }, TaskTemplate: { ContainerSpec: { Image: "x", Isolation: "process" } } })) }, settingsOfNode(0));
-    expect(trustedProcess(DEPLOYER_CLIENT_CN)).toEqual({ allow: true });
-    expect(trustedProcess(CI_CLIENT_CN)).toMatchObject({ allow: false, findings: [{ rule: "trusted-identity" }] });
-});
-
 test("without the built guard bundle: an error naming the file and `npm run build`, and no child resource", async () => {
     const nodeFs = jest.requireActual<typeof fs>("fs");
     const realStat = nodeFs.statSync;
@@ -233,44 +304,6 @@ test("without the built guard bundle: an error naming the file and `npm run buil
     expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHostPool"]);
 });
 
-describe("the join tokens", () => {
-    test("are read from the leader's token command with $expand=instanceView and reach each join only as a secret", async () => {
-        new ContainerHostPool("tk", { ...base, count: 4 });
-        await engine.settle();
-        const invoke = calls.filter((c) => c.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine");
-        expect(invoke).toHaveLength(1);
-        expect(invoke[0].inputs).toEqual({ resourceGroupName: "rg-pool", vmName: "tk-0-vm-azure", runCommandName: "tk-swarm-tokens-azure", expand: "instanceView" });
-        const tokens = byName("tk-swarm-tokens");
-        expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
-        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-ready")]));
-        // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
-        // The tokens come back encrypted to the pool's token key: its public half is a plain parameter.
-        expect(tokens.inputs.parameters).toEqual([
-            { name: "JoinSet", value: "tk-1,tk-2,tk-3" },
-            { name: "RecipientModulus", value: tokenRecipient(MOCK_TOKEN_KEY.publicKeyPem).modulus },
-            { name: "RecipientExponent", value: "AQAB" },
-        ]);
-        expect(byName("tk-swarm-token-key").inputs).toEqual({ algorithm: "RSA", rsaBits: 3072 });
-        const wire = (token: string) => [{ name: "JoinToken", value: token }];
-        const { secretValue } = await import("../../helpers/pulumiMocks");
-        expect(byName("tk-1-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(MANAGER_TOKEN)));
-        expect(byName("tk-2-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(MANAGER_TOKEN)));
-        expect(byName("tk-3-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(WORKER_TOKEN)));
-    });
-
-    test("managers join one at a time, workers after the last manager", async () => {
-        new ContainerHostPool("seq", { ...base, count: 5 });
-        await engine.settle();
-        const deps = (n: number) => byName(`seq-${n}-swarm-join`).dependencies;
-        expect(deps(1)).toEqual(expect.arrayContaining([urnOf("seq-1-ready"), urnOf("seq-swarm-tokens")]));
-        expect(deps(1).some((d) => /swarm-join$/.test(d))).toBe(false);
-        expect(deps(2)).toEqual(expect.arrayContaining([urnOf("seq-1-swarm-join")]));
-        expect(deps(3)).toEqual(expect.arrayContaining([urnOf("seq-2-swarm-join")]));
-        expect(deps(4)).toEqual(expect.arrayContaining([urnOf("seq-2-swarm-join")]));
-        expect(deps(4).some((d) => /seq-3-swarm-join$/.test(d))).toBe(false);
-    });
-});
-
 describe("mixed hosts, a subnet you bring, a public endpoint", () => {
     test("hosts may mix ltsc2022 and ltsc2025 and sizes; explicit zones win", async () => {
         const pool = new ContainerHostPool("mix", {
@@ -279,8 +312,11 @@ describe("mixed hosts, a subnet you bring, a public endpoint", () => {
             zones: ["2", "3"],
             subnetId: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/pool",
             subnetAddressPrefix: "10.8.4.0/24",
+            tags: { team: "platform" },
         });
         await engine.settle();
+        // Every VM carries the container-host tag the nested-virtualization policy looks for, beside your own.
+        expect(engine.ofType("azure-native:compute:VirtualMachine").map((vm) => vm.inputs.tags)).toEqual(Array(3).fill({ team: "platform", [CONTAINER_HOST_TAG]: "hyperv" }));
         expect(pool.swarmNodes()).toEqual([
             { name: "mix-0", osBuild: 20348, hypervCapable: true, cpuCount: 4, memoryMb: 16384 },
             { name: "mix-1", osBuild: 26100, hypervCapable: true, cpuCount: 8, memoryMb: 65536 },
@@ -317,34 +353,6 @@ describe("mixed hosts, a subnet you bring, a public endpoint", () => {
         expect(byName("pub-docker").inputs.host).toBe("tcp://20.50.60.70:2376");
         expect(byName("pub-0-server-csr").inputs.ipAddresses).toEqual(["10.40.0.10", "20.50.60.70"]);
         expect(byName("pub-1-nic").inputs.ipConfigurations[0].publicIPAddress).toBeUndefined();
-    });
-
-    test("every VM carries the container-host tag the nested-virtualization policy looks for", async () => {
-        new ContainerHostPool("tag", { ...base, count: 2, tags: { team: "platform" } });
-        await engine.settle();
-        for (const vm of engine.ofType("azure-native:compute:VirtualMachine")) expect(vm.inputs.tags).toEqual({ team: "platform", [CONTAINER_HOST_TAG]: "hyperv" });
-    });
-});
-
-describe("the pool's NSG: swarm ports between pool nodes only", () => {
-    test("allow from the pool subnet to the pool subnet, deny from anywhere else, management denied from the Internet", async () => {
-        new ContainerHostPool("net", base);
-        await engine.settle();
-        const rules = byName("net-nsg").inputs.securityRules;
-        expect(rules.map((r: { name: string; priority: number; access: string; protocol: string; sourceAddressPrefix?: string; destinationPortRange?: string }) =>
-            `${r.priority} ${r.access} ${r.protocol} ${r.sourceAddressPrefix} ${r.destinationPortRange ?? ""}`)).toEqual([
-            "200 Allow Tcp 10.40.0.0/24 2377",
-            "201 Allow Tcp 10.40.0.0/24 7946",
-            "202 Allow Udp 10.40.0.0/24 7946",
-            "203 Allow Udp 10.40.0.0/24 4789",
-            "300 Deny Tcp * 2377",
-            "301 Deny Tcp * 7946",
-            "302 Deny Udp * 7946",
-            "303 Deny Udp * 4789",
-            "4000 Deny Tcp Internet ",
-        ]);
-        expect(rules.filter((r: { access: string }) => r.access === "Allow").every((r: { destinationAddressPrefix: string }) => r.destinationAddressPrefix === "10.40.0.0/24")).toBe(true);
-        for (let i = 0; i < 3; i++) expect(byName(`net-${i}-nic`).inputs.networkSecurityGroup).toEqual({ id: "net-nsg-id" });
     });
 });
 
@@ -457,15 +465,4 @@ test("computer names stay unique, at most 15 characters, with the index intact",
     expect(new Set(names).size).toBe(100);
     expect(names.every((n) => n.length <= 15 && /^[A-Za-z0-9-]+$/.test(n) && !/^\d+$/.test(n))).toBe(true);
     expect(poolComputerName("123", 1)).toBe("wi123-1");
-});
-
-test("the pool's outputs keep the client key and node passwords secret", async () => {
-    const pool = new ContainerHostPool("out", { ...base, count: 2 });
-    expect((await unwrap(pool.clientKeyPem)).secret).toBe(true);
-    expect(await unwrap(pool.ciClientKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-out-ci-client-key", secret: true });
-    expect(await unwrap(pool.ciClientCertPem)).toEqual({ value: "CERT-OF-out-ci-client-cert", secret: false });
-    expect((await unwrap(pool.nodes[1].adminPassword)).secret).toBe(true);
-    expect(await unwrap(pool.nodes[1].dockerEndpoint)).toEqual({ value: "tcp://10.40.0.11:2376", secret: false });
-    expect(await unwrap(pool.caCertPem)).toEqual({ value: "CERT-OF-out-ca", secret: false });
-    await engine.settle();
 });
