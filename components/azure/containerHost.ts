@@ -64,12 +64,12 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
     constructor(name: string, args: ContainerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super(CONTAINER_HOST_TYPE, name, { ...summary(args) }, opts);
         const problems = validateContainerHostArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ContainerHost '${name}': ${problems.join("; ")}`, this);
-        }
-        // Every host gets the guard: without its bundle nothing is created.
+        // Every host gets the guard: without its bundle nothing is created (reported with the arguments' problems).
         const guardScript = readGuardBundle();
-        if (!guardScript.ok) throw new pulumi.ResourceError(`ContainerHost '${name}': ${guardScript.problem}`, this);
+        const all = guardScript.ok ? problems : [...problems, guardScript.problem];
+        if (all.length > 0 || !guardScript.ok) {
+            throw new pulumi.ResourceError(`ContainerHost '${name}': ${all.join("; ")}`, this);
+        }
         const r = resolveContainerHostArgs(args);
         this.hostName = name;
         this.osBuild = r.osBuild;

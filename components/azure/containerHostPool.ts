@@ -100,12 +100,12 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         const plans = problems.length === 0 ? planPoolNodes(name, args) : [];
         const swarmNodes = plans.map((p) => p.node);
         super(CONTAINER_HOST_POOL_TYPE, name, { ...summary(args, plans) }, opts);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${problems.join("; ")}`, this);
-        }
-        // Every node gets the guard: without its bundle nothing is created.
+        // Every node gets the guard: without its bundle nothing is created (reported with the arguments' problems).
         const guardScript = readGuardBundle();
-        if (!guardScript.ok) throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${guardScript.problem}`, this);
+        const all = guardScript.ok ? problems : [...problems, guardScript.problem];
+        if (all.length > 0 || !guardScript.ok) {
+            throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${all.join("; ")}`, this);
+        }
         this.hostName = name;
         this.osBuild = plans[0].resolved.osBuild;
         const cpuCounts = plans.flatMap((p) => (p.resolved.vcpus === undefined ? [] : [p.resolved.vcpus]));

@@ -328,7 +328,8 @@ describe("bad inputs: a clear error and no child resource", () => {
         }) as typeof fs.statSync);
         try {
             expect(() => new ContainerHost("nobundle", base)).toThrow(`ContainerHost 'nobundle': the guard bundle ${GUARD_BUNDLE_FILE} is missing`);
-            expect(() => new ContainerHost("nobundle2", base)).toThrow(/run `npm run build` in the windows-isolation package/);
+            // With the arguments' own problems, in one message.
+            expect(() => new ContainerHost("nobundle2", { ...base, vmSize: "Standard_B2s_v2" })).toThrow(/^ContainerHost 'nobundle2': vmSize 'Standard_B2s_v2' is in series Bsv2.*; the guard bundle .* is missing.*run `npm run build` in the windows-isolation package/);
         } finally {
             spy.mockRestore();
         }
