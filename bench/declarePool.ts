@@ -42,9 +42,9 @@ export function declarePoolProgram(mode: "component" | "raw", n: number, hosts: 
         if (pool) new lib.WindowsContainer(w.name, { host: pool, image: w.image, trust: w.trust });
         else rawService(w, { provider, dependsOn: ready });
     }
-    // Pool: NSG, VNet, subnet, 5 CA/client resources, tokens, labels, provider (+ the component),
-    // 8 per node, a join per node but the first; then the workloads.
-    const poolResources = 11 + 8 * hosts + (hosts - 1) + (mode === "component" ? 1 : 0);
+    // Pool: NSG, VNet, subnet, 8 CA/client resources (the CA, the deployer's and CI's certificates),
+    // tokens, labels, provider (+ the component), 8 per node, a join per node but the first; then the workloads.
+    const poolResources = 14 + 8 * hosts + (hosts - 1) + (mode === "component" ? 1 : 0);
     return poolResources + (mode === "component" ? 2 * n : n);
 }
 
@@ -73,6 +73,9 @@ function declareRawPool(lib: typeof import("../components"), args: { resourceGro
     const nsg = new network.NetworkSecurityGroup("pool-nsg", { ...common, securityRules: lib.poolSecurityRules(undefined, subnetPrefix) });
     const subnetId = createOwnSubnet("pool", common, root);
     const ca = createCertificateAuthority("pool", root);
+    const { readGuardBundle } = require("../components/azure/guardBundle") as typeof import("../components/azure/guardBundle");
+    const guard = readGuardBundle();
+    if (!guard.ok) throw new Error(guard.problem);
     const nodes = args.hosts.map((h, i) => createHostNode(`pool-${i}`, {
         ...common,
         zone: String((i % 3) + 1),
@@ -81,6 +84,7 @@ function declareRawPool(lib: typeof import("../components"), args: { resourceGro
         resolved: lib.resolveContainerHostArgs({ resourceGroupName: args.resourceGroupName, windowsVersion: h.windowsVersion }),
         computerName: `pool-${i}`,
         ca,
+        guardScript: guard.text,
         swarm: { role: i === 0 ? "init" : "join", subnetCidr: subnetPrefix },
         owner: "raw",
     }, root));

@@ -51,6 +51,13 @@ if (fs.existsSync(policySource)) {
     fs.writeFileSync(path.join(out, "policy", "package.json"), JSON.stringify(packManifest, null, 2) + "\n");
 }
 
+// The guard as one file (scripts/bundleGuard.js), where ContainerHost and ContainerHostPool read
+// it at run time (components/azure/guardBundle.ts) to install it on every host they build. Made
+// from the build/ just compiled; a bundle that cannot be made fails the build. Only when tsc
+// compiled the guard (tsconfig.build.json always does; a reduced config, as in a test, may not):
+// bundle() would otherwise run this build again to make it.
+const guard = require("./bundleGuard");
+if (fs.existsSync(guard.entry)) guard.bundle();
 
 // The fingerprint ensureBuilt checks: without it the first `npm run plan` after `npm ci` (whose
 // `prepare` ran this build) would distrust build/ and make it a second time. Written last, so a

@@ -71,7 +71,11 @@ function bundle() {
         "",
     ];
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, parts.join("\n"));
+    // Written beside it, then renamed: ContainerHost reads this file (components/azure/guardBundle.ts),
+    // also while a test or a build makes it again, and must never see half of it.
+    const tmp = `${out}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, parts.join("\n"));
+    fs.renameSync(tmp, out);
     return { out, modules: ids.length };
 }
 
@@ -79,4 +83,4 @@ if (require.main === module) {
     const r = bundle();
     process.stdout.write(`${path.relative(root, r.out)}: ${r.modules} modules, ${fs.statSync(r.out).size} bytes\n`);
 }
-module.exports = { bundle, out };
+module.exports = { bundle, entry, out };

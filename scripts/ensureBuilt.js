@@ -16,7 +16,7 @@ const stampFile = path.join(build, ".sources.sha256");
 function sourceRoots() {
     const config = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.build.json"), "utf8"));
     const tops = new Set(config.include.map((pattern) => pattern.split("/")[0]));
-    return [...tops, "tsconfig.json", "tsconfig.build.json", "package.json", "scripts/build.js"];
+    return [...tops, "tsconfig.json", "tsconfig.build.json", "package.json", "scripts/build.js", "scripts/bundleGuard.js"];
 }
 
 /** Every file under `rel` (node_modules excepted), as sorted relative paths. */

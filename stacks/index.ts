@@ -101,6 +101,12 @@ export const dockerEndpoint = provisioned ? provisioned.dockerEndpoint : setting
 export const dockerCaPem = provisioned?.caCertPem;
 export const dockerCertPem = provisioned?.clientCertPem;
 export const dockerKeyPem = provisioned?.clientKeyPem;
+/**
+ * The CI identity (CN windows-isolation-ci) for CI jobs and tenants: the hosts' guard lets it create
+ * untrusted + hyperv work only. The deployer's certificate above (the stack's own) stays with ops.
+ */
+export const ciDockerCertPem = provisioned?.ciClientCertPem;
+export const ciDockerKeyPem = provisioned?.ciClientKeyPem;
 /** On a pool: every node's engine, since verify proves the containers of one engine at a time. */
 export const nodeEndpoints = host instanceof ContainerHostPool ? Object.fromEntries(host.nodes.map((n) => [n.name, n.dockerEndpoint])) : undefined;
 /** The VMs behind the engines, for `verify --azure-vm stack`: the host's own process list through Run Command. */

@@ -4,7 +4,8 @@
  * an explicit isolation mode under Hyper-V.
  *
  * Order of events: VM -> Custom Script Extension (phase 1: roles, TLS files, startup task, one
- * delayed restart) -> restart -> phase 2 (engine, daemon.json, firewall, swarm, ready marker)
+ * delayed restart) -> restart -> phase 2 (engine, Node.js and the guard, daemon.json naming the
+ * guard as authorization plugin, firewall, swarm, ready marker)
  * -> HostReadiness polls the engine over mutual TLS from outside until it is ready -> docker
  * provider -> workloads.
  */
@@ -15,6 +16,7 @@ import { ContainerHostArgs, computerNameFor, resolveContainerHostArgs, validateC
 import { hostSecurityRules } from "./containerHostNetwork";
 import { createHostNode } from "./containerHostNode";
 import { createCertificateAuthority } from "./containerHostPki";
+import { readGuardBundle } from "./guardBundle";
 import { createOwnSubnet } from "./ownNetwork";
 import { WindowsDockerHost } from "../host/host";
 import { attachEngine, HostAccessors, shareHostAccessors } from "../host/hostParts";
@@ -44,18 +46,29 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
     public readonly dockerEndpoint: pulumi.Output<string>;
     /** CA certificate that signed the engine's certificate (public). */
     public readonly caCertPem: pulumi.Output<string>;
-    /** Client certificate the engine trusts (public). */
+    /**
+     * The deployer's client certificate (CN windows-isolation-deployer, public): the only identity
+     * the host's guard lets create trusted work. For the Pulumi stack and ops; this component's
+     * Docker provider uses it. Never give it to CI jobs or tenants.
+     */
     public readonly clientCertPem: pulumi.Output<string>;
-    /** Client private key: a secret. */
+    /** The deployer's private key: a secret. */
     public readonly clientKeyPem: pulumi.Output<string>;
+    /** The CI client certificate (CN windows-isolation-ci, public): untrusted + hyperv work only. */
+    public readonly ciClientCertPem: pulumi.Output<string>;
+    /** The CI private key: a secret. */
+    public readonly ciClientKeyPem: pulumi.Output<string>;
     /** Generated local administrator password: a secret. */
     public readonly adminPassword: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super(CONTAINER_HOST_TYPE, name, { ...summary(args) }, opts);
         const problems = validateContainerHostArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ContainerHost '${name}': ${problems.join("; ")}`, this);
+        // Every host gets the guard: without its bundle nothing is created (reported with the arguments' problems).
+        const guardScript = readGuardBundle();
+        const all = guardScript.ok ? problems : [...problems, guardScript.problem];
+        if (all.length > 0 || !guardScript.ok) {
+            throw new pulumi.ResourceError(`ContainerHost '${name}': ${all.join("; ")}`, this);
         }
         const r = resolveContainerHostArgs(args);
         this.hostName = name;
@@ -82,6 +95,7 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             resolved: r,
             computerName: computerNameFor(name),
             ca,
+            guardScript: guardScript.text,
             owner: `ContainerHost '${name}'`,
         }, this);
         this.vm = node.vm;
@@ -91,6 +105,8 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
         this.caCertPem = ca.caCertPem;
         this.clientCertPem = ca.clientCertPem;
         this.clientKeyPem = ca.clientKeyPem;
+        this.ciClientCertPem = ca.ciClientCertPem;
+        this.ciClientKeyPem = ca.ciClientKeyPem;
         this.dockerEndpoint = node.dockerEndpoint;
         const wait = node.wait;
         attachEngine(this, name, { host: this.dockerEndpoint, caMaterial: ca.caCertPem, certMaterial: ca.clientCertPem, keyMaterial: ca.clientKeyPem }, [wait]);
@@ -105,6 +121,8 @@ export class ContainerHost extends pulumi.ComponentResource implements WindowsDo
             caCertPem: this.caCertPem,
             clientCertPem: this.clientCertPem,
             clientKeyPem: this.clientKeyPem,
+            ciClientCertPem: this.ciClientCertPem,
+            ciClientKeyPem: this.ciClientKeyPem,
         });
     }
 }

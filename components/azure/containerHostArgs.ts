@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkDockerRelease, DEFAULT_DOCKER_RELEASE, DockerRelease } from "./dockerRelease";
+import { checkNodeRelease, DEFAULT_NODE_RELEASE, NodeRelease } from "./nodeRelease";
 import { checkAllowedClientCidrs, checkHypervHostSize, CONTAINER_HOST_TAG, FieldProblem, messagesOf, onField, securityTypeProblem } from "../../rules";
 
 /**
@@ -58,6 +59,11 @@ export interface ContainerHostArgs {
     readonly tags?: Record<string, string>;
     /** Docker engine to install, pinned by version and SHA-256. Default: DEFAULT_DOCKER_RELEASE. */
     readonly dockerVersion?: DockerRelease;
+    /**
+     * Node.js for Windows that runs the guard (docs/guard.md) on the host, pinned by version and
+     * SHA-256 of the win-x64 zip. Default: DEFAULT_NODE_RELEASE.
+     */
+    readonly nodeVersion?: NodeRelease;
     /** Encryption at host; off by default because it fails on subscriptions without the feature. */
     readonly encryptionAtHost?: boolean;
     /** Accept a VM size whose series is not in the nested-virtualization table (you checked it). */
@@ -76,6 +82,8 @@ export interface ResolvedContainerHostArgs {
     readonly vcpus?: number;
     readonly adminUsername: string;
     readonly docker: DockerRelease;
+    /** The Node.js the guard runs on. */
+    readonly node: NodeRelease;
     readonly securityType: "Standard";
     readonly encryptionAtHost: boolean;
     readonly bootstrapTimeoutSeconds: number;
@@ -128,6 +136,7 @@ export function checkContainerHostArgs(args: ContainerHostArgs): FieldProblem[] 
         }
     }
     if (args.dockerVersion !== undefined) problems.push(...onField("dockerVersion", checkDockerRelease(args.dockerVersion)));
+    if (args.nodeVersion !== undefined) problems.push(...onField("nodeVersion", checkNodeRelease(args.nodeVersion)));
     if (args.encryptionAtHost !== undefined && typeof args.encryptionAtHost !== "boolean") {
         add("encryptionAtHost", `encryptionAtHost ${JSON.stringify(args.encryptionAtHost)} must be true or false`);
     }
@@ -153,6 +162,7 @@ export function resolveContainerHostArgs(args: ContainerHostArgs): ResolvedConta
         vcpus: checkHypervHostSize(vmSize, { allowUnlistedVmSize: true }).facts.vcpus,
         adminUsername: args.adminUsername ?? DEFAULT_ADMIN_USERNAME,
         docker: args.dockerVersion ?? DEFAULT_DOCKER_RELEASE,
+        node: args.nodeVersion ?? DEFAULT_NODE_RELEASE,
         securityType: "Standard",
         encryptionAtHost: args.encryptionAtHost ?? false,
         bootstrapTimeoutSeconds: args.bootstrapTimeoutSeconds ?? DEFAULT_BOOTSTRAP_TIMEOUT_SECONDS,

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { bootstrapBundle, bootstrapFingerprint, bootstrapUserData, customScriptCommand, guestLogsHint, SwarmBootstrap } from "./bootstrap";
 import { PublicEndpointArgs, ResolvedContainerHostArgs, WINDOWS_SERVER_IMAGES } from "./containerHostArgs";
-import { CertificateAuthority, createServerCertificate } from "./containerHostPki";
+import { CertificateAuthority, createServerCertificate, TRUSTED_CLIENT_IDENTITIES } from "./containerHostPki";
 import { HostReadiness } from "./hostReadiness";
 import { createdSecurityTypeProblem, DOCKER_TLS_PORT } from "../../rules";
 
@@ -27,6 +27,11 @@ export interface HostNodeArgs {
     /** The Windows computer name, which is also the swarm node's hostname. */
     readonly computerName: string;
     readonly ca: CertificateAuthority;
+    /**
+     * The bundled guard's text (guardBundle.ts), read by the caller before it creates anything:
+     * every node installs the guard, which daemon.json then names as its authorization plugin.
+     */
+    readonly guardScript: string;
     /** The node's part in a pool's swarm; without it the node inits a swarm of its own. */
     readonly swarm?: SwarmBootstrap;
     /** Who the node belongs to, for messages ("ContainerHost 'h'"). */
@@ -108,7 +113,10 @@ export function createHostNode(name: string, args: HostNodeArgs, parent: pulumi.
 
     // Public bootstrap files travel as user data; only the engine's key goes through the
     // extension's protected settings (and cmd.exe's 8191-character command line stays far away).
-    const material = pulumi.all([args.ca.caCertPem, server.serverCertPem]).apply(([caPem, serverCertPem]) => ({ caPem, serverCertPem, docker: r.docker, swarm: args.swarm }));
+    // The guard: its settings trust exactly the deployer's certificate (the one this stack's Docker
+    // provider uses), and state the daemon default from the daemon.json the bootstrap writes.
+    const guard = { node: r.node, script: args.guardScript, trustedIdentities: TRUSTED_CLIENT_IDENTITIES };
+    const material = pulumi.all([args.ca.caCertPem, server.serverCertPem]).apply(([caPem, serverCertPem]) => ({ caPem, serverCertPem, docker: r.docker, swarm: args.swarm, guard }));
     const userData = material.apply((m) => bootstrapUserData(bootstrapBundle(m)));
 
     const vm = new compute.VirtualMachine(`${name}-vm`, {

@@ -1,7 +1,11 @@
 /**
  * Mutual TLS for a ContainerHost's engine (or a pool's engines): a CA of its own, a server
- * certificate per engine whose SANs cover every address clients use, and one client certificate
- * for the Docker provider.
+ * certificate per engine whose SANs cover every address clients use, and two client identities
+ * that the guard on every host tells apart by their common name (docs/guard.md):
+ * - the deployer (CN windows-isolation-deployer): the component's own Docker provider, the Pulumi
+ *   stack and ops; the guard's only trusted identity, so it may create trusted (process) work;
+ * - CI (CN windows-isolation-ci): for CI jobs and tenants; it may create untrusted + hyperv work
+ *   only, so a job that holds it cannot mark customer code trusted.
  * ECDSA P-256 keeps the PEMs small (they travel inside the extension's command line).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -23,14 +27,30 @@ function ecdsaKey(name: string, parent: pulumi.Resource): tls.PrivateKey {
     return new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
 }
 
-/** A CA of its own plus the one client certificate the Docker provider (and `verify`) uses. */
+/**
+ * The common name of the deployer's client certificate: the one identity the guard's settings on
+ * every host this project builds name in `trustedIdentities` (components/azure/bootstrap/guard.ts).
+ */
+export const DEPLOYER_CLIENT_CN = "windows-isolation-deployer";
+/** The common name of the CI client certificate: never in `trustedIdentities`. */
+export const CI_CLIENT_CN = "windows-isolation-ci";
+
+/** The identities the guard on a built host lets create trusted work: exactly the deployer. */
+export const TRUSTED_CLIENT_IDENTITIES: readonly string[] = [DEPLOYER_CLIENT_CN];
+
+/** A CA of its own plus the two client identities its engines accept. */
 export interface CertificateAuthority {
     /** Secret. */
     readonly caKeyPem: pulumi.Output<string>;
     readonly caCertPem: pulumi.Output<string>;
+    /** The deployer's certificate (CN DEPLOYER_CLIENT_CN): the Docker provider, `verify`, ops. */
     readonly clientCertPem: pulumi.Output<string>;
-    /** Secret. */
+    /** The deployer's key. Secret. */
     readonly clientKeyPem: pulumi.Output<string>;
+    /** The CI certificate (CN CI_CLIENT_CN): untrusted + hyperv work only. */
+    readonly ciClientCertPem: pulumi.Output<string>;
+    /** The CI key. Secret. */
+    readonly ciClientKeyPem: pulumi.Output<string>;
 }
 
 /** A server certificate for one engine, signed by the CA. */
@@ -40,7 +60,25 @@ export interface ServerCertificate {
     readonly serverKeyPem: pulumi.Output<string>;
 }
 
-/** Creates the CA and the client certificate as children of `parent` (one per host, or one per pool). */
+/** One client identity signed by the CA: key, request, certificate (resources `<prefix>-key|csr|cert`). */
+function clientCertificate(prefix: string, commonName: string, caKeyPem: pulumi.Output<string>, caCertPem: pulumi.Output<string>, parent: pulumi.Resource) {
+    const key = ecdsaKey(`${prefix}-key`, parent);
+    const csr = new tls.CertRequest(`${prefix}-csr`, {
+        privateKeyPem: key.privateKeyPem,
+        subject: { commonName, organization: "windows-isolation" },
+    }, { parent });
+    const cert = new tls.LocallySignedCert(`${prefix}-cert`, {
+        certRequestPem: csr.certRequestPem,
+        caPrivateKeyPem: caKeyPem,
+        caCertPem,
+        validityPeriodHours: LEAF_HOURS,
+        earlyRenewalHours: EARLY_RENEWAL_HOURS,
+        allowedUses: ["digital_signature", "key_encipherment", "client_auth"],
+    }, { parent });
+    return { certPem: cert.certPem, keyPem: pulumi.secret(key.privateKeyPem) };
+}
+
+/** Creates the CA and both client certificates as children of `parent` (one set per host, or per pool). */
 export function createCertificateAuthority(name: string, parent: pulumi.Resource): CertificateAuthority {
     const caKey = ecdsaKey(`${name}-ca-key`, parent);
     const ca = new tls.SelfSignedCert(`${name}-ca`, {
@@ -51,25 +89,17 @@ export function createCertificateAuthority(name: string, parent: pulumi.Resource
         allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
     }, { parent });
 
-    const clientKey = ecdsaKey(`${name}-client-key`, parent);
-    const clientCsr = new tls.CertRequest(`${name}-client-csr`, {
-        privateKeyPem: clientKey.privateKeyPem,
-        subject: { commonName: `${name}-client`, organization: "windows-isolation" },
-    }, { parent });
-    const clientCert = new tls.LocallySignedCert(`${name}-client-cert`, {
-        certRequestPem: clientCsr.certRequestPem,
-        caPrivateKeyPem: caKey.privateKeyPem,
-        caCertPem: ca.certPem,
-        validityPeriodHours: LEAF_HOURS,
-        earlyRenewalHours: EARLY_RENEWAL_HOURS,
-        allowedUses: ["digital_signature", "key_encipherment", "client_auth"],
-    }, { parent });
+    // `<name>-client-*` stays the deployer's, as the one client certificate was before CI got its own.
+    const deployer = clientCertificate(`${name}-client`, DEPLOYER_CLIENT_CN, caKey.privateKeyPem, ca.certPem, parent);
+    const ci = clientCertificate(`${name}-ci-client`, CI_CLIENT_CN, caKey.privateKeyPem, ca.certPem, parent);
 
     return {
         caKeyPem: pulumi.secret(caKey.privateKeyPem),
         caCertPem: ca.certPem,
-        clientCertPem: clientCert.certPem,
-        clientKeyPem: pulumi.secret(clientKey.privateKeyPem),
+        clientCertPem: deployer.certPem,
+        clientKeyPem: deployer.keyPem,
+        ciClientCertPem: ci.certPem,
+        ciClientKeyPem: ci.keyPem,
     };
 }
 

@@ -21,6 +21,7 @@ import { poolSecurityRules } from "./containerHostNetwork";
 import { createHostNode, HostNode } from "./containerHostNode";
 import { ContainerHostPoolArgs, planPoolNodes, PoolNodePlan, validateContainerHostPoolArgs } from "./containerHostPoolArgs";
 import { createCertificateAuthority } from "./containerHostPki";
+import { readGuardBundle } from "./guardBundle";
 import { WindowsDockerHost } from "../host/host";
 import { attachEngine, attachSwarm, HostAccessors, shareHostAccessors } from "../host/hostParts";
 import { createOwnSubnet, OWN_SUBNET_CIDR } from "./ownNetwork";
@@ -81,18 +82,29 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
     public readonly dockerEndpoint: pulumi.Output<string>;
     /** CA certificate that signed every node's engine certificate (public). */
     public readonly caCertPem: pulumi.Output<string>;
-    /** Client certificate every node's engine trusts (public). */
+    /**
+     * The deployer's client certificate (CN windows-isolation-deployer, public), accepted by every
+     * node: the only identity the nodes' guards let create trusted work. For the Pulumi stack and
+     * ops; this component's Docker provider uses it. Never give it to CI jobs or tenants.
+     */
     public readonly clientCertPem: pulumi.Output<string>;
-    /** Client private key: a secret. */
+    /** The deployer's private key: a secret. */
     public readonly clientKeyPem: pulumi.Output<string>;
+    /** The CI client certificate (CN windows-isolation-ci, public): untrusted + hyperv work only. */
+    public readonly ciClientCertPem: pulumi.Output<string>;
+    /** The CI private key: a secret. */
+    public readonly ciClientKeyPem: pulumi.Output<string>;
 
     constructor(name: string, args: ContainerHostPoolArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateContainerHostPoolArgs(args);
         const plans = problems.length === 0 ? planPoolNodes(name, args) : [];
         const swarmNodes = plans.map((p) => p.node);
         super(CONTAINER_HOST_POOL_TYPE, name, { ...summary(args, plans) }, opts);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${problems.join("; ")}`, this);
+        // Every node gets the guard: without its bundle nothing is created (reported with the arguments' problems).
+        const guardScript = readGuardBundle();
+        const all = guardScript.ok ? problems : [...problems, guardScript.problem];
+        if (all.length > 0 || !guardScript.ok) {
+            throw new pulumi.ResourceError(`ContainerHostPool '${name}': ${all.join("; ")}`, this);
         }
         this.hostName = name;
         this.osBuild = plans[0].resolved.osBuild;
@@ -122,6 +134,7 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
                 resolved: p.resolved,
                 computerName: p.computerName,
                 ca,
+                guardScript: guardScript.text,
                 swarm: { role: p.role === "init" ? "init" : "join", subnetCidr: this.subnetAddressPrefix },
                 owner: `ContainerHostPool '${name}'`,
             }, this),
@@ -152,6 +165,8 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
         this.caCertPem = ca.caCertPem;
         this.clientCertPem = ca.clientCertPem;
         this.clientKeyPem = ca.clientKeyPem;
+        this.ciClientCertPem = ca.ciClientCertPem;
+        this.ciClientKeyPem = ca.ciClientKeyPem;
         this.nodes = built.map(({ plan, node }) => ({
             name: plan.computerName,
             role: plan.role,
@@ -177,6 +192,8 @@ export class ContainerHostPool extends pulumi.ComponentResource implements Windo
             caCertPem: this.caCertPem,
             clientCertPem: this.clientCertPem,
             clientKeyPem: this.clientKeyPem,
+            ciClientCertPem: this.ciClientCertPem,
+            ciClientKeyPem: this.ciClientKeyPem,
         });
     }
 

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkContainerHostArgs, ContainerHostArgs, computerNameFor, PublicEndpointArgs, ResolvedContainerHostArgs, resolveContainerHostArgs, WindowsServerVersion } from "./containerHostArgs";
 import { DockerRelease } from "./dockerRelease";
+import { NodeRelease } from "./nodeRelease";
 import { OWN_SUBNET_CIDR } from "./ownNetwork";
 import { checkPoolSubnetPrefix, FieldProblem, hypervOverheadProblem, inEntry, messagesOf, onField, PoolNode, spreadOverZones, SwarmRole, swarmRoles, vmSizeCapacity } from "../../rules";
 
@@ -45,6 +46,8 @@ export interface ContainerHostPoolArgs {
     readonly tags?: Record<string, string>;
     /** Docker engine to install on every host, pinned by version and SHA-256. */
     readonly dockerVersion?: DockerRelease;
+    /** Node.js for Windows that runs the guard on every host, pinned by version and SHA-256. Default: DEFAULT_NODE_RELEASE. */
+    readonly nodeVersion?: NodeRelease;
     /** Encryption at host on every VM; off by default because it fails on subscriptions without the feature. */
     readonly encryptionAtHost?: boolean;
     /** Accept VM sizes whose series is not in the nested-virtualization table (you checked them). */
@@ -86,6 +89,7 @@ function hostArgsOf(args: ContainerHostPoolArgs, spec: PoolHostSpec): ContainerH
         adminUsername: args.adminUsername,
         tags: args.tags,
         dockerVersion: args.dockerVersion,
+        nodeVersion: args.nodeVersion,
         encryptionAtHost: args.encryptionAtHost,
         allowUnlistedVmSize: args.allowUnlistedVmSize,
         securityType: args.securityType,

@@ -65,7 +65,9 @@ function judge(req: AuthZRequest, settings: GuardSettings): Decision {
         case "plugin-install":
             return settings.allowPluginInstall ? { allow: true } : refuse(NOT_ALLOWED_HERE, `${what} installs a managed plugin, which runs privileged on the host; this guard's settings do not allow plugin installs (allowPluginInstall)`);
         case "swarm-join":
-            return settings.allowSwarmJoin ? { allow: true } : refuse(NOT_ALLOWED_HERE, `${what} joins this engine to a swarm, whose managers then start services here; this guard's settings do not allow swarm joins (allowSwarmJoin)`);
+            // A local caller has no TLS identity (the pipe or socket only administrators open).
+            if (settings.allowSwarmJoin || (settings.allowLocalSwarmJoin && caller.authNMethod === "")) return { allow: true };
+            return refuse(NOT_ALLOWED_HERE, `${what} joins this engine to a swarm, whose managers then start services here; this guard's settings do not allow swarm joins${settings.allowLocalSwarmJoin ? " from a client certificate (allowLocalSwarmJoin admits local callers only: join from the host itself)" : " (allowSwarmJoin, allowLocalSwarmJoin)"}`);
         case "build":
             return fromFindings(judgeBuild(p.query, caller, settings));
         case "container-create":

@@ -1,7 +1,7 @@
 /**
  * The guard's settings file (`--settings file.json`). Every field is optional and every default
  * fails closed: no stated daemon default (an unset isolation is judged as unset), nobody may
- * create trusted workloads, no plugin installs, no swarm joins. Unknown fields are an error, so a
+ * create trusted workloads, no plugin installs, no swarm joins (not even local ones). Unknown fields are an error, so a
  * misspelt `trustedIdentites` cannot silently leave the defaults in place.
  */
 import * as fs from "node:fs";
@@ -28,6 +28,13 @@ export interface GuardSettings {
     readonly allowPluginInstall: boolean;
     /** Allow `POST /swarm/join` (a node that joins runs whatever the managers schedule). */
     readonly allowSwarmJoin: boolean;
+    /**
+     * Allow `POST /swarm/join` from callers without a TLS identity only (the named pipe, which
+     * only SYSTEM and administrators can open): a pool node's bootstrap joins its pool's swarm
+     * that way, while a client certificate (a CI job's) still cannot move the node to a swarm of
+     * its own choosing. Implied by allowSwarmJoin.
+     */
+    readonly allowLocalSwarmJoin: boolean;
     /** File the audit lines are appended to; stderr when unset. */
     readonly auditLog?: string;
     /** Size at which the audit file is rotated (to `<file>.1`). */
@@ -39,10 +46,11 @@ export const DEFAULT_SETTINGS: GuardSettings = {
     localTrusted: false,
     allowPluginInstall: false,
     allowSwarmJoin: false,
+    allowLocalSwarmJoin: false,
     auditMaxBytes: 10 * 1024 * 1024,
 };
 
-const FIELDS = ["daemonDefaultIsolation", "trustedIdentities", "localTrusted", "allowPluginInstall", "allowSwarmJoin", "auditLog", "auditMaxBytes"];
+const FIELDS = ["daemonDefaultIsolation", "trustedIdentities", "localTrusted", "allowPluginInstall", "allowSwarmJoin", "allowLocalSwarmJoin", "auditLog", "auditMaxBytes"];
 
 /** Settings from parsed JSON, or every problem (field, value, fix) at once. */
 export function parseSettings(json: unknown): { ok: true; settings: GuardSettings } | { ok: false; problems: string[] } {
@@ -54,7 +62,7 @@ export function parseSettings(json: unknown): { ok: true; settings: GuardSetting
     if (d !== undefined && d !== "hyperv" && d !== "process") problems.push(`daemonDefaultIsolation ${JSON.stringify(d)} is not an isolation mode; use 'hyperv' (daemon.json exec-opts isolation=hyperv) or leave it out`);
     const ids = s.trustedIdentities;
     if (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => typeof i === "string" && i !== ""))) problems.push(`trustedIdentities ${JSON.stringify(ids)} must be a list of client certificate common names`);
-    for (const b of ["localTrusted", "allowPluginInstall", "allowSwarmJoin"]) {
+    for (const b of ["localTrusted", "allowPluginInstall", "allowSwarmJoin", "allowLocalSwarmJoin"]) {
         if (s[b] !== undefined && typeof s[b] !== "boolean") problems.push(`${b} ${JSON.stringify(s[b])} must be true or false`);
     }
     if (s.auditLog !== undefined && (typeof s.auditLog !== "string" || s.auditLog === "")) problems.push(`auditLog ${JSON.stringify(s.auditLog)} must be a file path`);
@@ -70,6 +78,7 @@ export function parseSettings(json: unknown): { ok: true; settings: GuardSetting
             ...(s.localTrusted !== undefined ? { localTrusted: s.localTrusted as boolean } : {}),
             ...(s.allowPluginInstall !== undefined ? { allowPluginInstall: s.allowPluginInstall as boolean } : {}),
             ...(s.allowSwarmJoin !== undefined ? { allowSwarmJoin: s.allowSwarmJoin as boolean } : {}),
+            ...(s.allowLocalSwarmJoin !== undefined ? { allowLocalSwarmJoin: s.allowLocalSwarmJoin as boolean } : {}),
             ...(s.auditLog !== undefined ? { auditLog: s.auditLog as string } : {}),
             ...(max !== undefined ? { auditMaxBytes: max as number } : {}),
         },

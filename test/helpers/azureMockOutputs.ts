@@ -4,11 +4,26 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * A real RSA key for the pool's swarm token key (tls.PrivateKey with algorithm RSA): the pool
  * decrypts the token command's output with it, so the mock output must be real ciphertext.
+ * Made on first use (about 1.5 s of CPU): only the tests that declare a pool of two or more need it.
  */
-const TOKEN_KEY = generateKeyPairSync("rsa", { modulusLength: 3072 });
+let tokenKey: { privateKeyPem: string; publicKeyPem: string } | undefined;
+function tokenKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
+    if (tokenKey === undefined) {
+        const k = generateKeyPairSync("rsa", { modulusLength: 3072 });
+        tokenKey = {
+            privateKeyPem: k.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+            publicKeyPem: k.publicKey.export({ type: "spki", format: "pem" }).toString(),
+        };
+    }
+    return tokenKey;
+}
 export const MOCK_TOKEN_KEY = {
-    privateKeyPem: TOKEN_KEY.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    publicKeyPem: TOKEN_KEY.publicKey.export({ type: "spki", format: "pem" }).toString(),
+    get privateKeyPem(): string {
+        return tokenKeyPair().privateKeyPem;
+    },
+    get publicKeyPem(): string {
+        return tokenKeyPair().publicKeyPem;
+    },
 };
 
 /**
@@ -46,12 +61,14 @@ export const MOCK_SWARM_TOKENS = {
 };
 
 /** The tokens as swarm-tokens.ps1 prints them: RSA-OAEP SHA-256 to the token key, base64, after the marker. */
-export const MOCK_TOKEN_OUTPUT = `WI-SWARM-TOKENS-RSA-OAEP-SHA256 ${publicEncrypt({ key: MOCK_TOKEN_KEY.publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(JSON.stringify(MOCK_SWARM_TOKENS))).toString("base64")}\n`;
+export function mockTokenOutput(): string {
+    return `WI-SWARM-TOKENS-RSA-OAEP-SHA256 ${publicEncrypt({ key: MOCK_TOKEN_KEY.publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, Buffer.from(JSON.stringify(MOCK_SWARM_TOKENS))).toString("base64")}\n`;
+}
 
 /** What Azure functions return: the token Run Command's instance view (read with $expand=instanceView). */
 export function azureMockCalls(a: pulumi.runtime.MockCallArgs): Record<string, unknown> | undefined {
     if (a.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine") {
-        return { instanceView: { output: MOCK_TOKEN_OUTPUT, exitCode: 0 } };
+        return { instanceView: { output: mockTokenOutput(), exitCode: 0 } };
     }
     return undefined;
 }

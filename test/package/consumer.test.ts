@@ -140,6 +140,8 @@ describe("the packed tarball", () => {
     test("carries every bootstrap script and the policy pack's manifest at their source-relative paths", () => {
         const list = (dir: string, pattern: RegExp) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((n) => pattern.test(n)).map((n) => `build/${dir}/${n}`) : []);
         expect(packedFiles.filter((f) => f.endsWith(".ps1"))).toEqual(list("components/azure/bootstrap", /\.ps1$/).sort());
+        // The guard's single bundled file, which ContainerHost and ContainerHostPool install on every host.
+        expect(packedFiles.filter((f) => f.startsWith("build/guard/"))).toEqual(["build/guard/windows-isolation-guard.js"]);
         // The policy pack's own files: its manifest and the package.json the build writes for it.
         const packFiles = fs.existsSync(path.join(root, "policy")) ? ["build/policy/PulumiPolicy.yaml", "build/policy/package.json"] : [];
         expect(packedFiles.filter((f) => f.startsWith("build/policy/") && !/\.(js|d\.ts)$/.test(f))).toEqual(packFiles);
@@ -276,6 +278,9 @@ new ContainerHost("azhost", { resourceGroupName: "rg", location: "westeurope", w
         for (const script of ["phase1.ps1", "phase2.ps1"] as const) {
             expect(bundle).toContain(`'${script}' = @'\n${stripComments(bootstrapScript(script)).replace(/\r\n/g, "\n").replace(/\n$/, "")}\n'@`);
         }
+        // The guard, read from the installed package's build/guard/ (what `prepare` built), as a host gets it.
+        const guard = fs.readFileSync(path.join(project, "node_modules", "windows-isolation", "build", "guard", "windows-isolation-guard.js"), "utf8");
+        expect(bundle).toContain(`'guard.js' = @'\n${guard.replace(/\n$/, "")}\n'@`);
         // The readiness wait's dynamic provider, serialized from the installed package.
         const wait = all.find((r) => r.type === "pulumi-nodejs:dynamic/windows-isolation:HostReadiness")!;
         expect(typeof wait.inputs.__provider).toBe("string");

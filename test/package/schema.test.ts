@@ -140,9 +140,11 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
         expect(enumValues(h.inputProperties.windowsVersion.$ref)).toEqual(["ltsc2022", "ltsc2025"]);
         expect(h.inputProperties.resourceGroupName.plain).toBeUndefined(); // an Input
         expect(h.inputProperties.publicEndpoint.$ref).toBe(`#/types/${token("PublicEndpointArgs")}`);
-        for (const out of ["hostName", "osBuild", "hypervCapable", "dockerEndpoint", "caCertPem", "clientCertPem", "clientKeyPem"]) {
+        for (const out of ["hostName", "osBuild", "hypervCapable", "dockerEndpoint", "caCertPem", "clientCertPem", "clientKeyPem", "ciClientCertPem", "ciClientKeyPem"]) {
             expect(h.required).toContain(out);
         }
+        // The guard's Node.js pin, typed like the engine's.
+        expect(Object.keys(schema.types[h.inputProperties.nodeVersion.$ref!.replace("#/types/", "")].properties!).sort()).toEqual(["sha256", "url", "version"]);
         expect(h.properties.vm.$ref).toBe("/azure-native/v3.28.0/schema.json#/resources/azure-native:compute:VirtualMachine");
         for (const live of ["provider", "readyResources", "publishedPorts"]) expect(Object.keys(h.properties)).not.toContain(live);
     });
@@ -155,7 +157,7 @@ describe("component schema inferred by @pulumi/pulumi's analyzer", () => {
         const spec = schema.types[p.inputProperties.hosts.items!.$ref!.replace("#/types/", "")];
         expect(spec.required).toEqual(["windowsVersion"]);
         expect(enumValues(spec.properties!.windowsVersion.$ref)).toEqual(["ltsc2022", "ltsc2025"]);
-        for (const out of ["hostName", "osBuild", "hypervCapable", "nodes", "subnetAddressPrefix", "dockerEndpoint", "caCertPem", "clientCertPem", "clientKeyPem"]) {
+        for (const out of ["hostName", "osBuild", "hypervCapable", "nodes", "subnetAddressPrefix", "dockerEndpoint", "caCertPem", "clientCertPem", "clientKeyPem", "ciClientCertPem", "ciClientKeyPem"]) {
             expect(p.required).toContain(out);
         }
         const node = schema.types[p.properties.nodes.items!.$ref!.replace("#/types/", "")];

@@ -66,7 +66,9 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
         ...workloads,
     ]));
     expect(names.filter((n) => n.includes("ExistingDockerHost"))).toEqual([]);
-    expect(names).toHaveLength(26);
+    // 26 before CI got a client certificate of its own (key, request, certificate).
+    expect(names).toHaveLength(29);
+    expect(names).toEqual(expect.arrayContaining(["tls:index/locallySignedCert:LocallySignedCert winhost-ci-client-cert"]));
     const rg = engine.resources.find((r) => r.name === "winhost-rg")!;
     expect(rg.inputs).toEqual({ location: "westeurope" });
     const vm = engine.resources.find((r) => r.name === "winhost-vm")!;
@@ -86,6 +88,9 @@ test("dev: a resource group, a ContainerHost reachable from the listed client on
     expect(await unwrap(out.dockerCaPem)).toEqual({ value: "CERT-OF-winhost-ca", secret: false });
     expect(await unwrap(out.dockerCertPem)).toEqual({ value: "CERT-OF-winhost-client-cert", secret: false });
     expect(await unwrap(out.dockerKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winhost-client-key", secret: true });
+    // The CI identity, for CI jobs: its own certificate, its key only as a secret.
+    expect(await unwrap(out.ciDockerCertPem)).toEqual({ value: "CERT-OF-winhost-ci-client-cert", secret: false });
+    expect(await unwrap(out.ciDockerKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-winhost-ci-client-key", secret: true });
     // What verify --azure-vm stack reads: the VM resource id (the mocks make it <name>-id).
     expect(await unwrap(out.hostVmId)).toEqual({ value: "winhost-vm-id", secret: false });
 });
@@ -157,8 +162,8 @@ test("prod: a pool of three mixed hosts as one swarm; each workload gets its iso
         "pulumi:providers:docker winpool-docker",
         ...workloads,
     ]));
-    // Pool 11 + tokens 1 + token key 1 + joins 2 + 3 nodes x 8 + the leader's public IP, a resource group, 6 workload resources.
-    expect(names).toHaveLength(11 + 1 + 1 + 2 + 24 + 1 + 1 + 6);
+    // Pool 14 (the CI client certificate's 3 included) + tokens 1 + token key 1 + joins 2 + 3 nodes x 8 + the leader's public IP, a resource group, 6 workload resources.
+    expect(names).toHaveLength(14 + 1 + 1 + 2 + 24 + 1 + 1 + 6);
     const vms = engine.ofType("azure-native:compute:VirtualMachine").sort((a, b) => a.name.localeCompare(b.name));
     expect(vms.map((r) => `${r.name} ${r.inputs.storageProfile.imageReference.sku} zone ${r.inputs.zones}`)).toEqual([
         "winpool-0-vm 2022-datacenter-azure-edition zone 1",

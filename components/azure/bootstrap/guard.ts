@@ -20,13 +20,26 @@ export function configuredDefaultIsolation(config: Pick<DaemonConfig, "exec-opts
     return opt === "hyperv" || opt === "process" ? opt : undefined;
 }
 
-/** The guard's settings.json for a host: its daemon default from daemon.json, nobody trusted yet. */
-export function guardHostSettings(trustedIdentities: readonly string[] = [], config: DaemonConfig = daemonConfig()): string {
+/**
+ * The guard's settings.json for a host: its daemon default from daemon.json, the identities that
+ * may create trusted work, and whether the host joins a swarm from its own bootstrap.
+ *
+ * A pool node that waits to be joined (swarm role `join`) is joined by the pool's swarm-join Run
+ * Command through the local engine, after the guard is running: it gets `allowLocalSwarmJoin`,
+ * which admits a join from the named pipe only (SYSTEM and administrators), never from a client
+ * certificate. Safer than `allowSwarmJoin` (a CI certificate could then leave the pool and join
+ * the node to a swarm of its own, whose managers start anything there unjudged) and than joining
+ * before the guard is named in daemon.json (the engine would listen on 2376 unguarded until then).
+ */
+export function guardHostSettings(trustedIdentities: readonly string[] = [], config: DaemonConfig = daemonConfig(), joinsSwarm = false): string {
     const d = configuredDefaultIsolation(config);
     return JSON.stringify({
         ...(d === undefined ? {} : { daemonDefaultIsolation: d }),
         trustedIdentities,
         localTrusted: false,
+        allowPluginInstall: false,
+        allowSwarmJoin: false,
+        allowLocalSwarmJoin: joinsSwarm,
         auditLog: "C:\\ProgramData\\windows-isolation\\guard-audit.log",
     }, null, 2) + "\n";
 }

@@ -203,7 +203,7 @@ export function bundleFiles(m: PublicBootstrapMaterial): [string, string][] {
         ["server-cert.pem", m.serverCertPem],
         ...(m.guard === undefined ? [] : ([
             ["guard.js", m.guard.script],
-            ["guard-settings.json", guardHostSettings(m.guard.trustedIdentities)],
+            ["guard-settings.json", guardHostSettings(m.guard.trustedIdentities, undefined, m.swarm?.role === "join")],
             ["guard.spec", guardSpecFile()],
         ] as [string, string][])),
     ];

@@ -6,7 +6,8 @@
     pool's swarm-nodes command rotates both tokens once every node has joined, so the one this
     command was given is worthless afterwards.
     Idempotent: a node that is already part of a swarm is left as it is. Joins on the node's
-    private IP, then waits, bounded, until the node reports the swarm active.
+    private IP through the local engine's named pipe (the guard admits a join from there only),
+    then waits, bounded, until the node reports the swarm active.
 #>
 [CmdletBinding()]
 param(
@@ -18,6 +19,10 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $Docker = Join-Path $env:ProgramFiles 'docker\docker.exe'
+# The local engine's named pipe, named explicitly: the guard on a pool node admits a swarm join from
+# a caller without a TLS identity only (allowLocalSwarmJoin), so neither a DOCKER_HOST nor a docker
+# context may send this join over TCP.
+$LocalEngine = @('-H', 'npipe:////./pipe/docker_engine')
 $Log = Join-Path $env:ProgramData 'windows-isolation\bootstrap.log'
 
 function Hide-Token {
@@ -36,7 +41,7 @@ function Write-Log {
 # windows-isolation:prelude (Invoke-Native; bootstrap/index.ts inserts prelude.ps1 here)
 
 function Get-SwarmState {
-    $r = Invoke-Native $Docker 'info', '--format', '{{.Swarm.LocalNodeState}}'
+    $r = Invoke-Native $Docker ($LocalEngine + @('info', '--format', '{{.Swarm.LocalNodeState}}'))
     if ($r.ExitCode -ne 0) { throw ("docker info failed: {0}" -f ($r.Output -join ' ')) }
     return ($r.Output | Select-Object -First 1).ToString().Trim()
 }
@@ -57,7 +62,7 @@ try {
     if ($state -ne 'inactive') { throw "swarm state is '$state'; leave it (docker swarm leave --force) and run pulumi up again" }
     $ip = Get-PrivateIPv4
     # The token goes to docker.exe as an argument and never into the log or the output.
-    $r = Invoke-Native $Docker 'swarm', 'join', '--token', $JoinToken, '--advertise-addr', $ip, '--listen-addr', ('{0}:2377' -f $ip), ('{0}:2377' -f $ManagerAddress)
+    $r = Invoke-Native $Docker ($LocalEngine + @('swarm', 'join', '--token', $JoinToken, '--advertise-addr', $ip, '--listen-addr', ('{0}:2377' -f $ip), ('{0}:2377' -f $ManagerAddress)))
     if ($r.ExitCode -ne 0) { throw ("docker swarm join failed: {0}" -f (Hide-Token ($r.Output -join ' '))) }
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
     while ((Get-SwarmState) -ne 'active') {

@@ -5,11 +5,19 @@ import { azureMockOutputs } from "../../helpers/azureMockOutputs";
 // What Azure / the TLS and random providers would compute; everything else echoes the inputs.
 const engine = installMocks({ outputs: azureMockOutputs });
 
-import { gunzipSync } from "zlib";
+import * as fs from "fs";
+import { join } from "path";
 import fc from "fast-check";
 import { ContainerHost, ContainerHostArgs, hostSecurityRules, validateContainerHostArgs, WindowsContainer } from "../../../components";
 import { DEFAULT_DOCKER_RELEASE } from "../../../components/azure/dockerRelease";
+import { DEFAULT_NODE_RELEASE } from "../../../components/azure/nodeRelease";
+import { configuredDefaultIsolation } from "../../../components/azure/bootstrap/guard";
+import { CI_CLIENT_CN, DEPLOYER_CLIENT_CN } from "../../../components/azure/containerHostPki";
+import { GUARD_BUNDLE_FILE, readGuardBundle } from "../../../components/azure/guardBundle";
+import { decide } from "../../../review/guard/decide";
+import { parseSettings } from "../../../review/guard/settings";
 import { CONTAINER_HOST_TAG, isInternetSource, MANAGEMENT_PORTS } from "../../../rules";
+import { userDataBundle, userDataFiles } from "../../helpers/userDataFiles";
 
 const SECRETS = ["GENERATED-PASSWORD-1a!", "PRIVATE-KEY-OF-"];
 const base: ContainerHostArgs = { resourceGroupName: "rg-hosts", location: "westeurope", windowsVersion: "ltsc2022" };
@@ -46,18 +54,21 @@ describe("a private ContainerHost with defaults", () => {
         expect(engine.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
             "azure-native:compute:VirtualMachine ch-vm",
             "azure-native:compute:VirtualMachineExtension ch-bootstrap",
-                        "azure-native:network:NetworkInterface ch-nic",
+            "azure-native:network:NetworkInterface ch-nic",
             "azure-native:network:NetworkSecurityGroup ch-nsg",
             "azure-native:network:Subnet ch-subnet",
             "azure-native:network:VirtualNetwork ch-vnet",
             "pulumi-nodejs:dynamic/windows-isolation:HostReadiness ch-ready",
             "pulumi:providers:docker ch-docker",
             "random:index/randomPassword:RandomPassword ch-admin-password",
+            "tls:index/certRequest:CertRequest ch-ci-client-csr",
             "tls:index/certRequest:CertRequest ch-client-csr",
             "tls:index/certRequest:CertRequest ch-server-csr",
+            "tls:index/locallySignedCert:LocallySignedCert ch-ci-client-cert",
             "tls:index/locallySignedCert:LocallySignedCert ch-client-cert",
             "tls:index/locallySignedCert:LocallySignedCert ch-server-cert",
             "tls:index/privateKey:PrivateKey ch-ca-key",
+            "tls:index/privateKey:PrivateKey ch-ci-client-key",
             "tls:index/privateKey:PrivateKey ch-client-key",
             "tls:index/privateKey:PrivateKey ch-server-key",
             "tls:index/selfSignedCert:SelfSignedCert ch-ca",
@@ -96,11 +107,51 @@ describe("a private ContainerHost with defaults", () => {
     });
 
     test("the user data is the public bundle: certificates and scripts, never a key", () => {
-        const bundle = gunzipSync(Buffer.from(byName("ch-vm").inputs.userData, "base64")).toString("utf8");
+        const bundle = userDataBundle(byName("ch-vm").inputs.userData);
         expect(bundle).toContain("'ca.pem' = @'\nCERT-OF-ch-ca\n'@");
         expect(bundle).toContain("'server-cert.pem' = @'\nCERT-OF-ch-server-cert\n'@");
         expect(bundle).toContain("\"dockerVersion\": \"29.4.3\"");
         expect(bundle).not.toContain("PRIVATE-KEY");
+    });
+
+    test("the user data installs the guard: the built bundle, its settings and spec, Node.js pinned, daemon.json naming the plugin", () => {
+        const files = userDataFiles(byName("ch-vm").inputs.userData);
+        expect([...files.keys()]).toEqual(["phase1.ps1", "phase2.ps1", "settings.json", "daemon.json", "ca.pem", "server-cert.pem", "guard.js", "guard-settings.json", "guard.spec"]);
+        // The file `npm run build` wrote, byte for byte (the here-string drops its last newline).
+        expect(files.get("guard.js")).toBe(fs.readFileSync(GUARD_BUNDLE_FILE, "utf8").replace(/\n$/, ""));
+        const daemon = JSON.parse(files.get("daemon.json")!);
+        expect(daemon["authorization-plugins"]).toEqual(["windows-isolation-guard"]);
+        expect(files.get("guard.spec")).toBe("npipe:////./pipe/windows-isolation-guard");
+        // One source each: the default from the daemon.json beside it, the trusted identity from the PKI's constant.
+        expect(JSON.parse(files.get("guard-settings.json")!)).toEqual({
+            daemonDefaultIsolation: configuredDefaultIsolation(daemon),
+            trustedIdentities: [DEPLOYER_CLIENT_CN],
+            localTrusted: false,
+            allowPluginInstall: false,
+            allowSwarmJoin: false,
+            allowLocalSwarmJoin: false,
+            auditLog: "C:\\ProgramData\\windows-isolation\\guard-audit.log",
+        });
+        expect(configuredDefaultIsolation(daemon)).toBe("hyperv");
+        expect(JSON.parse(files.get("settings.json")!)).toMatchObject({ nodeVersion: DEFAULT_NODE_RELEASE.version, nodeSha256: DEFAULT_NODE_RELEASE.sha256, guardPluginName: "windows-isolation-guard" });
+    });
+
+    test("the guard these settings configure lets the deployer (the provider's certificate) create trusted work and CI only untrusted + hyperv", () => {
+        const parsed = parseSettings(JSON.parse(userDataFiles(byName("ch-vm").inputs.userData).get("guard-settings.json")!));
+        if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+        const create = (user: string, labels: Record<string, string>, isolation: string) => decide({
+            method: "POST", uri: "/v1.44/containers/create", user, authNMethod: "TLS",
+            body: Buffer.from(JSON.stringify({ Image: "x", Labels: labels, HostConfig: { Isolation: isolation } })),
+        }, parsed.settings);
+        const trusted = { "windows-isolation.trust": "trusted" };
+        const untrusted = { "windows-isolation.trust": "untrusted" };
+        expect(create(DEPLOYER_CLIENT_CN, trusted, "process")).toEqual({ allow: true });
+        expect(create(CI_CLIENT_CN, trusted, "process")).toMatchObject({ allow: false, findings: [{ rule: "trusted-identity" }] });
+        expect(create(CI_CLIENT_CN, untrusted, "process")).toMatchObject({ allow: false, findings: [{ rule: "untrusted-requires-hyperv" }] });
+        expect(create(CI_CLIENT_CN, untrusted, "hyperv")).toEqual({ allow: true });
+        // A ContainerHost joins no swarm: nobody may join it to one.
+        const join = decide({ method: "POST", uri: "/swarm/join", user: "", authNMethod: "", body: Buffer.from("{}") }, parsed.settings);
+        expect(join).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
     });
 
     test("network: own VNet and subnet with outbound access, NIC with the NSG, no public IP", () => {
@@ -122,8 +173,11 @@ describe("a private ContainerHost with defaults", () => {
         }]);
     });
 
-    test("TLS: ECDSA keys, a CA, a server certificate for the private IP, a client certificate", () => {
-        for (const k of ["ch-ca-key", "ch-server-key", "ch-client-key"]) expect(byName(k).inputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+    test("TLS: ECDSA keys, a CA, a server certificate for the private IP, the deployer's and CI's client certificates", () => {
+        for (const k of ["ch-ca-key", "ch-server-key", "ch-client-key", "ch-ci-client-key"]) expect(byName(k).inputs).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+        expect(byName("ch-client-csr").inputs).toMatchObject({ subject: { commonName: "windows-isolation-deployer", organization: "windows-isolation" } });
+        expect(byName("ch-ci-client-csr").inputs).toMatchObject({ subject: { commonName: "windows-isolation-ci", organization: "windows-isolation" } });
+        expect(byName("ch-ci-client-cert").inputs).toMatchObject({ certRequestPem: "CSR-OF-ch-ci-client-csr", caCertPem: "CERT-OF-ch-ca", allowedUses: ["digital_signature", "key_encipherment", "client_auth"] });
         expect(byName("ch-ca").inputs).toMatchObject({ isCaCertificate: true, allowedUses: ["cert_signing", "crl_signing", "digital_signature"], validityPeriodHours: 43800 });
         expect(byName("ch-server-csr").inputs).toMatchObject({ ipAddresses: ["10.40.0.4"], dnsNames: [], subject: { commonName: "ch", organization: "windows-isolation" } });
         expect(byName("ch-server-cert").inputs).toMatchObject({ certRequestPem: "CSR-OF-ch-server-csr", caCertPem: "CERT-OF-ch-ca", allowedUses: ["digital_signature", "key_encipherment", "server_auth"] });
@@ -157,7 +211,7 @@ describe("a private ContainerHost with defaults", () => {
         for (const secret of SECRETS) expect(wait.__provider).not.toContain(secret);
     });
 
-    test("the docker provider: mutual TLS to the private IP, key as a secret", async () => {
+    test("the docker provider: mutual TLS to the private IP with the deployer's certificate (the guard's trusted identity), key as a secret", async () => {
         expect(byName("ch-docker").inputs).toEqual({
             host: "tcp://10.40.0.4:2376",
             caMaterial: "CERT-OF-ch-ca",
@@ -166,6 +220,8 @@ describe("a private ContainerHost with defaults", () => {
         });
         expect(await unwrap(host.dockerEndpoint)).toEqual({ value: "tcp://10.40.0.4:2376", secret: false });
         expect(await unwrap(host.clientKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-ch-client-key", secret: true });
+        expect(await unwrap(host.ciClientCertPem)).toEqual({ value: "CERT-OF-ch-ci-client-cert", secret: false });
+        expect(await unwrap(host.ciClientKeyPem)).toEqual({ value: "PRIVATE-KEY-OF-ch-ci-client-key", secret: true });
         expect((await unwrap(host.adminPassword)).secret).toBe(true);
     });
 
@@ -252,12 +308,35 @@ describe("bad inputs: a clear error and no child resource", () => {
         ["reserved admin name", { adminUsername: "Administrator" }, /adminUsername 'Administrator' is not accepted by Azure/],
         ["tag the component owns", { tags: { [CONTAINER_HOST_TAG]: "process" } }, /tags must not set 'windows-isolation:container-host'/],
         ["unpinned docker", { dockerVersion: { version: "latest", sha256: "abc" } }, /dockerVersion\.version 'latest' must be an exact engine version.*dockerVersion\.sha256 'abc' must be the zip's SHA-256/],
+        ["unpinned Node.js for the guard", { nodeVersion: { version: "lts", sha256: "abc" } }, /nodeVersion\.version 'lts' must be an exact Node\.js version.*nodeVersion\.sha256 'abc' must be the zip's SHA-256/],
     ];
 
     test.each(cases)("%s", async (_label, extra, message) => {
         expect(() => new ContainerHost("bad", { ...base, ...extra } as ContainerHostArgs)).toThrow(message);
         await engine.settle();
         expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHost"]);
+    });
+
+    test("without the built guard bundle: an error naming the file and `npm run build`, and no child resource", async () => {
+        // The file system without the bundle (as in a checkout where the build never ran): the
+        // fs module object itself (the namespace import above is a read-only view of it).
+        const nodeFs = jest.requireActual<typeof fs>("fs");
+        const realStat = nodeFs.statSync;
+        const spy = jest.spyOn(nodeFs, "statSync").mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+            if (String(p) === GUARD_BUNDLE_FILE) throw Object.assign(new Error(`ENOENT: no such file, stat '${String(p)}'`), { code: "ENOENT" });
+            return realStat(p, o);
+        }) as typeof fs.statSync);
+        try {
+            expect(() => new ContainerHost("nobundle", base)).toThrow(`ContainerHost 'nobundle': the guard bundle ${GUARD_BUNDLE_FILE} is missing`);
+            // With the arguments' own problems, in one message.
+            expect(() => new ContainerHost("nobundle2", { ...base, vmSize: "Standard_B2s_v2" })).toThrow(/^ContainerHost 'nobundle2': vmSize 'Standard_B2s_v2' is in series Bsv2.*; the guard bundle .* is missing.*run `npm run build` in the windows-isolation package/);
+        } finally {
+            spy.mockRestore();
+        }
+        await engine.settle();
+        expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHost", "windows-isolation:index:ContainerHost"]);
+        expect(GUARD_BUNDLE_FILE.endsWith(join("build", "guard", "windows-isolation-guard.js"))).toBe(true);
+        expect(readGuardBundle(`${GUARD_BUNDLE_FILE}.absent`)).toEqual({ ok: false, problem: expect.stringContaining("is missing") });
     });
 
     test("the message names the component", () => {

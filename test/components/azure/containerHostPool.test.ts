@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, plainStrings, RecordedResource, unwrap } from "../../helpers/pulumiMocks";
+import { installMocks, plainStrings, RecordedResource, secretValue, unwrap } from "../../helpers/pulumiMocks";
 import { azureMockCalls, azureMockOutputs, MOCK_SWARM_TOKENS, MOCK_TOKEN_KEY } from "../../helpers/azureMockOutputs";
 
 // The test checks these never appear plain.
@@ -25,9 +25,14 @@ const engine = installMocks({
 });
 
 import fc from "fast-check";
-import { gunzipSync } from "zlib";
+import * as fs from "fs";
 import { ContainerHostPool, ContainerHostPoolArgs, poolComputerName, poolSecurityRules, validateContainerHostPoolArgs, WindowsContainer } from "../../../components";
-import { bootstrapScript, tokenRecipient } from "../../../components/azure/bootstrap";
+import { AZURE_USER_DATA_LIMIT, bootstrapScript, tokenRecipient } from "../../../components/azure/bootstrap";
+import { CI_CLIENT_CN, DEPLOYER_CLIENT_CN } from "../../../components/azure/containerHostPki";
+import { GUARD_BUNDLE_FILE } from "../../../components/azure/guardBundle";
+import { decide } from "../../../review/guard/decide";
+import { parseSettings } from "../../../review/guard/settings";
+import { userDataFiles } from "../../helpers/userDataFiles";
 import { CONTAINER_HOST_TAG, exposedManagementPorts, isInternetSource, SWARM_PORTS } from "../../../rules";
 
 const base: ContainerHostPoolArgs = { resourceGroupName: "rg-pool", location: "westeurope", count: 3, windowsVersion: "ltsc2022" };
@@ -47,10 +52,7 @@ const byName = (name: string): RecordedResource => {
 };
 const urnOf = (name: string) => expect.stringMatching(new RegExp(`::${name}$`));
 const param = (r: RecordedResource, name: string) => r.inputs.parameters.find((p: { name: string }) => p.name === name)?.value;
-const settingsOf = (vm: RecordedResource) => {
-    const bundle = gunzipSync(Buffer.from(vm.inputs.userData, "base64")).toString("utf8");
-    return JSON.parse(/'settings\.json' = @'\n([\s\S]*?)\n'@/.exec(bundle)![1]);
-};
+const settingsOf = (vm: RecordedResource) => JSON.parse(userDataFiles(vm.inputs.userData).get("settings.json")!);
 
 /** The resources one pool node has, by ContainerHost's recipe. */
 const nodeResources = (pool: string, i: number) => [
@@ -73,6 +75,9 @@ const poolResources = (pool: string) => [
     `tls:index/locallySignedCert:LocallySignedCert ${pool}-client-cert`,
     `tls:index/privateKey:PrivateKey ${pool}-ca-key`,
     `tls:index/privateKey:PrivateKey ${pool}-client-key`,
+    `tls:index/certRequest:CertRequest ${pool}-ci-client-csr`,
+    `tls:index/locallySignedCert:LocallySignedCert ${pool}-ci-client-cert`,
+    `tls:index/privateKey:PrivateKey ${pool}-ci-client-key`,
     `tls:index/selfSignedCert:SelfSignedCert ${pool}-ca`,
     `windows-isolation:index:ContainerHostPool ${pool}`,
 ];
@@ -85,16 +90,22 @@ describe.each([
     const name = `p${count}`;
     let pool: ContainerHostPool;
     let declared: RecordedResource[];
-    // One pool for the block's tests, which only read what it declared: each test gets that list back.
+    let declaredCalls: pulumi.runtime.MockCallArgs[];
+    // One pool for the block's tests, which only read what it declared (and invoked): each test
+    // gets those lists back. Building a pool is this file's main cost, so the three here serve
+    // every test that needs no other arguments.
     beforeAll(async () => {
         await engine.settle();
         engine.resources.length = 0;
+        calls.length = 0;
         pool = new ContainerHostPool(name, { ...base, count });
         await engine.settle();
         declared = [...engine.resources];
+        declaredCalls = [...calls];
     });
     beforeEach(() => {
         engine.resources.splice(0, engine.resources.length, ...declared);
+        calls.splice(0, calls.length, ...declaredCalls);
     });
 
     test("declares exactly these resources", () => {
@@ -102,7 +113,7 @@ describe.each([
         const tokens = count > 1 ? [`${RC} ${name}-swarm-tokens`, `tls:index/privateKey:PrivateKey ${name}-swarm-token-key`] : [];
         const expected = [...poolResources(name), ...tokens, ...joins, ...Array.from({ length: count }, (_, i) => nodeResources(name, i)).flat()];
         expect(engine.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual(expected.sort());
-        expect(engine.resources).toHaveLength(11 + 8 * count + (count > 1 ? count + 1 : 0));
+        expect(engine.resources).toHaveLength(14 + 8 * count + (count > 1 ? count + 1 : 0));
     });
 
     test("managers 1 or 3, the first node inits, the rest join with the right token kind", () => {
@@ -129,6 +140,109 @@ describe.each([
         }
     });
 
+    test("every node installs the guard: the built bundle, settings trusting exactly the deployer, daemon.json naming the plugin; joining nodes may join from the local pipe only", () => {
+        const bundle = fs.readFileSync(GUARD_BUNDLE_FILE, "utf8").replace(/\n$/, "");
+        for (let i = 0; i < count; i++) {
+            const userData: string = byName(`${name}-${i}-vm`).inputs.userData;
+            const files = userDataFiles(userData);
+            expect(files.get("guard.js")).toBe(bundle);
+            expect(JSON.parse(files.get("daemon.json")!)["authorization-plugins"]).toEqual(["windows-isolation-guard"]);
+            expect(files.get("guard.spec")).toBe("npipe:////./pipe/windows-isolation-guard");
+            expect(JSON.parse(files.get("guard-settings.json")!)).toMatchObject({
+                daemonDefaultIsolation: "hyperv", trustedIdentities: [DEPLOYER_CLIENT_CN], localTrusted: false, allowSwarmJoin: false, allowLocalSwarmJoin: i > 0,
+            });
+            // Azure's documented user data limit, held on every node (a joining node's settings are the longest).
+            expect(userData.length).toBeLessThan(AZURE_USER_DATA_LIMIT);
+        }
+    });
+
+    test("each node's guard admits the pool's swarm-join (run through the local pipe) on joining nodes only, and never a join or trusted work from the CI certificate", () => {
+        const settingsOfNode = (i: number) => {
+            const parsed = parseSettings(JSON.parse(userDataFiles(byName(`${name}-${i}-vm`).inputs.userData).get("guard-settings.json")!));
+            if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+            return parsed.settings;
+        };
+        const join = (user: string, authNMethod: string) => ({ method: "POST", uri: "/v1.47/swarm/join", user, authNMethod, body: Buffer.from(JSON.stringify({ RemoteAddrs: ["10.40.0.10:2377"] })) });
+        // swarm-join.ps1 runs docker.exe on the node through the named pipe: no TLS identity (its Pester suite asserts the call).
+        expect(bootstrapScript("swarm-join.ps1")).toContain("$LocalEngine = @('-H', 'npipe:////./pipe/docker_engine')");
+        for (let i = 0; i < count; i++) {
+            // The leader inits the swarm and never joins one.
+            expect(decide(join("", ""), settingsOfNode(i))).toMatchObject(i === 0 ? { allow: false, findings: [{ rule: "guard-not-allowed" }] } : { allow: true });
+            for (const cn of [CI_CLIENT_CN, DEPLOYER_CLIENT_CN]) expect(decide(join(cn, "TLS"), settingsOfNode(i))).toMatchObject({ allow: false, findings: [{ rule: "guard-not-allowed" }] });
+        }
+        const trustedProcess = (user: string) => decide({ method: "POST", uri: "/services/create", user, authNMethod: "TLS",
+            body: Buffer.from(JSON.stringify({ Name: "web", Labels: { "windows-isolation.trust": "trusted" }, TaskTemplate: { ContainerSpec: { Image: "x", Isolation: "process" } } })) }, settingsOfNode(0));
+        expect(trustedProcess(DEPLOYER_CLIENT_CN)).toEqual({ allow: true });
+        expect(trustedProcess(CI_CLIENT_CN)).toMatchObject({ allow: false, findings: [{ rule: "trusted-identity" }] });
+    });
+
+    test("the join tokens are read from the leader's token command with $expand=instanceView and reach each join only as a secret, its role's token", () => {
+        const invoke = calls.filter((c) => c.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine");
+        if (count === 1) {
+            // Nobody joins a pool of one: no token key, command or read.
+            expect(invoke).toEqual([]);
+            expect(engine.resources.filter((r) => /swarm-token/.test(r.name))).toEqual([]);
+            return;
+        }
+        expect(invoke).toHaveLength(1);
+        expect(invoke[0].inputs).toEqual({ resourceGroupName: "rg-pool", vmName: `${name}-0-vm-azure`, runCommandName: `${name}-swarm-tokens-azure`, expand: "instanceView" });
+        const tokens = byName(`${name}-swarm-tokens`);
+        expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
+        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf(`${name}-0-ready`)]));
+        // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
+        // The tokens come back encrypted to the pool's token key: its public half is a plain parameter.
+        expect(tokens.inputs.parameters).toEqual([
+            { name: "JoinSet", value: Array.from({ length: count - 1 }, (_, i) => `${name}-${i + 1}`).join(",") },
+            { name: "RecipientModulus", value: tokenRecipient(MOCK_TOKEN_KEY.publicKeyPem).modulus },
+            { name: "RecipientExponent", value: "AQAB" },
+        ]);
+        expect(byName(`${name}-swarm-token-key`).inputs).toEqual({ algorithm: "RSA", rsaBits: 3072 });
+        for (let i = 1; i < count; i++) {
+            const token = managers.includes(`${name}-${i}`) ? MANAGER_TOKEN : WORKER_TOKEN;
+            expect(byName(`${name}-${i}-swarm-join`).inputs.protectedParameters).toEqual(secretValue([{ name: "JoinToken", value: token }]));
+        }
+    });
+
+    test("managers join one at a time, workers after the last manager", () => {
+        const lastManager = managers.length - 1;
+        for (let i = 1; i < count; i++) {
+            const deps = byName(`${name}-${i}-swarm-join`).dependencies;
+            expect(deps).toEqual(expect.arrayContaining([urnOf(`${name}-${i}-ready`), urnOf(`${name}-swarm-tokens`)]));
+            const joinsBefore = [...new Set(deps.filter((d) => /swarm-join$/.test(d)).map((d) => d.split("::").pop()))];
+            const expected = managers.includes(`${name}-${i}`) ? (i === 1 ? [] : [`${name}-${i - 1}-swarm-join`]) : [`${name}-${lastManager}-swarm-join`];
+            expect(joinsBefore).toEqual(expected);
+        }
+    });
+
+    test("the NSG: swarm ports between pool nodes only, deny from anywhere else, management denied from the Internet", () => {
+        const rules = byName(`${name}-nsg`).inputs.securityRules;
+        expect(rules.map((r: { name: string; priority: number; access: string; protocol: string; sourceAddressPrefix?: string; destinationPortRange?: string }) =>
+            `${r.priority} ${r.access} ${r.protocol} ${r.sourceAddressPrefix} ${r.destinationPortRange ?? ""}`)).toEqual([
+            "200 Allow Tcp 10.40.0.0/24 2377",
+            "201 Allow Tcp 10.40.0.0/24 7946",
+            "202 Allow Udp 10.40.0.0/24 7946",
+            "203 Allow Udp 10.40.0.0/24 4789",
+            "300 Deny Tcp * 2377",
+            "301 Deny Tcp * 7946",
+            "302 Deny Udp * 7946",
+            "303 Deny Udp * 4789",
+            "4000 Deny Tcp Internet ",
+        ]);
+        expect(rules.filter((r: { access: string }) => r.access === "Allow").every((r: { destinationAddressPrefix: string }) => r.destinationAddressPrefix === "10.40.0.0/24")).toBe(true);
+        for (let i = 0; i < count; i++) expect(byName(`${name}-${i}-nic`).inputs.networkSecurityGroup).toEqual({ id: `${name}-nsg-id` });
+    });
+
+    test("the outputs keep the client keys and node passwords secret", async () => {
+        expect(await unwrap(pool.clientKeyPem)).toEqual({ value: `PRIVATE-KEY-OF-${name}-client-key`, secret: true });
+        expect(await unwrap(pool.ciClientKeyPem)).toEqual({ value: `PRIVATE-KEY-OF-${name}-ci-client-key`, secret: true });
+        expect(await unwrap(pool.ciClientCertPem)).toEqual({ value: `CERT-OF-${name}-ci-client-cert`, secret: false });
+        expect(await unwrap(pool.caCertPem)).toEqual({ value: `CERT-OF-${name}-ca`, secret: false });
+        for (let i = 0; i < count; i++) {
+            expect((await unwrap(pool.nodes[i].adminPassword)).secret).toBe(true);
+            expect(await unwrap(pool.nodes[i].dockerEndpoint)).toEqual({ value: `tcp://10.40.0.${10 + i}:2376`, secret: false });
+        }
+    });
+
     test("zones round robin, so the three managers sit in three zones", () => {
         expect(pool.nodes.map((n) => n.zone)).toEqual(zones);
         expect(Array.from({ length: count }, (_, i) => byName(`${name}-${i}-vm`).inputs.zones)).toEqual(zones.map((z) => [z]));
@@ -151,8 +265,11 @@ describe.each([
         expect(pool.readyResources).toHaveLength(1);
     });
 
-    test("the provider points at the leader with the pool's client certificate; every node's certificate comes from the pool CA", () => {
+    test("the provider points at the leader with the deployer's client certificate (the guard's trusted identity); every node's certificate comes from the pool CA", () => {
         expect(byName(`${name}-docker`).inputs.host).toBe("tcp://10.40.0.10:2376");
+        expect(byName(`${name}-docker`).inputs.certMaterial).toBe(`CERT-OF-${name}-client-cert`);
+        expect(byName(`${name}-client-csr`).inputs.subject).toEqual({ commonName: DEPLOYER_CLIENT_CN, organization: "windows-isolation" });
+        expect(byName(`${name}-ci-client-csr`).inputs.subject).toEqual({ commonName: CI_CLIENT_CN, organization: "windows-isolation" });
         for (let i = 0; i < count; i++) {
             expect(byName(`${name}-${i}-server-cert`).inputs.caCertPem).toBe(`CERT-OF-${name}-ca`);
             expect(byName(`${name}-${i}-server-csr`).inputs.ipAddresses).toEqual([`10.40.0.${10 + i}`]);
@@ -171,42 +288,20 @@ describe.each([
     });
 });
 
-describe("the join tokens", () => {
-    test("are read from the leader's token command with $expand=instanceView and reach each join only as a secret", async () => {
-        new ContainerHostPool("tk", { ...base, count: 4 });
-        await engine.settle();
-        const invoke = calls.filter((c) => c.token === "azure-native:compute:getVirtualMachineRunCommandByVirtualMachine");
-        expect(invoke).toHaveLength(1);
-        expect(invoke[0].inputs).toEqual({ resourceGroupName: "rg-pool", vmName: "tk-0-vm-azure", runCommandName: "tk-swarm-tokens-azure", expand: "instanceView" });
-        const tokens = byName("tk-swarm-tokens");
-        expect(tokens.inputs.source).toEqual({ script: bootstrapScript("swarm-tokens.ps1") });
-        expect(tokens.dependencies).toEqual(expect.arrayContaining([urnOf("tk-0-ready")]));
-        // swarm-nodes rotates the tokens after the joins: a new set of joining nodes must run this command again.
-        // The tokens come back encrypted to the pool's token key: its public half is a plain parameter.
-        expect(tokens.inputs.parameters).toEqual([
-            { name: "JoinSet", value: "tk-1,tk-2,tk-3" },
-            { name: "RecipientModulus", value: tokenRecipient(MOCK_TOKEN_KEY.publicKeyPem).modulus },
-            { name: "RecipientExponent", value: "AQAB" },
-        ]);
-        expect(byName("tk-swarm-token-key").inputs).toEqual({ algorithm: "RSA", rsaBits: 3072 });
-        const wire = (token: string) => [{ name: "JoinToken", value: token }];
-        const { secretValue } = await import("../../helpers/pulumiMocks");
-        expect(byName("tk-1-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(MANAGER_TOKEN)));
-        expect(byName("tk-2-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(MANAGER_TOKEN)));
-        expect(byName("tk-3-swarm-join").inputs.protectedParameters).toEqual(secretValue(wire(WORKER_TOKEN)));
-    });
-
-    test("managers join one at a time, workers after the last manager", async () => {
-        new ContainerHostPool("seq", { ...base, count: 5 });
-        await engine.settle();
-        const deps = (n: number) => byName(`seq-${n}-swarm-join`).dependencies;
-        expect(deps(1)).toEqual(expect.arrayContaining([urnOf("seq-1-ready"), urnOf("seq-swarm-tokens")]));
-        expect(deps(1).some((d) => /swarm-join$/.test(d))).toBe(false);
-        expect(deps(2)).toEqual(expect.arrayContaining([urnOf("seq-1-swarm-join")]));
-        expect(deps(3)).toEqual(expect.arrayContaining([urnOf("seq-2-swarm-join")]));
-        expect(deps(4)).toEqual(expect.arrayContaining([urnOf("seq-2-swarm-join")]));
-        expect(deps(4).some((d) => /seq-3-swarm-join$/.test(d))).toBe(false);
-    });
+test("without the built guard bundle: an error naming the file and `npm run build`, and no child resource", async () => {
+    const nodeFs = jest.requireActual<typeof fs>("fs");
+    const realStat = nodeFs.statSync;
+    const spy = jest.spyOn(nodeFs, "statSync").mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => {
+        if (String(p) === GUARD_BUNDLE_FILE) throw Object.assign(new Error(`ENOENT: no such file, stat '${String(p)}'`), { code: "ENOENT" });
+        return realStat(p, o);
+    }) as typeof fs.statSync);
+    try {
+        expect(() => new ContainerHostPool("nob", base)).toThrow(`ContainerHostPool 'nob': the guard bundle ${GUARD_BUNDLE_FILE} is missing, and every host this component builds installs the guard (docs/guard.md); run \`npm run build\``);
+    } finally {
+        spy.mockRestore();
+    }
+    await engine.settle();
+    expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHostPool"]);
 });
 
 describe("mixed hosts, a subnet you bring, a public endpoint", () => {
@@ -217,8 +312,11 @@ describe("mixed hosts, a subnet you bring, a public endpoint", () => {
             zones: ["2", "3"],
             subnetId: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/pool",
             subnetAddressPrefix: "10.8.4.0/24",
+            tags: { team: "platform" },
         });
         await engine.settle();
+        // Every VM carries the container-host tag the nested-virtualization policy looks for, beside your own.
+        expect(engine.ofType("azure-native:compute:VirtualMachine").map((vm) => vm.inputs.tags)).toEqual(Array(3).fill({ team: "platform", [CONTAINER_HOST_TAG]: "hyperv" }));
         expect(pool.swarmNodes()).toEqual([
             { name: "mix-0", osBuild: 20348, hypervCapable: true, cpuCount: 4, memoryMb: 16384 },
             { name: "mix-1", osBuild: 26100, hypervCapable: true, cpuCount: 8, memoryMb: 65536 },
@@ -255,34 +353,6 @@ describe("mixed hosts, a subnet you bring, a public endpoint", () => {
         expect(byName("pub-docker").inputs.host).toBe("tcp://20.50.60.70:2376");
         expect(byName("pub-0-server-csr").inputs.ipAddresses).toEqual(["10.40.0.10", "20.50.60.70"]);
         expect(byName("pub-1-nic").inputs.ipConfigurations[0].publicIPAddress).toBeUndefined();
-    });
-
-    test("every VM carries the container-host tag the nested-virtualization policy looks for", async () => {
-        new ContainerHostPool("tag", { ...base, count: 2, tags: { team: "platform" } });
-        await engine.settle();
-        for (const vm of engine.ofType("azure-native:compute:VirtualMachine")) expect(vm.inputs.tags).toEqual({ team: "platform", [CONTAINER_HOST_TAG]: "hyperv" });
-    });
-});
-
-describe("the pool's NSG: swarm ports between pool nodes only", () => {
-    test("allow from the pool subnet to the pool subnet, deny from anywhere else, management denied from the Internet", async () => {
-        new ContainerHostPool("net", base);
-        await engine.settle();
-        const rules = byName("net-nsg").inputs.securityRules;
-        expect(rules.map((r: { name: string; priority: number; access: string; protocol: string; sourceAddressPrefix?: string; destinationPortRange?: string }) =>
-            `${r.priority} ${r.access} ${r.protocol} ${r.sourceAddressPrefix} ${r.destinationPortRange ?? ""}`)).toEqual([
-            "200 Allow Tcp 10.40.0.0/24 2377",
-            "201 Allow Tcp 10.40.0.0/24 7946",
-            "202 Allow Udp 10.40.0.0/24 7946",
-            "203 Allow Udp 10.40.0.0/24 4789",
-            "300 Deny Tcp * 2377",
-            "301 Deny Tcp * 7946",
-            "302 Deny Udp * 7946",
-            "303 Deny Udp * 4789",
-            "4000 Deny Tcp Internet ",
-        ]);
-        expect(rules.filter((r: { access: string }) => r.access === "Allow").every((r: { destinationAddressPrefix: string }) => r.destinationAddressPrefix === "10.40.0.0/24")).toBe(true);
-        for (let i = 0; i < 3; i++) expect(byName(`net-${i}-nic`).inputs.networkSecurityGroup).toEqual({ id: "net-nsg-id" });
     });
 });
 
@@ -395,13 +465,4 @@ test("computer names stay unique, at most 15 characters, with the index intact",
     expect(new Set(names).size).toBe(100);
     expect(names.every((n) => n.length <= 15 && /^[A-Za-z0-9-]+$/.test(n) && !/^\d+$/.test(n))).toBe(true);
     expect(poolComputerName("123", 1)).toBe("wi123-1");
-});
-
-test("the pool's outputs keep the client key and node passwords secret", async () => {
-    const pool = new ContainerHostPool("out", { ...base, count: 2 });
-    expect((await unwrap(pool.clientKeyPem)).secret).toBe(true);
-    expect((await unwrap(pool.nodes[1].adminPassword)).secret).toBe(true);
-    expect(await unwrap(pool.nodes[1].dockerEndpoint)).toEqual({ value: "tcp://10.40.0.11:2376", secret: false });
-    expect(await unwrap(pool.caCertPem)).toEqual({ value: "CERT-OF-out-ca", secret: false });
-    await engine.settle();
 });

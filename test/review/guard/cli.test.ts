@@ -46,7 +46,7 @@ test("addresses: the three schemes", () => {
 });
 
 test("settings: defaults fail closed; every problem is named at once", () => {
-    expect(parseSettings({})).toEqual({ ok: true, settings: { trustedIdentities: [], localTrusted: false, allowPluginInstall: false, allowSwarmJoin: false, auditMaxBytes: 10485760 } });
+    expect(parseSettings({})).toEqual({ ok: true, settings: { trustedIdentities: [], localTrusted: false, allowPluginInstall: false, allowSwarmJoin: false, allowLocalSwarmJoin: false, auditMaxBytes: 10485760 } });
     const bad = parseSettings({ trustedIdentites: ["x"], daemonDefaultIsolation: "default", localTrusted: "yes", auditMaxBytes: 5 });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {

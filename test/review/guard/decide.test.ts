@@ -256,4 +256,15 @@ describe("builds, plugins, swarm join", () => {
         expect(rules(judge(req("POST", "/swarm/join", { RemoteAddrs: ["m:2377"] })))).toEqual(["guard-not-allowed"]);
         expect(judge(req("POST", "/swarm/join", {}), { allowSwarmJoin: true })).toEqual({ allow: true });
     });
+    test("allowLocalSwarmJoin (a pool node's bootstrap): the local pipe may join, a client certificate may not, whatever name it has", () => {
+        const join = { RemoteAddrs: ["10.40.0.10:2377"] };
+        expect(judge(req("POST", "/v1.44/swarm/join", join, local), { allowLocalSwarmJoin: true })).toEqual({ allow: true });
+        for (const caller of [tls("windows-isolation-ci"), tls("windows-isolation-deployer"), tls("")]) {
+            const refused = judge(req("POST", "/v1.44/swarm/join", join, caller), { allowLocalSwarmJoin: true });
+            expect(rules(refused)).toEqual(["guard-not-allowed"]);
+            expect(messages(refused)).toMatch(/allowLocalSwarmJoin admits local callers only/);
+        }
+        // Off by default, for local callers too.
+        expect(rules(judge(req("POST", "/swarm/join", join, local)))).toEqual(["guard-not-allowed"]);
+    });
 });

@@ -174,6 +174,16 @@ describe("what the extension and the user data carry", () => {
             expect(userData.length).toBeLessThan(AZURE_USER_DATA_LIMIT);
             expect(bundle).toContain(`'guard.js' = @'\n${script.replace(/\n$/, "")}\n'@`);
         });
+
+        test("a joining pool node's user data (the biggest: swarm settings, allowLocalSwarmJoin) also stays under 64 KB", () => {
+            const joining = { ...guarded, swarm: { role: "join" as const, subnetCidr: "10.40.0.0/24" } };
+            const files = new Map(bundleFiles(joining));
+            expect(JSON.parse(files.get("guard-settings.json")!)).toMatchObject({ allowLocalSwarmJoin: true, allowSwarmJoin: false });
+            expect(JSON.parse(new Map(bundleFiles({ ...guarded, swarm: { role: "init", subnetCidr: "10.40.0.0/24" } })).get("guard-settings.json")!)).toMatchObject({ allowLocalSwarmJoin: false });
+            const userData = bootstrapUserData(bootstrapBundle(joining));
+            expect(userData.length).toBeGreaterThan(bootstrapUserData(bootstrapBundle(guarded)).length);
+            expect(userData.length).toBeLessThan(AZURE_USER_DATA_LIMIT);
+        });
     });
 
     test("a file that would close its here-string early is refused", () => {

@@ -11,6 +11,10 @@ test("the settings state the daemon default daemon.json sets, and parse as the g
     expect(configuredDefaultIsolation(daemonConfig())).toBe("hyperv");
     // A daemon.json without the option states nothing: the guard then judges unset isolation as unset.
     expect(JSON.parse(guardHostSettings([], { ...daemonConfig(), "exec-opts": [] }))).not.toHaveProperty("daemonDefaultIsolation");
+    // A node the pool joins to its swarm may be joined through the local pipe only, never over TLS.
+    const joining = parseSettings(JSON.parse(guardHostSettings(["ops-deployer"], daemonConfig(), true)));
+    expect(joining).toMatchObject({ ok: true, settings: { allowSwarmJoin: false, allowLocalSwarmJoin: true } });
+    expect(parseSettings(JSON.parse(guardHostSettings(["ops-deployer"])))).toMatchObject({ ok: true, settings: { allowSwarmJoin: false, allowLocalSwarmJoin: false, allowPluginInstall: false } });
 });
 
 test("the spec file names the guard's pipe under %ProgramData%\\docker\\plugins; daemon.json lists the plugin with known keys only", () => {
