@@ -6,6 +6,7 @@
  * them when the bootstrap material has a `guard`; phase 2 installs Node.js and starts the guard
  * before dockerd (docs/guard.md).
  */
+import { daemonDefaultIsolation, DaemonDefaultIsolation } from "../../../rules/guard/daemonDefaultIsolation";
 import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
 import { DaemonConfig, daemonConfig, HOST_CERT_DIR } from "./index";
 
@@ -14,10 +15,9 @@ export const GUARD_PIPE_ADDRESS = `npipe:////./pipe/${GUARD_PLUGIN_NAME}`;
 /** Where dockerd looks for plugin spec files on Windows (moby pkg/plugins/discovery_windows.go). */
 export const GUARD_SPEC_PATH = `C:\\ProgramData\\docker\\plugins\\${GUARD_PLUGIN_NAME}.spec`;
 
-/** The daemon default isolation a daemon.json sets (`exec-opts: ["isolation=<mode>"]`), if any. */
-export function configuredDefaultIsolation(config: Pick<DaemonConfig, "exec-opts">): "hyperv" | "process" | undefined {
-    const opt = config["exec-opts"].map((o) => /^isolation=(.+)$/i.exec(o)?.[1]?.toLowerCase()).find((v) => v !== undefined);
-    return opt === "hyperv" || opt === "process" ? opt : undefined;
+/** The daemon default isolation a daemon.json sets (`exec-opts: ["isolation=<mode>"]`), if any: the guard's own rule. */
+export function configuredDefaultIsolation(config: Pick<DaemonConfig, "exec-opts">): DaemonDefaultIsolation | undefined {
+    return daemonDefaultIsolation(config["exec-opts"]);
 }
 
 /**
