@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IsolationMode, PoolNode } from "../rules";
+import type { windows } from "windows-isolation";
+
+type IsolationMode = windows.IsolationMode;
+type PoolNode = windows.PoolNode;
 
 /** Stack settings for a Docker engine you already run (the `existing` host kind). */
 export interface ExistingHostSettings {

@@ -5,7 +5,9 @@
  * - `legacy-app`: a trusted ltsc2019 app on a 2022 host: only Hyper-V isolation can run it.
  */
 import * as resources from "@pulumi/azure-native/resources";
-import { ContainerHost, ContainerHostPool, ExistingDockerHost, WindowsContainer, WindowsDockerHost, WindowsServerVersion } from "../components";
+// By the package's name, as a user's stack imports it: Node loads the built package (build/, its
+// "exports"), so Pulumi's ts-node compiles and type-checks only this stack's files.
+import { ContainerHost, ContainerHostPool, ExistingDockerHost, WindowsContainer, WindowsDockerHost, WindowsServerVersion } from "windows-isolation";
 import { AzureHostSettings, ExistingHostSettings, PoolSettings, readStackSettings } from "./config";
 
 const settings = readStackSettings();

@@ -34,9 +34,9 @@ const MAX_MESSAGE = 1024 * 1024 * 400;
  * What the server claims, each feature the SDK asks (runtime/settings.js awaitFeatureSupport).
  * As the mock monitor, except that transforms and invoke transforms are claimed because this
  * server applies the former and refuses the latter by name; outputValues is not (it answers the
- * inputs as plain state).
+ * inputs as plain state). Exported for bench:plan's runtime floor, which answers the same.
  */
-const FEATURES: Record<string, boolean> = {
+export const MONITOR_FEATURES: Readonly<Record<string, boolean>> = {
     secrets: true,
     resourceReferences: true,
     outputValues: false,
@@ -107,7 +107,7 @@ export async function startMonitorServer(config: ProgramConfig, programDir: stri
     const emptyAnswer = empty();
     const nothingKnown = () => new structProto.Struct();
     server.addService(resourceRpc.ResourceMonitorService, {
-        supportsFeature: unary((req) => new resourceProto.SupportsFeatureResponse().setHassupport(FEATURES[req.getId()] === true)),
+        supportsFeature: unary((req) => new resourceProto.SupportsFeatureResponse().setHassupport(MONITOR_FEATURES[req.getId()] === true)),
         registerResource: unary(async (req) => {
             const r = await recorder.register(req);
             const resp = new resourceProto.RegisterResourceResponse();
