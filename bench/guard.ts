@@ -9,6 +9,7 @@
  * `npm run bench:guard`; results in bench/results/guard.json.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { decide } from "../review/guard/decide";
@@ -20,6 +21,8 @@ import { median, writeResults } from "./results";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = 20;
+/** Blocks per mode, alternated: `BENCH_GUARD_BLOCKS`. */
+const BLOCKS = Number(process.env.BENCH_GUARD_BLOCKS ?? 4);
 type Mode = "unguarded" | "guarded";
 type Op = "create" | "remove" | "list";
 
@@ -46,16 +49,20 @@ async function guarded(docker: Docker): Promise<boolean> {
     }
 }
 
-/** Adds the guard by a live reload and waits until it judges requests (docker info keeps the start-up list). */
-async function switchOn(docker: Docker, daemonJson: string, dockerdPid: number): Promise<void> {
-    fs.writeFileSync(daemonJson, `${JSON.stringify({ "authorization-plugins": ["windows-isolation-guard"] })}\n`);
+/**
+ * Turns the guard on or off by a live reload (dockerd re-reads `authorization-plugins` on SIGHUP
+ * when daemon.json sets it, an empty list included) and waits until requests show the new state
+ * (docker info keeps the start-up list).
+ */
+async function switchGuard(docker: Docker, daemonJson: string, dockerdPid: number, on: boolean): Promise<void> {
+    fs.writeFileSync(daemonJson, `${JSON.stringify({ "authorization-plugins": on ? ["windows-isolation-guard"] : [] })}\n`);
     process.kill(dockerdPid, "SIGHUP");
     const end = Date.now() + 30000;
     while (Date.now() < end) {
-        if (await guarded(docker)) return;
+        if ((await guarded(docker)) === on) return;
         await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error("the engine did not take the guard on within 30 s");
+    throw new Error(`the engine did not turn the guard ${on ? "on" : "off"} within 30 s`);
 }
 
 function vm(pid: number): { rssMiB: number; peakMiB: number } {
@@ -85,10 +92,13 @@ function decisionMicros(): number {
         const daemonJson = path.join(engine.state.dir, "daemon.json");
         const ms: Record<Mode, Record<Op, number[]>> = { unguarded: { create: [], remove: [], list: [] }, guarded: { create: [], remove: [], list: [] } };
         if (await guarded(docker)) throw new Error("the engine started guarded");
-        for (const mode of ["unguarded", "guarded"] as const) {
-            if (mode === "guarded") await switchOn(docker, daemonJson, engine.state.pids.dockerd);
+        // Alternating blocks (off, on, off, on, ...) so that a change in the machine's load falls on both modes alike.
+        const order = Array.from({ length: 2 * BLOCKS }, (_, i): Mode => (i % 2 === 0 ? "unguarded" : "guarded"));
+        for (const mode of order) {
+            await switchGuard(docker, daemonJson, engine.state.pids.dockerd, mode === "guarded");
             const scratch: Record<Op, number[]> = { create: [], remove: [], list: [] };
-            for (let i = 0; i < WARMUP + RUNS; i++) {
+            const perBlock = Math.ceil(RUNS / BLOCKS);
+            for (let i = 0; i < WARMUP + perBlock; i++) {
                 const into = i < WARMUP ? scratch : ms[mode];
                 const c = await timed(into.create, () => docker.createContainer({ Image: IMAGE, Cmd: ["/bin/sleep", "1"], Labels: { "windows-isolation.trust": "trusted" }, HostConfig: { NetworkMode: "none" } }));
                 await timed(into.remove, () => c.remove({ force: true }));
@@ -116,8 +126,8 @@ function decisionMicros(): number {
             const r = results[op];
             console.log(`${op.padEnd(6)} unguarded median ${r.unguarded.medianMs.toFixed(2)} ms p99 ${r.unguarded.p99Ms.toFixed(2)} ms | guarded median ${r.guarded.medianMs.toFixed(2)} ms p99 ${r.guarded.p99Ms.toFixed(2)} ms | added median ${r.addedMedianMs.toFixed(2)} ms, p99 ${r.addedP99Ms.toFixed(2)} ms (ratio ${r.ratioMedian.toFixed(2)}x)`);
         }
-        console.log(`guard memory after ${(WARMUP + RUNS) * 3} guarded calls: VmRSS ${memory.rssMiB.toFixed(1)} MiB, peak ${memory.peakMiB.toFixed(1)} MiB; one decision in-process: median ${decision.toFixed(1)} µs`);
-        writeResults("guard", { dockerd: engine.state.dockerdVersion, node: process.version, callsPerModeAndOp: RUNS, warmupPerMode: WARMUP, order: "unguarded, then guarded (live reload)", ops: results, guardMemoryMiB: memory, decisionMedianMicros: decision });
+        console.log(`guard memory after the guarded blocks' calls: VmRSS ${memory.rssMiB.toFixed(1)} MiB, peak ${memory.peakMiB.toFixed(1)} MiB; one decision in-process: median ${decision.toFixed(1)} µs`);
+        writeResults("guard", { dockerd: engine.state.dockerdVersion, node: process.version, callsPerModeAndOp: RUNS, warmupPerMode: WARMUP, order: `${BLOCKS} alternating blocks per mode, unguarded first (live reload), ${WARMUP} warm-up calls per block`, loadAverage1m: os.loadavg()[0], ops: results, guardMemoryMiB: memory, decisionMedianMicros: decision });
     } finally {
         await engine.stop();
     }
