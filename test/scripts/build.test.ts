@@ -48,6 +48,9 @@ test("after npm run build, the first npm run plan runs the built tool without bu
 });
 
 test("a build that fails leaves no fingerprint, so the next run builds again", () => {
+    // Only the command's entry and the broken file: the failure needs no type check of the plan tool.
+    const buildConfig = path.join(copy, "tsconfig.build.json");
+    fs.writeFileSync(buildConfig, JSON.stringify({ ...JSON.parse(fs.readFileSync(buildConfig, "utf8")), include: ["bin/**/*.ts"] }, null, 2));
     const broken = path.join(copy, "bin", "broken.ts");
     fs.writeFileSync(broken, "export const broken: number = 'not a number';\n");
     try {

@@ -13,7 +13,7 @@ import { resolveTarget } from "../../../review/plan/project";
 import { RecordedResource } from "../../../review/analyzer/resource";
 import { detail } from "../../../review/plan/report";
 import { usePack } from "../../helpers/policyPack";
-import { FIXTURES, readJson, ROOT, runPlan } from "../../helpers/planCli";
+import { FIXTURES, planEnv, readJson, ROOT, runPlan } from "../../helpers/planCli";
 
 const pack = usePack();
 
@@ -49,6 +49,18 @@ const cases: [string, string[], string | undefined][] = [
     ["good-mixed", ["--program", path.join(FIXTURES, "good-mixed"), "--stack", "test"], path.join(FIXTURES, "good-mixed")],
     ["stacks/ dev", ["--stack", "dev"], undefined],
 ];
+
+// The programs recorded here run as the plans beside them do (test/helpers/planCli.ts's planEnv):
+// transpiled without a type check, which would cost each recording about 20 s of CPU and is not
+// what this file tests (the plan's own type check is tested with the plan).
+const savedTranspileOnly = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+beforeAll(() => {
+    process.env.PULUMI_NODEJS_TRANSPILE_ONLY = planEnv().PULUMI_NODEJS_TRANSPILE_ONLY;
+});
+afterAll(() => {
+    if (savedTranspileOnly === undefined) delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    else process.env.PULUMI_NODEJS_TRANSPILE_ONLY = savedTranspileOnly;
+});
 
 /** A program's recorded resources, recorded once per program and stack for this file's tests. */
 const recordings = new Map<string, Promise<RecordedResource[]>>();

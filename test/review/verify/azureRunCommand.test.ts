@@ -202,13 +202,27 @@ test("--azure-vm stack reads hostVmId, or nodeVmIds.<node> with --node, from the
     });
 });
 
-/** Runs `command` under the pinned real pwsh (installed by .ci/install-powershell) and returns its stdout. */
-function pwsh(command: string): string {
+/**
+ * Runs each command under the pinned real pwsh (installed by .ci/install-powershell), all in one
+ * pwsh process, each in a scope of its own (`& { }`: a function one defines is gone for the next),
+ * and returns each one's stdout by name. One process, not one per command: each pwsh start costs
+ * about 2 s of CPU in .NET and PowerShell's own start-up. A command that throws fails its test.
+ */
+function pwshBatch(commands: Record<string, string>): Record<string, { out?: string; error?: string }> {
     const { pwsh, env } = powerShellTools();
-    const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-Command", command], { encoding: "utf8", timeout: 120_000, env });
+    const blocks = Object.entries(commands).map(
+        ([name, command]) =>
+            `$results[${JSON.stringify(name)}] = try { @{ out = (@(& { ${command} }) | ForEach-Object { "$_" + [char]10 }) -join '' } } catch { @{ error = [string]$_ } }`,
+    );
+    // The results go to a file: whatever a command writes to the host stays out of them.
+    const resultFile = path.join(dir, "batch.json");
+    const script = ["$results = [ordered]@{}", ...blocks, `[System.IO.File]::WriteAllText('${resultFile}', (ConvertTo-Json -Compress -Depth 3 -InputObject $results))`].join("\n");
+    const file = path.join(dir, "batch.ps1");
+    fs.writeFileSync(file, script);
+    const run = spawnSync(pwsh, ["-NoProfile", "-NonInteractive", "-File", file], { encoding: "utf8", timeout: 120_000, env, maxBuffer: 64 * 1024 * 1024 });
     if (run.error) throw run.error;
     if (run.status !== 0) throw new Error(`pwsh exited ${run.status}: ${run.stderr}`);
-    return run.stdout;
+    return JSON.parse(fs.readFileSync(resultFile, "utf8")) as Record<string, { out?: string; error?: string }>;
 }
 
 const CHECKER_51 = path.join(__dirname, "..", "..", "components", "azure", "bootstrap", "helpers", "WindowsPowerShell51.ps1");
@@ -220,13 +234,7 @@ function scriptFile(): string {
 }
 
 test("the fixed script parses under the real PowerShell parser, holds nothing 5.1 runs differently, and only reads", () => {
-    const file = scriptFile();
-    const out = pwsh(
-        `. '${CHECKER_51}'; $t = $null; $e = $null; ` +
-            `$ast = [System.Management.Automation.Language.Parser]::ParseFile('${file}', [ref]$t, [ref]$e); ` +
-            `$commands = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() } | Sort-Object -Unique); ` +
-            `ConvertTo-Json -Compress -InputObject @{ errors = @($e | ForEach-Object { $_.Message }); problems = @(Get-WindowsPowerShell51Problem -Path '${file}'); commands = $commands }`,
-    );
+    const out = pwsh("parse");
     const parsed = JSON.parse(out) as { errors: string[]; problems: string[]; commands: string[] };
     expect(parsed.errors).toEqual([]);
     expect(parsed.problems).toEqual([]);
@@ -235,7 +243,7 @@ test("the fixed script parses under the real PowerShell parser, holds nothing 5.
 });
 
 test("the fixed script, run by the real PowerShell on this machine, writes a process list verify reads, with this test's own process in it", () => {
-    const out = pwsh(`& '${scriptFile()}' -Pids '${process.pid},1'`);
+    const out = pwsh("this machine");
     const json = decodeScriptOutput(out);
     if (typeof json !== "string") throw new Error(json.error);
     const parsed = parseHostProcesses(json, "pwsh on this machine");
@@ -267,21 +275,46 @@ function busyHost(rows: number): { Id: number; ProcessName: string; StartMs: num
 }
 
 /** The script run by the real pwsh over a generated process table, asked about its first `asked` PIDs. */
-function runOnTable(table: ReturnType<typeof busyHost>, asked: number): string {
+function onTable(table: ReturnType<typeof busyHost>, asked: number): string {
     const file = path.join(dir, `busy-${asked}.json`);
     fs.writeFileSync(file, JSON.stringify(table));
     const pids = table.slice(0, asked).map((p) => p.Id).join(",");
     // Get-Process is the stub (a function wins over the cmdlet); the script itself runs unchanged.
-    return pwsh(
+    return (
         `$global:fake = @(Get-Content -Raw '${file}' | ConvertFrom-Json | ForEach-Object { [pscustomobject]@{ Id = [int]$_.Id; ProcessName = [string]$_.ProcessName; StartTime = [DateTimeOffset]::FromUnixTimeMilliseconds([long]$_.StartMs).LocalDateTime } }); ` +
-            `function Get-Process { $global:fake }; & '${scriptFile()}' -Pids '${pids}'`,
+        `function Get-Process { $global:fake }; & '${scriptFile()}' -Pids '${pids}'`
     );
+}
+
+/** What this file runs under the real pwsh, by name (see pwshBatch). */
+function pwshCommands(): Record<string, string> {
+    const file = scriptFile();
+    return {
+        parse:
+            `. '${CHECKER_51}'; $t = $null; $e = $null; ` +
+            `$ast = [System.Management.Automation.Language.Parser]::ParseFile('${file}', [ref]$t, [ref]$e); ` +
+            `$commands = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() } | Sort-Object -Unique); ` +
+            `ConvertTo-Json -Compress -InputObject @{ errors = @($e | ForEach-Object { $_.Message }); problems = @(Get-WindowsPowerShell51Problem -Path '${file}'); commands = $commands }`,
+        "this machine": `& '${scriptFile()}' -Pids '${process.pid},1'`,
+        "busy host, 200 asked": onTable(busyHost(1000), 200),
+        "busy host, 1000 asked": onTable(busyHost(1000), 1000),
+    };
+}
+
+let pwshResults: Record<string, { out?: string; error?: string }> | undefined;
+/** The stdout of one of pwshCommands, all run on the first call. */
+function pwsh(name: string): string {
+    pwshResults ??= pwshBatch(pwshCommands());
+    const result = pwshResults[name];
+    if (result === undefined) throw new Error(`pwsh: no command '${name}'`);
+    if (result.error !== undefined) throw new Error(`pwsh: ${name}: ${result.error}`);
+    return result.out ?? "";
 }
 
 test("a busy host of 1,000 processes under the real pwsh, asked for the 200 PIDs of its containers: the answer fits in Run Command's 4096 bytes, start times included", () => {
     const table = busyHost(1000);
     const asked = 200;
-    const out = runOnTable(table, asked);
+    const out = pwsh("busy host, 200 asked");
     expect(Buffer.byteLength(out.trim())).toBeLessThanOrEqual(RUN_COMMAND_OUTPUT_LIMIT);
     const json = decodeScriptOutput(out);
     if (typeof json !== "string") throw new Error(json.error);
@@ -293,7 +326,7 @@ test("a busy host of 1,000 processes under the real pwsh, asked for the 200 PIDs
 });
 
 test("asked for more rows than fit (all 1,000 PIDs of the busy host): the script says so, never a list cut at 4096 bytes", () => {
-    const out = runOnTable(busyHost(1000), 1000).trim();
+    const out = pwsh("busy host, 1000 asked").trim();
     expect(Buffer.byteLength(out)).toBeLessThanOrEqual(RUN_COMMAND_OUTPUT_LIMIT);
     expect(parseHostProcesses(out, "busy host")).toEqual({ ok: false, error: `busy host: the host reported "1000 of 1000 processes do not fit in the 4096 bytes Run Command returns; write the list with --host-processes instead"` });
 });

@@ -81,7 +81,13 @@ function Install-FakeProgram {
     param([Parameter(Mandatory = $true)][string]$Path)
     New-Item -ItemType Directory -Force -Path (Split-Path -Parent $Path) | Out-Null
     Copy-Item -LiteralPath (Join-Path $script:HelperDir 'fake-native') -Destination $Path -Force
-    & chmod +x $Path
+    Set-Executable $Path
+}
+
+function Set-Executable {
+    # chmod 755 through .NET: the suites install hundreds of fakes, and a chmod process for each cost a fork and exec.
+    param([Parameter(Mandatory = $true)][string]$Path)
+    [System.IO.File]::SetUnixFileMode($Path, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
 }
 
 function Add-FakeAnswer {
@@ -612,7 +618,7 @@ function Expand-Archive {
     )
     Add-StubCall 'Expand-Archive' $PSBoundParameters
     Microsoft.PowerShell.Archive\Expand-Archive @PSBoundParameters
-    Get-ChildItem -LiteralPath $DestinationPath -Recurse -Filter '*.exe' | ForEach-Object { & chmod +x $_.FullName }
+    Get-ChildItem -LiteralPath $DestinationPath -Recurse -Filter '*.exe' | ForEach-Object { Set-Executable $_.FullName }
 }
 
 function New-DockerArchive {
