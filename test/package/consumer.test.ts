@@ -139,7 +139,8 @@ describe("the packed tarball", () => {
 
     test("carries every bootstrap script and the policy pack's manifest at their source-relative paths", () => {
         const list = (dir: string, pattern: RegExp) => (fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((n) => pattern.test(n)).map((n) => `build/${dir}/${n}`) : []);
-        expect(packedFiles.filter((f) => f.endsWith(".ps1"))).toEqual(list("components/azure/bootstrap", /\.ps1$/).sort());
+        // The bootstrap's scripts, and the startup task `guard install` registers on a host you run.
+        expect(packedFiles.filter((f) => f.endsWith(".ps1"))).toEqual([...list("components/azure/bootstrap", /\.ps1$/), ...list("review/guard/install", /\.ps1$/)].sort());
         // The guard's single bundled file, which ContainerHost and ContainerHostPool install on every host.
         expect(packedFiles.filter((f) => f.startsWith("build/guard/"))).toEqual(["build/guard/windows-isolation-guard.js"]);
         // The policy pack's own files: its manifest and the package.json the build writes for it.
