@@ -33,6 +33,9 @@ export interface EngineWaitOptions {
     readonly onNotReady?: (attempt: number, seen: string) => void | Promise<void>;
 }
 
+const NO_ANSWER = "no answer from";
+const isNoAnswer = (seen: string) => seen.startsWith(NO_ANSWER);
+
 /** An error message for a failed request that says what it means for a host being bootstrapped. */
 function describeRequestError(e: unknown, target: EngineProbeTarget): string {
     const err = e as NodeJS.ErrnoException & { code?: string };
@@ -40,7 +43,7 @@ function describeRequestError(e: unknown, target: EngineProbeTarget): string {
     const at = `${target.host}:${target.port}`;
     if (code === "ECONNREFUSED") return `connection to ${at} refused (nothing listens yet: the host is installing, restarting or starting its engine)`;
     if (code === "ECONNRESET" || code === "EPIPE") return `connection to ${at} reset (the host restarting?)`;
-    if (code === "ETIMEDOUT" || code === "WI_TIMEOUT") return `no answer from ${at} in time (the VM starting, or a network security group / firewall dropping 2376)`;
+    if (code === "ETIMEDOUT" || code === "WI_TIMEOUT") return `${NO_ANSWER} ${at} in time (the VM starting, or a network security group / firewall dropping 2376)`;
     if (code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "ENOTFOUND" || code === "EAI_AGAIN") return `${at} unreachable (${code}): is this machine able to reach the host's address?`;
     if (/CERT|SELF_SIGNED|SIGNATURE|ALTNAME|ISSUER/.test(code)) {
         return `TLS: the certificate ${at} presents is not one the stack's CA signed for this address (${code}); the engine has other TLS material than this stack`;
@@ -110,13 +113,17 @@ export async function waitForEngineReady(target: EngineProbeTarget, expected: En
     let seen = "no attempt made";
     while (true) {
         attempt++;
+        const remaining = Math.max(1, deadline - Date.now());
+        const cutShort = remaining < requestTimeout;
         try {
-            const remaining = Math.max(1, deadline - Date.now());
             const verdict = judgeEngineReadiness(await getEngineInfo(target, Math.min(requestTimeout, remaining)), expected);
             if (verdict.ready) return verdict.facts;
             seen = verdict.reason;
         } catch (e) {
-            seen = e instanceof Error ? e.message : String(e);
+            const message = e instanceof Error ? e.message : String(e);
+            // An attempt the deadline cut short that got no answer says nothing about the engine:
+            // it does not hide what an earlier attempt saw.
+            if (!(cutShort && isNoAnswer(message) && attempt > 1)) seen = message;
         }
         if (Date.now() + delay >= deadline) break;
         await options.onNotReady?.(attempt, seen);

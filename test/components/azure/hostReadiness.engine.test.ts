@@ -42,28 +42,30 @@ test("not yet listening: refused until the deadline, then an error with the last
     expect(seen.length).toBeGreaterThan(0);
 });
 
+// A deadline of a few seconds, not one: on a loaded machine one TLS round trip can take longer than a second.
 test("wrong CA: the engine's certificate is not trusted, and the message says so", async () => {
-    await expect(waitForEngineReady(target(enginePort, state.tls.wrongCa), linuxEngine, { ...quick, timeoutSeconds: 1 }))
+    await expect(waitForEngineReady(target(enginePort, state.tls.wrongCa), linuxEngine, { ...quick, timeoutSeconds: 3 }))
         .rejects.toThrow(/last seen: TLS: the certificate 127\.0\.0\.1:\d+ presents is not one the stack's CA signed for this address \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
 });
 
 test("wrong default isolation: an engine that does not default to Hyper-V is never ready", async () => {
     const expectHyperv: EngineReadinessExpectation = { ...linuxEngine, defaultIsolation: "hyperv" };
-    await expect(waitForEngineReady(target(enginePort), expectHyperv, { ...quick, timeoutSeconds: 1 }))
+    await expect(waitForEngineReady(target(enginePort), expectHyperv, { ...quick, timeoutSeconds: 3 }))
         .rejects.toThrow(/last seen: the engine reports no Windows default isolation \(OSType 'linux', Isolation ''\), not 'hyperv' \(daemon\.json's exec-opts\)\. Guest logs/);
 });
 
-/** A TCP hop in front of the engine: `reset` accepts and drops, `down` listens nowhere, `up` relays. */
+/** A TCP hop in front of the engine: `reset` accepts and drops, `silent` accepts and never answers, `down` listens nowhere, `up` relays. */
 class GuestNetwork {
     private server?: net.Server;
     private readonly sockets = new Set<net.Socket>();
     constructor(public port = 0) {}
-    async listen(mode: "reset" | "up"): Promise<void> {
+    async listen(mode: "reset" | "silent" | "up"): Promise<void> {
         await this.down();
         const server = net.createServer((c) => {
             this.sockets.add(c);
             c.on("close", () => this.sockets.delete(c));
             if (mode === "reset") return void c.resetAndDestroy();
+            if (mode === "silent") return;
             const u = net.connect(enginePort, "127.0.0.1");
             this.sockets.add(u);
             u.on("close", () => this.sockets.delete(u));
@@ -103,6 +105,51 @@ test("a restart in the middle: reset, then nothing listening, then the engine ag
         expect(seen).toHaveLength(2);
         expect(seen[0]).toMatch(/reset|disconnected/);
         expect(seen[1]).toMatch(/refused/);
+    } finally {
+        await guest.down();
+    }
+});
+
+test("attempts that get no answer within their own bound are reported: silence is what was last seen", async () => {
+    const guest = new GuestNetwork();
+    try {
+        await guest.listen("reset");
+        const seen: string[] = [];
+        // The guest goes silent after the first attempt: every later attempt ends at its bound, the last one at the deadline.
+        await expect(waitForEngineReady(target(guest.port), linuxEngine, {
+            ...quick,
+            timeoutSeconds: 2,
+            requestTimeoutMs: 300,
+            onNotReady: async (attempt, s) => {
+                seen.push(s);
+                if (attempt === 1) await guest.listen("silent");
+            },
+        })).rejects.toThrow(/last seen: no answer from 127\.0\.0\.1:\d+ in time/);
+        expect(seen[0]).toMatch(/reset|disconnected/);
+        // A full-length attempt without an answer is evidence and is reported; only one cut short by the deadline is not.
+        expect(seen.slice(1).every((x) => /no answer from/.test(x))).toBe(true);
+    } finally {
+        await guest.down();
+    }
+});
+
+test("an answer seen before the deadline is what the error reports, even when the last attempt had too little time to answer", async () => {
+    const guest = new GuestNetwork();
+    try {
+        await guest.listen("up");
+        let attempts = 0;
+        // A linux engine expected to default to hyperv answers "not ready" at once; then it goes silent, and the deadline cuts the next attempt short.
+        await expect(waitForEngineReady(target(guest.port), { ...linuxEngine, defaultIsolation: "hyperv" }, {
+            guestLogs: GUEST_LOGS,
+            initialDelayMs: 50,
+            timeoutSeconds: 3,
+            requestTimeoutMs: 60000,
+            onNotReady: async () => {
+                attempts++;
+                await guest.listen("silent");
+            },
+        })).rejects.toThrow(/last seen: the engine reports no Windows default isolation \(OSType 'linux', Isolation ''\), not 'hyperv'/);
+        expect(attempts).toBeGreaterThanOrEqual(1);
     } finally {
         await guest.down();
     }
