@@ -16,14 +16,16 @@ import { decide } from "../review/guard/decide";
 import { DEFAULT_SETTINGS } from "../review/guard/settings";
 import { ensureBuilt } from "../test/helpers/build/builtTools";
 import { IMAGE } from "../test/helpers/engine/engine";
-import { startGuardedEngine } from "../test/helpers/engine/guardedEngine";
+import { FLOOR_PLUGIN, startGuardedEngine } from "../test/helpers/engine/guardedEngine";
 import { median, writeResults } from "./results";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = 20;
 /** Blocks per mode, alternated: `BENCH_GUARD_BLOCKS`. */
 const BLOCKS = Number(process.env.BENCH_GUARD_BLOCKS ?? 4);
-type Mode = "unguarded" | "guarded";
+/** No plugin; a bare plugin that allows everything (what any authorization plugin costs); the guard. */
+type Mode = "unguarded" | "floor" | "guarded";
+const PLUGIN_OF: Record<Mode, string[]> = { unguarded: [], floor: [FLOOR_PLUGIN], guarded: ["windows-isolation-guard"] };
 type Op = "create" | "remove" | "list";
 
 const quantile = (xs: readonly number[], q: number) => {
@@ -49,20 +51,30 @@ async function guarded(docker: Docker): Promise<boolean> {
     }
 }
 
+/** Which plugin the daemon asks now: the floor refuses only its probe, the guard an untrusted process-isolated create. */
+async function modeNow(docker: Docker): Promise<Mode> {
+    try {
+        await docker.getContainer("floor-probe").inspect();
+    } catch (e) {
+        if (/authorization denied by plugin allow-all-floor/.test(String((e as { json?: { message?: string } }).json?.message ?? e))) return "floor";
+    }
+    return (await guarded(docker)) ? "guarded" : "unguarded";
+}
+
 /**
- * Turns the guard on or off by a live reload (dockerd re-reads `authorization-plugins` on SIGHUP
- * when daemon.json sets it, an empty list included) and waits until requests show the new state
- * (docker info keeps the start-up list).
+ * Sets the daemon's authorization plugins by a live reload (dockerd re-reads
+ * `authorization-plugins` on SIGHUP when daemon.json sets it, an empty list included) and waits
+ * until requests show the new mode (docker info keeps the start-up list).
  */
-async function switchGuard(docker: Docker, daemonJson: string, dockerdPid: number, on: boolean): Promise<void> {
-    fs.writeFileSync(daemonJson, `${JSON.stringify({ "authorization-plugins": on ? ["windows-isolation-guard"] : [] })}\n`);
+async function switchMode(docker: Docker, daemonJson: string, dockerdPid: number, mode: Mode): Promise<void> {
+    fs.writeFileSync(daemonJson, `${JSON.stringify({ "authorization-plugins": PLUGIN_OF[mode] })}\n`);
     process.kill(dockerdPid, "SIGHUP");
     const end = Date.now() + 30000;
     while (Date.now() < end) {
-        if ((await guarded(docker)) === on) return;
+        if ((await modeNow(docker)) === mode) return;
         await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`the engine did not turn the guard ${on ? "on" : "off"} within 30 s`);
+    throw new Error(`the engine did not switch to ${mode} within 30 s`);
 }
 
 function vm(pid: number): { rssMiB: number; peakMiB: number } {
@@ -86,16 +98,17 @@ function decisionMicros(): number {
 
 (async () => {
     ensureBuilt();
-    const engine = await startGuardedEngine({ localTrusted: true }, true);
+    const engine = await startGuardedEngine({ localTrusted: true }, true, true);
     try {
         const docker = engine.local();
         const daemonJson = path.join(engine.state.dir, "daemon.json");
-        const ms: Record<Mode, Record<Op, number[]>> = { unguarded: { create: [], remove: [], list: [] }, guarded: { create: [], remove: [], list: [] } };
+        const ms: Record<Mode, Record<Op, number[]>> = { unguarded: { create: [], remove: [], list: [] }, floor: { create: [], remove: [], list: [] }, guarded: { create: [], remove: [], list: [] } };
         if (await guarded(docker)) throw new Error("the engine started guarded");
-        // Alternating blocks (off, on, off, on, ...) so that a change in the machine's load falls on both modes alike.
-        const order = Array.from({ length: 2 * BLOCKS }, (_, i): Mode => (i % 2 === 0 ? "unguarded" : "guarded"));
+        // Rotating blocks (none, floor, guard, none, ...) so that a change in the machine's load falls on every mode alike.
+        const modes: Mode[] = ["unguarded", "floor", "guarded"];
+        const order = Array.from({ length: 3 * BLOCKS }, (_, i): Mode => modes[i % 3]);
         for (const mode of order) {
-            await switchGuard(docker, daemonJson, engine.state.pids.dockerd, mode === "guarded");
+            await switchMode(docker, daemonJson, engine.state.pids.dockerd, mode);
             const scratch: Record<Op, number[]> = { create: [], remove: [], list: [] };
             const perBlock = Math.ceil(RUNS / BLOCKS);
             for (let i = 0; i < WARMUP + perBlock; i++) {
@@ -111,23 +124,28 @@ function decisionMicros(): number {
         const ops: Op[] = ["create", "remove", "list"];
         const row = (op: Op) => {
             const u = ms.unguarded[op];
+            const f = ms.floor[op];
             const g = ms.guarded[op];
             return {
                 unguarded: { medianMs: median(u), p99Ms: quantile(u, 0.99) },
+                floor: { medianMs: median(f), p99Ms: quantile(f, 0.99) },
                 guarded: { medianMs: median(g), p99Ms: quantile(g, 0.99) },
                 addedMedianMs: median(g) - median(u),
                 addedP99Ms: quantile(g, 0.99) - quantile(u, 0.99),
                 ratioMedian: median(g) / median(u),
+                // What the guard adds over a plugin that allows everything: its own share.
+                overFloorMedianMs: median(g) - median(f),
+                overFloorP99Ms: quantile(g, 0.99) - quantile(f, 0.99),
             };
         };
         const results = Object.fromEntries(ops.map((op) => [op, row(op)]));
         const decision = decisionMicros();
         for (const op of ops) {
             const r = results[op];
-            console.log(`${op.padEnd(6)} unguarded median ${r.unguarded.medianMs.toFixed(2)} ms p99 ${r.unguarded.p99Ms.toFixed(2)} ms | guarded median ${r.guarded.medianMs.toFixed(2)} ms p99 ${r.guarded.p99Ms.toFixed(2)} ms | added median ${r.addedMedianMs.toFixed(2)} ms, p99 ${r.addedP99Ms.toFixed(2)} ms (ratio ${r.ratioMedian.toFixed(2)}x)`);
+            console.log(`${op.padEnd(6)} unguarded median ${r.unguarded.medianMs.toFixed(2)} ms p99 ${r.unguarded.p99Ms.toFixed(2)} ms | guarded median ${r.guarded.medianMs.toFixed(2)} ms p99 ${r.guarded.p99Ms.toFixed(2)} ms | added median ${r.addedMedianMs.toFixed(2)} ms, p99 ${r.addedP99Ms.toFixed(2)} ms (ratio ${r.ratioMedian.toFixed(2)}x) | bare plugin median ${r.floor.medianMs.toFixed(2)} ms, guard over it: median ${r.overFloorMedianMs.toFixed(2)} ms, p99 ${r.overFloorP99Ms.toFixed(2)} ms`);
         }
         console.log(`guard memory after the guarded blocks' calls: VmRSS ${memory.rssMiB.toFixed(1)} MiB, peak ${memory.peakMiB.toFixed(1)} MiB; one decision in-process: median ${decision.toFixed(1)} µs`);
-        writeResults("guard", { dockerd: engine.state.dockerdVersion, node: process.version, callsPerModeAndOp: RUNS, warmupPerMode: WARMUP, order: `${BLOCKS} alternating blocks per mode, unguarded first (live reload), ${WARMUP} warm-up calls per block`, loadAverage1m: os.loadavg()[0], ops: results, guardMemoryMiB: memory, decisionMedianMicros: decision });
+        writeResults("guard", { dockerd: engine.state.dockerdVersion, node: process.version, callsPerModeAndOp: RUNS, warmupPerMode: WARMUP, order: `${BLOCKS} blocks per mode, rotating none, bare plugin, guard (live reload), ${WARMUP} warm-up calls per block`, loadAverage1m: os.loadavg()[0], ops: results, guardMemoryMiB: memory, decisionMedianMicros: decision });
     } finally {
         await engine.stop();
     }

@@ -259,6 +259,8 @@ export interface EngineOptions {
         readonly offAtStart?: boolean;
         /** daemon.json and the spec file as something else wrote them (`guard install`), used as they are. */
         readonly installed?: { readonly daemonJson: string; readonly specFile: string };
+        /** Further plugins' spec files for /etc/docker/plugins (a benchmark's floor), named by no daemon.json at start. */
+        readonly alsoPlugins?: readonly { readonly plugin: string; readonly specUrl: string }[];
     };
     /** Start the labelled containers and swarm services the verify tests read (default true). */
     readonly workloads?: boolean;
@@ -303,7 +305,12 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineSt
             const spec = path.join(dir, `${authz.plugin}.spec`);
             if (authz.installed) fs.copyFileSync(authz.installed.specFile, spec);
             else fs.writeFileSync(spec, `${authz.specUrl}\n`);
-            setup += ` && '${busybox}' mount -t tmpfs -o mode=755 tmpfs /etc/docker && mkdir /etc/docker/plugins && cp '${spec}' /etc/docker/plugins/`;
+            const also = (authz.alsoPlugins ?? []).map((p) => {
+                const file = path.join(dir, `${p.plugin}.spec`);
+                fs.writeFileSync(file, `${p.specUrl}\n`);
+                return ` '${file}'`;
+            });
+            setup += ` && '${busybox}' mount -t tmpfs -o mode=755 tmpfs /etc/docker && mkdir /etc/docker/plugins && cp '${spec}'${also.join("")} /etc/docker/plugins/`;
             if (authz.beforeDockerd) setup += ` && { ${authz.beforeDockerd} 3<&- & }`;
         }
         const unshare = startNamespaces(initScript(setup, `'${dockerd}' ${quoted}`), out);

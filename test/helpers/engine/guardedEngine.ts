@@ -38,18 +38,36 @@ function installForEngine(dir: string, sock: string, settingsFile: string): { da
     return { daemonJson, specFile: path.join(pluginDir, `${PLUGIN_NAME}.spec`) };
 }
 
-export async function startGuardedEngine(settings: Record<string, unknown>, offAtStart = false): Promise<GuardedEngine> {
+/**
+ * A bare authorization plugin for benchmarks: it activates as `authz` and allows everything
+ * after reading each message (as any plugin must), except a request that names `floor-probe`, which
+ * it refuses, so a caller can tell whether the daemon asks it.
+ */
+export const FLOOR_PLUGIN = "allow-all-floor";
+// No single quote inside: the engine's setup passes it to `node -e` in single quotes.
+const FLOOR_SERVER = [
+    `require("http").createServer((q, s) => { const c = []; q.on("data", (d) => c.push(d)); q.on("end", () => {`,
+    `const u = q.url.split("?")[0];`,
+    `const probe = u === "/AuthZPlugin.AuthZReq" && /floor-probe/.test(Buffer.concat(c).toString());`,
+    `const b = u === "/Plugin.Activate" ? { Implements: ["authz"] } : probe ? { Allow: false, Msg: "floor-probe" } : { Allow: true };`,
+    `s.writeHead(200, { "Content-Type": "application/vnd.docker.plugins.v1.2+json" }); s.end(JSON.stringify(b)); }); }).listen(process.argv[1]);`,
+].join(" ");
+
+export async function startGuardedEngine(settings: Record<string, unknown>, offAtStart = false, withFloor = false): Promise<GuardedEngine> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wi-guard-engine-"));
     const sock = path.join(dir, "guard.sock");
     const auditFile = path.join(dir, "audit.log");
     const settingsFile = path.join(dir, "settings.json");
     fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, auditLog: auditFile }));
     const guard = `'${process.execPath}' '${BUILT_CLI}' guard --listen 'unix://${sock}' --settings '${settingsFile}' >>'${path.join(dir, "guard.log")}' 2>&1`;
+    const floorSock = path.join(dir, "floor.sock");
+    const floor = withFloor ? ` & '${process.execPath}' -e '${FLOOR_SERVER}' '${floorSock}'` : "";
     let state: EngineState;
     try {
         // daemon.json and the spec as `guard install` writes them for a host you run (Linux paths in the temp dir).
         const installed = offAtStart ? undefined : installForEngine(dir, sock, settingsFile);
-        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard, offAtStart, installed }, workloads: false });
+        const alsoPlugins = withFloor ? [{ plugin: FLOOR_PLUGIN, specUrl: `unix://${floorSock}` }] : [];
+        state = await startEngine({ authorization: { plugin: PLUGIN_NAME, specUrl: `unix://${sock}`, beforeDockerd: guard + floor, offAtStart, installed, alsoPlugins }, workloads: false });
     } catch (e) {
         fs.rmSync(dir, { recursive: true, force: true });
         throw e;
