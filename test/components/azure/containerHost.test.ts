@@ -18,6 +18,7 @@ import { decide } from "../../../review/guard/decide";
 import { parseSettings } from "../../../review/guard/settings";
 import { CONTAINER_HOST_TAG, isInternetSource, MANAGEMENT_PORTS } from "../../../rules";
 import { userDataBundle, userDataFiles } from "../../helpers/userDataFiles";
+import { withoutGuardBundle } from "../../helpers/withoutGuardBundle";
 
 const SECRETS = ["GENERATED-PASSWORD-1a!", "PRIVATE-KEY-OF-"];
 const base: ContainerHostArgs = { resourceGroupName: "rg-hosts", location: "westeurope", windowsVersion: "ltsc2022" };
@@ -318,21 +319,11 @@ describe("bad inputs: a clear error and no child resource", () => {
     });
 
     test("without the built guard bundle: an error naming the file and `npm run build`, and no child resource", async () => {
-        // The file system without the bundle (as in a checkout where the build never ran): the
-        // fs module object itself (the namespace import above is a read-only view of it).
-        const nodeFs = jest.requireActual<typeof fs>("fs");
-        const realStat = nodeFs.statSync;
-        const spy = jest.spyOn(nodeFs, "statSync").mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => {
-            if (String(p) === GUARD_BUNDLE_FILE) throw Object.assign(new Error(`ENOENT: no such file, stat '${String(p)}'`), { code: "ENOENT" });
-            return realStat(p, o);
-        }) as typeof fs.statSync);
-        try {
+        withoutGuardBundle(() => {
             expect(() => new ContainerHost("nobundle", base)).toThrow(`ContainerHost 'nobundle': the guard bundle ${GUARD_BUNDLE_FILE} is missing`);
             // With the arguments' own problems, in one message.
             expect(() => new ContainerHost("nobundle2", { ...base, vmSize: "Standard_B2s_v2" })).toThrow(/^ContainerHost 'nobundle2': vmSize 'Standard_B2s_v2' is in series Bsv2.*; the guard bundle .* is missing.*run `npm run build` in the windows-isolation package/);
-        } finally {
-            spy.mockRestore();
-        }
+        });
         await engine.settle();
         expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHost", "windows-isolation:index:ContainerHost"]);
         expect(GUARD_BUNDLE_FILE.endsWith(join("build", "guard", "windows-isolation-guard.js"))).toBe(true);

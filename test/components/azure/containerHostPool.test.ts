@@ -33,6 +33,7 @@ import { GUARD_BUNDLE_FILE } from "../../../components/azure/guardBundle";
 import { decide } from "../../../review/guard/decide";
 import { parseSettings } from "../../../review/guard/settings";
 import { userDataFiles } from "../../helpers/userDataFiles";
+import { withoutGuardBundle } from "../../helpers/withoutGuardBundle";
 import { CONTAINER_HOST_TAG, exposedManagementPorts, isInternetSource, SWARM_PORTS } from "../../../rules";
 
 const base: ContainerHostPoolArgs = { resourceGroupName: "rg-pool", location: "westeurope", count: 3, windowsVersion: "ltsc2022" };
@@ -289,17 +290,9 @@ describe.each([
 });
 
 test("without the built guard bundle: an error naming the file and `npm run build`, and no child resource", async () => {
-    const nodeFs = jest.requireActual<typeof fs>("fs");
-    const realStat = nodeFs.statSync;
-    const spy = jest.spyOn(nodeFs, "statSync").mockImplementation(((p: fs.PathLike, o?: fs.StatSyncOptions) => {
-        if (String(p) === GUARD_BUNDLE_FILE) throw Object.assign(new Error(`ENOENT: no such file, stat '${String(p)}'`), { code: "ENOENT" });
-        return realStat(p, o);
-    }) as typeof fs.statSync);
-    try {
+    withoutGuardBundle(() => {
         expect(() => new ContainerHostPool("nob", base)).toThrow(`ContainerHostPool 'nob': the guard bundle ${GUARD_BUNDLE_FILE} is missing, and every host this component builds installs the guard (docs/guard.md); run \`npm run build\``);
-    } finally {
-        spy.mockRestore();
-    }
+    });
     await engine.settle();
     expect(engine.resources.map((r) => r.type)).toEqual(["windows-isolation:index:ContainerHostPool"]);
 });
