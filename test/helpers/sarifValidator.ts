@@ -28,3 +28,16 @@ export async function validateSarif(log: unknown): Promise<ValidatorResult[]> {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
+
+/** What GitHub code scanning needs of a run beyond the schema: help text on every rule, one fingerprint per result, a ruleIndex that points at its rule. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a SARIF run read back as untyped JSON
+export function expectRulesHelpAndFingerprints(sarifRun: any): void {
+    for (const rule of sarifRun.tool.driver.rules) expect(rule.help.text.length).toBeGreaterThan(20);
+    expect(sarifRun.results.length).toBeGreaterThan(0);
+    for (const r of sarifRun.results) {
+        expect(sarifRun.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+        const prints = Object.values(r.partialFingerprints ?? {});
+        expect(prints.length).toBe(1);
+        expect(prints[0]).toEqual(expect.stringContaining(`|${r.ruleId}`));
+    }
+}

@@ -13,7 +13,7 @@ import * as path from "path";
 import { runVerify } from "../../../review/verify/main";
 import { serveRecording } from "../../helpers/fakeEngine";
 import { readJson, ROOT } from "../../helpers/planCli";
-import { validateSarif } from "../../helpers/sarifValidator";
+import { expectRulesHelpAndFingerprints, validateSarif } from "../../helpers/sarifValidator";
 
 const PAGE = path.join(__dirname, "..", "..", "fixtures", "hypervIsolationPage");
 const VERSION = readJson(path.join(ROOT, "package.json")).version;
@@ -55,15 +55,7 @@ describe("verify --sarif", () => {
     });
 
     test.each(["verify"] as const)("%s: every rule has help text, every result a fingerprint and a ruleIndex that points at its rule", (tool) => {
-        const run = logs[tool].runs[0];
-        for (const rule of run.tool.driver.rules) expect(rule.help.text.length).toBeGreaterThan(20);
-        expect(run.results.length).toBeGreaterThan(0);
-        for (const r of run.results) {
-            expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
-            const prints = Object.values(r.partialFingerprints ?? {});
-            expect(prints.length).toBe(1);
-            expect(prints[0]).toEqual(expect.stringContaining(`|${r.ruleId}`));
-        }
+        expectRulesHelpAndFingerprints(logs[tool].runs[0]);
     });
 
     test("verify: the same engine gives the same fingerprints on a second run; each finding's differs", async () => {
