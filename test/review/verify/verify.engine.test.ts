@@ -442,8 +442,11 @@ describe("hostile input: one deadline, bounded cost, strict rows, nothing raw, i
 
     test("a process run as '/a b/vmwp' is the container's own, a host process, never the host's VM worker (it came out kernel-isolated)", async () => {
         const id = await bentContainer("wi-bent-vmwp", ["/a b/vmwp", "--", "/a b/sleep", "3600"]);
-        const top = await docker.getContainer(id).top({ ps_args: "-o pid,comm" });
-        expect(top.Processes.map((p: string[]) => p[1]).sort()).toEqual(["sleep", "vmwp"]);
+        // docker-init (as vmwp) forks sleep after the start returns: wait until it has, so that the witness sees both.
+        const names = async () => ((await docker.getContainer(id).top({ ps_args: "-o pid,comm" })).Processes as string[][]).map((p) => p[1]).sort();
+        let seen = await names();
+        for (const end = Date.now() + 60000; seen.length < 2 && Date.now() < end; seen = await names()) await new Promise((r) => setTimeout(r, 50));
+        expect(seen).toEqual(["sleep", "vmwp"]);
         const { witness, rules } = await witnessOf("wi-bent-vmwp");
         expect(witness.verdict).toBe("shares-host-kernel");
         expect(witness.vmWorkerPids).toEqual([]);
