@@ -2,8 +2,8 @@
 import { BasePlanError, checkBasePlan, ComparablePlan } from "../../../review/plan/basePlan";
 import { comparedExitCode, comparePlans } from "../../../review/plan/compare";
 import { leadLines, leadMarkdown, leadText, NAMES_PER_LINE } from "../../../review/plan/compareReport";
-import { Finding, PLAN_SCHEMA_VERSION, renderMarkdown, renderText, PlanReport } from "../../../review/plan/report";
-import { planRow as row, urnOf } from "../../helpers/planRows";
+import { Finding, PLAN_SCHEMA_VERSION, renderMarkdown, renderText } from "../../../review/plan/report";
+import { planReport, planRow as row, urnOf } from "../../helpers/planRows";
 
 type Row = ComparablePlan["workloads"][number];
 
@@ -129,24 +129,7 @@ describe("comparePlans", () => {
 });
 
 describe("the reports with a comparison", () => {
-    const report = (workloads: Row[], findings: Finding[]): PlanReport => ({
-        ...plan(workloads, findings),
-        program: "/p",
-        configFile: "/p/Pulumi.dev.yaml",
-        placeholders: [],
-        policyPack: { name: "windows-isolation", version: "0.0.0", policies: [] },
-        policyConfig: {},
-        resourceCount: workloads.length,
-        workloads,
-        findings,
-        exceptions: [],
-        configuredExceptions: [],
-        notApplicable: [],
-        weakenedPolicies: [],
-        summary: { mandatory: findings.length, advisory: 0, exempted: 0 },
-        schemaVersion: PLAN_SCHEMA_VERSION,
-        exitCode: findings.length > 0 ? 1 : 0,
-    });
+    const report = planReport;
 
     test("lead with the change, then the full table with a change column", () => {
         const head = report([row("job", { effectiveIsolation: "process", verdicts: FAIL }), row("new-api")], [finding("job")]);

@@ -10,9 +10,9 @@ import * as path from "path";
 import { comparePlans } from "../../../review/plan/compare";
 import { textLine } from "../../../review/plan/escape";
 import { MAX_HOSTS, MAX_PER_HOST, renderMermaid } from "../../../review/plan/mermaid";
-import { PLAN_SCHEMA_VERSION, PlanReport } from "../../../review/plan/report";
+import { PlanReport } from "../../../review/plan/report";
 import { mermaidBlock, ParsedDiagram, parseMermaid } from "../../helpers/mermaid";
-import { planRow as row } from "../../helpers/planRows";
+import { planReport, planRow as row } from "../../helpers/planRows";
 
 /** docs/plan.md's example diagram (written by scripts/docExamples.js from the tool's output). */
 const DOC_DIAGRAM = mermaidBlock(fs.readFileSync(path.resolve(__dirname, "..", "..", "..", "docs", "plan.md"), "utf8"));
@@ -20,28 +20,7 @@ const DOC_DIAGRAM = mermaidBlock(fs.readFileSync(path.resolve(__dirname, "..", "
 type Row = PlanReport["workloads"][number];
 
 
-function report(workloads: Row[]): PlanReport {
-    return {
-        schemaVersion: PLAN_SCHEMA_VERSION,
-        project: "demo",
-        stack: "dev",
-        program: "/p",
-        configFile: "/p/Pulumi.dev.yaml",
-        placeholders: [],
-        policyPack: { name: "windows-isolation", version: "0.0.0", policies: [] },
-        policyConfig: {},
-        resourceCount: workloads.length,
-        workloads,
-        findings: [],
-        exceptions: [],
-        configuredExceptions: [],
-        notApplicable: [],
-        weakenedPolicies: [],
-        summary: { mandatory: 0, advisory: 0, exempted: 0 },
-        aliases: {},
-        exitCode: 0,
-    };
-}
+const report = (workloads: Row[]): PlanReport => planReport(workloads);
 
 const FAKE = "Result: 0 mandatory violation(s), 0 advisory, 0 exempted by config.";
 /** The hostile-names fixture's names, and Mermaid's own syntax: label ends, statements, comments, directives, links, HTML, entities. */
