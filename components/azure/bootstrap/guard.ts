@@ -7,11 +7,9 @@
  * before dockerd (docs/guard.md).
  */
 import { daemonDefaultIsolation, DaemonDefaultIsolation } from "../../../rules/guard/daemonDefaultIsolation";
-import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
+import { GUARD_PIPE_ADDRESS, GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
 import { DaemonConfig, daemonConfig, HOST_CERT_DIR } from "./index";
 
-/** The named pipe the guard listens on, as the spec file and `--listen` write it. */
-export const GUARD_PIPE_ADDRESS = `npipe:////./pipe/${GUARD_PLUGIN_NAME}`;
 /** Where dockerd looks for plugin spec files on Windows (moby pkg/plugins/discovery_windows.go). */
 export const GUARD_SPEC_PATH = `C:\\ProgramData\\docker\\plugins\\${GUARD_PLUGIN_NAME}.spec`;
 

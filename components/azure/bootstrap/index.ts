@@ -8,7 +8,7 @@ import { join } from "path";
 import { gzipSync } from "zlib";
 import { DockerRelease, dockerStaticUrl } from "../dockerRelease";
 import { NodeRelease, nodeWindowsUrl } from "../nodeRelease";
-import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
+import { GUARD_PIPE_ADDRESS, GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
 // guard.ts reads daemonConfig from here at call time only, so the two may import each other.
 import { guardedDaemonConfig, guardHostSettings, guardSpecFile } from "./guard";
 import { DOCKER_TLS_PORT, SWARM_DEFAULT_ADDR_POOL, SWARM_PORTS } from "../../../rules";
@@ -145,7 +145,7 @@ export function phase2Settings(release: DockerRelease, swarm?: SwarmBootstrap, g
             nodeSha256: guard.node.sha256.toLowerCase(),
             nodeUrl: guard.node.url ?? nodeWindowsUrl(guard.node.version),
             guardPluginName: GUARD_PLUGIN_NAME,
-            guardListen: `npipe:////./pipe/${GUARD_PLUGIN_NAME}`,
+            guardListen: GUARD_PIPE_ADDRESS,
             guardPipe: GUARD_PIPE_PATH,
         }),
     }, null, 2) + "\n";

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
+import { GUARD_PIPE_ADDRESS, GUARD_PLUGIN_NAME } from "../../../rules/guard/plugin";
 import { describeArgProblem, scanArgs } from "../../cli/args";
 import { EXIT_CODES_HELP, ExitCode } from "../../cli/exitCode";
 import { parseListenAddress } from "../address";
@@ -44,7 +44,7 @@ function defaultsFor(platform: Platform): Defaults {
     // moby pkg/plugins/discovery_windows.go: %ProgramData%\docker\plugins.
     const programData = process.env.ProgramData ?? "C:\\ProgramData";
     return {
-        listen: `npipe:////./pipe/${GUARD_PLUGIN_NAME}`,
+        listen: GUARD_PIPE_ADDRESS,
         daemonJson: path.win32.join(programData, "docker", "config", "daemon.json"),
         pluginDir: path.win32.join(programData, "docker", "plugins"),
     };
