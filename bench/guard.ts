@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { decide } from "../review/guard/decide";
+import { GUARD_PLUGIN_NAME } from "../rules/guard/plugin";
 import { DEFAULT_SETTINGS } from "../review/guard/settings";
 import { ensureBuilt } from "../test/helpers/build/builtTools";
 import { IMAGE } from "../test/helpers/engine/engine";
@@ -25,7 +26,7 @@ const WARMUP = 20;
 const BLOCKS = Number(process.env.BENCH_GUARD_BLOCKS ?? 4);
 /** No plugin; a bare plugin that allows everything (what any authorization plugin costs); the guard. */
 type Mode = "unguarded" | "floor" | "guarded";
-const PLUGIN_OF: Record<Mode, string[]> = { unguarded: [], floor: [FLOOR_PLUGIN], guarded: ["windows-isolation-guard"] };
+const PLUGIN_OF: Record<Mode, string[]> = { unguarded: [], floor: [FLOOR_PLUGIN], guarded: [GUARD_PLUGIN_NAME] };
 type Op = "create" | "remove" | "list";
 
 const quantile = (xs: readonly number[], q: number) => {
@@ -47,7 +48,7 @@ async function guarded(docker: Docker): Promise<boolean> {
         await c.remove({ force: true });
         return false;
     } catch (e) {
-        return /authorization denied by plugin windows-isolation-guard/.test(String((e as { json?: { message?: string } }).json?.message ?? e));
+        return new RegExp(`authorization denied by plugin ${GUARD_PLUGIN_NAME}:`).test(String((e as { json?: { message?: string } }).json?.message ?? e));
     }
 }
 
