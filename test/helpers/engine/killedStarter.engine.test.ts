@@ -174,8 +174,9 @@ describe("SIGKILL of the process that started an engine", () => {
     test("before it: dockerd, containerd, the shims and their containers run in the engine's own namespaces", () => {
         const s = state!;
         const names = before.tree.map((p) => p.cmdline);
-        expect(names.filter((c) => /^(\S*\/)?dockerd /.test(c)).length).toBe(1);
-        expect(names.filter((c) => c.startsWith("containerd --config ")).length).toBe(1);
+        // Compared as lists, so that a failure shows the command lines it found.
+        expect(names.filter((c) => /^(\S*\/)?dockerd /.test(c))).toEqual([expect.stringMatching(/^(\S*\/)?dockerd /)]);
+        expect(names.filter((c) => c.startsWith("containerd --config "))).toEqual([expect.stringMatching(/^containerd --config /)]);
         // 4 containers and 1 running service task, each with its shim, whose parent is the namespace's init.
         expect(names.filter((c) => c === "/bin/sleep 3600").length).toBe(5);
         expect(before.shims.length).toBe(5);
